@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-socket state: a preallocated open-addressing table keyed by the
+ * socket pointer. Probes on any CPU look up, claim (cmpxchg) and release
+ * entries without locks; the table never allocates after load.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/sock_diag.h>
+#include "tsl.h"
+
+#define TSL_BUCKET	8	/* slots searched from a key's home slot */
+
+static struct tsl_flow *tsl_flows;
+static u32 tsl_flow_bits;
+static atomic_t tsl_flows_used = ATOMIC_INIT(0);
+
+u32 tsl_flow_in_use(void)
+{
+	return atomic_read(&tsl_flows_used);
+}
+
+static inline struct tsl_flow *tsl_slot(u32 home, u32 i)
+{
+	return &tsl_flows[(home + i) & ((1u << tsl_flow_bits) - 1)];
+}
+
+static inline u64 tsl_sk_cookie_now(const struct sock *sk)
+{
+	return atomic64_read(&sk->sk_cookie);
+}
+
+/*
+ * The entry for @sk, or NULL. A zero cookie means the entry is still being
+ * filled in. An entry whose cookie differs from the socket's is stale (its
+ * socket was freed unseen and the memory reused): it is released.
+ */
+struct tsl_flow *tsl_flow_lookup(const struct sock *sk)
+{
+	u32 home = hash_ptr(sk, tsl_flow_bits);
+	u32 i;
+
+	for (i = 0; i < TSL_BUCKET; i++) {
+		struct tsl_flow *f = tsl_slot(home, i);
+		u64 cookie;
+
+		if (READ_ONCE(f->sk) != sk)
+			continue;
+		cookie = smp_load_acquire(&f->cookie);
+		if (unlikely(!cookie))
+			return NULL;
+		if (unlikely(cookie != tsl_sk_cookie_now(sk))) {
+			tsl_flow_put(f);
+			return NULL;
+		}
+		return f;
+	}
+	return NULL;
+}
+
+static void tsl_flow_fill(struct tsl_flow *f, struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 cookie[2];
+
+	BUILD_BUG_ON(offsetof(struct tsl_flow, cookie) != sizeof(f->sk));
+	/* f->cookie is already 0: released entries are left that way. */
+	memset((u8 *)f + offsetof(struct tsl_flow, snd_una), 0,
+	       sizeof(*f) - offsetof(struct tsl_flow, snd_una));
+	f->snd_una = READ_ONCE(tp->snd_una);
+	f->copied_seq = READ_ONCE(tp->copied_seq);
+	f->ack_seq = READ_ONCE(tp->rcv_nxt);
+	f->drops = tsl_sk_drops(sk);
+	sock_diag_save_cookie(sk, cookie);
+	smp_store_release(&f->cookie, ((u64)cookie[1] << 32) | cookie[0]);
+}
+
+/*
+ * The entry for @sk, claiming a free slot if it has none. NULL when the
+ * table is full (max_flows, or no free slot near the key's home).
+ */
+struct tsl_flow *tsl_flow_get(struct sock *sk)
+{
+	u32 home = hash_ptr(sk, tsl_flow_bits);
+	struct tsl_flow *f;
+	u32 i, j;
+
+	f = tsl_flow_lookup(sk);
+	if (f)
+		return f;
+	if (atomic_inc_return(&tsl_flows_used) > tsl_max_flows)
+		goto err_full;
+	for (i = 0; i < TSL_BUCKET; i++) {
+		f = tsl_slot(home, i);
+		if (!READ_ONCE(f->sk) && !cmpxchg(&f->sk, NULL, sk))
+			break;
+	}
+	if (i == TSL_BUCKET)
+		goto err_full;
+	/* Another CPU may have claimed a slot for @sk at the same time:
+	 * the lowest slot wins, the others step back.
+	 */
+	for (j = 0; j < i; j++) {
+		if (READ_ONCE(tsl_slot(home, j)->sk) == sk) {
+			WRITE_ONCE(f->sk, NULL);
+			atomic_dec(&tsl_flows_used);
+			f = tsl_slot(home, j);
+			return smp_load_acquire(&f->cookie) ? f : NULL;
+		}
+	}
+	tsl_flow_fill(f, sk);
+	return f;
+
+err_full:
+	atomic_dec(&tsl_flows_used);
+	return NULL;
+}
+
+void tsl_flow_put(struct tsl_flow *f)
+{
+	const struct sock *sk = READ_ONCE(f->sk);
+
+	if (!sk)
+		return;
+	WRITE_ONCE(f->cookie, 0);
+	if (cmpxchg(&f->sk, sk, NULL) == sk)
+		atomic_dec(&tsl_flows_used);
+}
+
+/* Forget every flow; only while no probe is attached. */
+void tsl_flow_clear(void)
+{
+	u32 i;
+
+	for (i = 0; i < (1u << tsl_flow_bits); i++) {
+		tsl_flows[i].cookie = 0;
+		tsl_flows[i].sk = NULL;
+	}
+	atomic_set(&tsl_flows_used, 0);
+}
+
+int tsl_flow_init(void)
+{
+	u32 slots;
+
+	if (tsl_max_flows < 1 || tsl_max_flows > (1u << 20)) {
+		pr_err("max_flows=%u out of range 1..1048576\n", tsl_max_flows);
+		return -EINVAL;
+	}
+	/* Twice the flows, so that home buckets stay sparse. */
+	slots = roundup_pow_of_two(tsl_max_flows) * 2;
+	tsl_flow_bits = ilog2(slots);
+	tsl_flows = kvzalloc(array_size(slots, sizeof(*tsl_flows)), GFP_KERNEL);
+	return tsl_flows ? 0 : -ENOMEM;
+}
+
+void tsl_flow_exit(void)
+{
+	kvfree(tsl_flows);
+	tsl_flows = NULL;
+}

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "tcpsleuth" generic netlink family: control commands, and the event
+ * stream drained from the per-CPU rings by a work item and sent as unicast
+ * batches to the one reader that started recording.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/netlink.h>
+#include <linux/timekeeping.h>
+#include <linux/utsname.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include "tsl.h"
+
+#define TSL_BATCH	256	/* records per message at most */
+#define TSL_END_TRIES	200	/* final drain: 5 ms apart, 1 s in all */
+
+static struct genl_family tsl_family;
+
+/* The recording session. Everything here is under tsl_lock. */
+static DEFINE_MUTEX(tsl_lock);
+static struct {
+	bool active;		/* hooks attached, stream flowing */
+	bool stopping;		/* STOP asked: the work item finishes it */
+	bool unloading;
+	u32 portid;
+	struct net *net;
+} tsl_sess;
+
+static void tsl_drain_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(tsl_drain_work, tsl_drain_fn);
+
+void tsl_ring_kick_fn(struct irq_work *work)
+{
+	/* A ring is half full: drain now rather than at the next tick. */
+	mod_delayed_work(system_wq, &tsl_drain_work, 0);
+}
+
+static int tsl_put_clock(struct sk_buff *skb)
+{
+	if (nla_put_u64_64bit(skb, TSL_A_MONO_NS, ktime_get_ns(), TSL_A_PAD) ||
+	    nla_put_u64_64bit(skb, TSL_A_REAL_NS, ktime_get_real_ns(), TSL_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Send up to TSL_BATCH records of @cpu's ring. Records leave the ring only
+ * once the reader's socket took the message. Returns records sent, 0 when
+ * empty, or a negative errno (-EAGAIN: the reader's socket is full).
+ */
+static int tsl_send_batch(int cpu)
+{
+	struct tsl_ring *r = per_cpu_ptr(&tsl_rings, cpu);
+	u32 tail = r->tail, head = smp_load_acquire(&r->head);
+	u32 n = min_t(u32, head - tail, TSL_BATCH);
+	u32 first, part;
+	struct sk_buff *skb;
+	struct nlattr *nla;
+	void *hdr;
+	int err;
+
+	if (!n)
+		return 0;
+	skb = genlmsg_new(n * sizeof(struct tsl_event) + 256, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, &tsl_family, 0, TSL_CMD_EVENTS);
+	if (!hdr ||
+	    nla_put_u32(skb, TSL_A_CPU, cpu) ||
+	    nla_put_u64_64bit(skb, TSL_A_SEQ, r->delivered, TSL_A_PAD) ||
+	    nla_put_u64_64bit(skb, TSL_A_PRODUCED, READ_ONCE(r->produced), TSL_A_PAD) ||
+	    nla_put_u64_64bit(skb, TSL_A_DROPPED, READ_ONCE(r->dropped), TSL_A_PAD) ||
+	    tsl_put_clock(skb))
+		goto err_size;
+	nla = nla_reserve(skb, TSL_A_RECORDS, n * sizeof(struct tsl_event));
+	if (!nla)
+		goto err_size;
+	first = tail & r->mask;
+	part = min(n, r->mask + 1 - first);
+	memcpy(nla_data(nla), &r->slots[first], part * sizeof(struct tsl_event));
+	memcpy((struct tsl_event *)nla_data(nla) + part, r->slots,
+	       (n - part) * sizeof(struct tsl_event));
+	genlmsg_end(skb, hdr);
+	err = genlmsg_unicast(tsl_sess.net, skb, tsl_sess.portid);
+	if (err)
+		return err;
+	r->delivered += n;
+	smp_store_release(&r->tail, tail + n);
+	return n;
+
+err_size:
+	nlmsg_free(skb);
+	return -EMSGSIZE;
+}
+
+/* Drain every ring once as far as the reader takes it. */
+static int tsl_drain(void)
+{
+	int cpu, n;
+
+	for_each_possible_cpu(cpu) {
+		do {
+			n = tsl_send_batch(cpu);
+		} while (n > 0);
+		if (n < 0)
+			return n;
+	}
+	return 0;
+}
+
+static int tsl_cpu_stats_put(struct sk_buff *skb, int cpu)
+{
+	const struct tsl_ring *r = per_cpu_ptr(&tsl_rings, cpu);
+	struct nlattr *nest = nla_nest_start(skb, TSL_A_CPU_STATS);
+
+	if (!nest ||
+	    nla_put_u32(skb, TSL_CPU_A_CPU, cpu) ||
+	    nla_put_u64_64bit(skb, TSL_CPU_A_PRODUCED, READ_ONCE(r->produced), TSL_CPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, TSL_CPU_A_DELIVERED, r->delivered, TSL_CPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, TSL_CPU_A_DROPPED, READ_ONCE(r->dropped), TSL_CPU_A_PAD) ||
+	    nla_put_u32(skb, TSL_CPU_A_QUEUED, READ_ONCE(r->head) - r->tail) ||
+	    nla_put(skb, TSL_CPU_A_DROPPED_KIND, sizeof(r->dropped_kind),
+		    r->dropped_kind))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int tsl_cpus_put(struct sk_buff *skb)
+{
+	struct nlattr *nest = nla_nest_start(skb, TSL_A_CPUS);
+	int cpu;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for_each_possible_cpu(cpu)
+		if (tsl_cpu_stats_put(skb, cpu))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static u64 tsl_refused(void)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(&tsl_rings, cpu)->refused);
+	return sum;
+}
+
+/*
+ * Records still in a ring when the stream ends cannot be delivered: they
+ * are counted as dropped so that produced = delivered + dropped holds.
+ */
+static void tsl_discard_rest(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct tsl_ring *r = per_cpu_ptr(&tsl_rings, cpu);
+		u32 left = r->head - r->tail;
+		u32 i;
+
+		for (i = 0; i < left; i++) {
+			u8 kind = r->slots[(r->tail + i) & r->mask].kind;
+
+			if (kind <= TSL_EV_MAX)
+				r->dropped_kind[kind]++;
+		}
+		r->dropped += left;
+		r->tail = r->head;
+	}
+}
+
+static int tsl_send_end(u32 reason)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, &tsl_family, 0, TSL_CMD_END);
+	if (!hdr || nla_put_u32(skb, TSL_A_END_REASON, reason) ||
+	    nla_put_u64_64bit(skb, TSL_A_FLOWS_REFUSED, tsl_refused(), TSL_A_PAD) ||
+	    tsl_put_clock(skb) || tsl_cpus_put(skb)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return genlmsg_unicast(tsl_sess.net, skb, tsl_sess.portid);
+}
+
+/*
+ * End the session: detach, deliver what the rings hold (retrying while the
+ * reader's socket is full), send END, forget flows. Under tsl_lock.
+ */
+static void tsl_session_end(u32 reason)
+{
+	int tries, err = 0;
+
+	if (!tsl_sess.active)
+		return;
+	tsl_hooks_detach();
+	for (tries = 0; tries < TSL_END_TRIES; tries++) {
+		err = tsl_drain();
+		if (err != -EAGAIN && err != -ENOMEM)
+			break;
+		msleep(5);
+	}
+	tsl_discard_rest();
+	for (tries = 0; !err && tries < TSL_END_TRIES; tries++) {
+		err = tsl_send_end(reason);
+		if (err != -EAGAIN)
+			break;
+		msleep(5);
+	}
+	if (err)
+		pr_info("reader %u gone before the end of the stream (%d)\n",
+			tsl_sess.portid, err);
+	tsl_flow_clear();
+	put_net(tsl_sess.net);
+	tsl_sess.net = NULL;
+	tsl_sess.active = false;
+	tsl_sess.stopping = false;
+}
+
+static void tsl_drain_fn(struct work_struct *work)
+{
+	int err;
+
+	mutex_lock(&tsl_lock);
+	if (!tsl_sess.active)
+		goto out;
+	if (tsl_sess.stopping) {
+		tsl_session_end(TSL_END_STOPPED);
+		goto out;
+	}
+	err = tsl_drain();
+	if (err && err != -EAGAIN && err != -ENOMEM) {
+		/* The reader went away without STOP. */
+		tsl_session_end(TSL_END_STOPPED);
+		goto out;
+	}
+	if (!tsl_sess.unloading)
+		schedule_delayed_work(&tsl_drain_work,
+				      msecs_to_jiffies(err ? 2 : tsl_drain_ms));
+out:
+	mutex_unlock(&tsl_lock);
+}
+
+static int tsl_cmd_start(struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	mutex_lock(&tsl_lock);
+	if (tsl_sess.active) {
+		NL_SET_ERR_MSG(info->extack, "another reader is recording");
+		err = -EBUSY;
+		goto out;
+	}
+	tsl_ring_reset();
+	tsl_flow_clear();
+	tsl_probes_reset();
+	tsl_sess.portid = info->snd_portid;
+	tsl_sess.net = get_net(genl_info_net(info));
+	err = tsl_hooks_attach();
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "cannot attach the probes");
+		put_net(tsl_sess.net);
+		tsl_sess.net = NULL;
+		goto out;
+	}
+	tsl_sess.active = true;
+	schedule_delayed_work(&tsl_drain_work, msecs_to_jiffies(tsl_drain_ms));
+out:
+	mutex_unlock(&tsl_lock);
+	return err;
+}
+
+/* The stream ends asynchronously: the reader must keep reading till END. */
+static int tsl_cmd_stop(struct sk_buff *skb, struct genl_info *info)
+{
+	int err = 0;
+
+	mutex_lock(&tsl_lock);
+	if (!tsl_sess.active || tsl_sess.portid != info->snd_portid ||
+	    !net_eq(tsl_sess.net, genl_info_net(info))) {
+		NL_SET_ERR_MSG(info->extack, "this socket is not recording");
+		err = -ENOENT;
+	} else {
+		tsl_sess.stopping = true;
+		mod_delayed_work(system_wq, &tsl_drain_work, 0);
+	}
+	mutex_unlock(&tsl_lock);
+	return err;
+}
+
+static int tsl_cmd_set_filter(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tsl_filter *f;
+	int err;
+
+	if (!info->attrs[TSL_A_FILTER]) {
+		NL_SET_ERR_MSG(info->extack, "TSL_A_FILTER is missing");
+		return -EINVAL;
+	}
+	err = tsl_filter_parse(info->attrs[TSL_A_FILTER], &f, info->extack);
+	if (err)
+		return err;
+	tsl_filter_replace(f);
+	return 0;
+}
+
+static int tsl_info_fill(struct sk_buff *skb)
+{
+	const struct tsl_filter *f;
+	int err;
+
+	if (nla_put_u32(skb, TSL_A_VERSION, TSL_VERSION_CODE) ||
+	    nla_put_string(skb, TSL_A_KERNEL, init_utsname()->release) ||
+	    nla_put_u8(skb, TSL_A_ACTIVE, tsl_sess.active) ||
+	    nla_put_u32(skb, TSL_A_BUF_RECORDS, tsl_ring_records()) ||
+	    nla_put_u32(skb, TSL_A_RECORD_SIZE, sizeof(struct tsl_event)) ||
+	    nla_put_u32(skb, TSL_A_MAX_FLOWS, tsl_max_flows) ||
+	    nla_put_u32(skb, TSL_A_FLOWS_IN_USE, tsl_flow_in_use()) ||
+	    nla_put_u64_64bit(skb, TSL_A_FLOWS_REFUSED, tsl_refused(), TSL_A_PAD) ||
+	    tsl_put_clock(skb) || tsl_hooks_put(skb) || tsl_cpus_put(skb))
+		return -EMSGSIZE;
+	rcu_read_lock();
+	f = rcu_dereference(tsl_filter);
+	err = f ? tsl_filter_put(skb, f) : 0;
+	rcu_read_unlock();
+	return err;
+}
+
+static int tsl_cmd_info(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(16384, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &tsl_family, 0, TSL_CMD_INFO);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	mutex_lock(&tsl_lock);
+	err = tsl_info_fill(msg);
+	mutex_unlock(&tsl_lock);
+	if (err)
+		goto err_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+static const struct nla_policy tsl_policy[TSL_A_MAX + 1] = {
+	[TSL_A_FILTER] = NLA_POLICY_NESTED(tsl_filter_policy),
+};
+
+static const struct genl_small_ops tsl_ops[] = {
+	{ .cmd = TSL_CMD_INFO, .doit = tsl_cmd_info, .flags = GENL_ADMIN_PERM },
+	{ .cmd = TSL_CMD_SET_FILTER, .doit = tsl_cmd_set_filter,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = TSL_CMD_START, .doit = tsl_cmd_start, .flags = GENL_ADMIN_PERM },
+	{ .cmd = TSL_CMD_STOP, .doit = tsl_cmd_stop, .flags = GENL_ADMIN_PERM },
+};
+
+static struct genl_family tsl_family __ro_after_init = {
+	.name		= TSL_GENL_NAME,
+	.version	= TSL_GENL_VERSION,
+	.maxattr	= TSL_A_MAX,
+	.policy		= tsl_policy,
+	.netnsok	= true,
+	.module		= THIS_MODULE,
+	.small_ops	= tsl_ops,
+	.n_small_ops	= ARRAY_SIZE(tsl_ops),
+#ifdef TSL_HAVE_GENL_RESV_START_OP
+	.resv_start_op	= TSL_CMD_MAX + 1,
+#endif
+};
+
+/* A reader's socket closed: end its session even without STOP. */
+static int tsl_netlink_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+		return NOTIFY_DONE;
+	if (READ_ONCE(tsl_sess.active) && n->portid == READ_ONCE(tsl_sess.portid))
+		mod_delayed_work(system_wq, &tsl_drain_work, 0);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block tsl_netlink_nb = {
+	.notifier_call = tsl_netlink_event,
+};
+
+int tsl_genl_init(void)
+{
+	int err;
+
+	err = netlink_register_notifier(&tsl_netlink_nb);
+	if (err)
+		return err;
+	err = genl_register_family(&tsl_family);
+	if (err)
+		goto err_family;
+	return 0;
+
+err_family:
+	netlink_unregister_notifier(&tsl_netlink_nb);
+	return err;
+}
+
+void tsl_genl_exit(void)
+{
+	mutex_lock(&tsl_lock);
+	tsl_sess.unloading = true;
+	tsl_session_end(TSL_END_UNLOAD);
+	mutex_unlock(&tsl_lock);
+	cancel_delayed_work_sync(&tsl_drain_work);
+	genl_unregister_family(&tsl_family);
+	netlink_unregister_notifier(&tsl_netlink_nb);
+}

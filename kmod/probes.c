@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Probe handlers: run in the context of the traced stack (softirq or the
+ * socket owner's task), never sleep, allocate or take a lock. Each one
+ * filters, finds the socket's flow and writes records to this CPU's ring.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/sched.h>
+#include <linux/timer.h>
+#include <net/inet_connection_sock.h>
+#include <net/tcp.h>
+#include <trace/events/tcp.h>
+#include <trace/events/sock.h>
+#include <trace/events/timer.h>
+#include "tsl.h"
+
+/* Handler prototypes must match what the kernel passes: checked here. */
+static inline void tsl_probes_typecheck(void)
+{
+	(void)sizeof(register_trace_tcp_probe(tsl_probe_data_rx, NULL));
+	(void)sizeof(register_trace_tcp_retransmit_skb(tsl_probe_retrans, NULL));
+	(void)sizeof(register_trace_inet_sock_set_state(tsl_probe_state, NULL));
+	(void)sizeof(register_trace_tcp_destroy_sock(tsl_probe_destroy, NULL));
+	(void)sizeof(register_trace_timer_expire_entry(tsl_probe_timer_entry, NULL));
+	(void)sizeof(register_trace_timer_expire_exit(tsl_probe_timer_exit, NULL));
+	/* kprobe targets whose arguments we read from registers */
+	BUILD_BUG_ON(!__same_type(&tcp_rate_gen,
+		     void (*)(struct sock *, u32, u32, bool, struct rate_sample *)));
+	BUILD_BUG_ON(!__same_type(&tcp_cleanup_rbuf, void (*)(struct sock *, int)));
+	BUILD_BUG_ON(!__same_type(&tcp_retransmit_timer, void (*)(struct sock *)));
+}
+
+/* The delayed-ACK timer's socket while its handler runs on this CPU. */
+static DEFINE_PER_CPU(const struct sock *, tsl_delack_sk);
+/* tcp_delack_timer, learnt from the first delack timer of a traced flow. */
+static void (*tsl_delack_fn)(struct timer_list *);
+
+void tsl_probes_reset(void)
+{
+	WRITE_ONCE(tsl_delack_fn, NULL);
+}
+
+static __always_inline void tsl_hit(enum tsl_hook_id id)
+{
+	this_cpu_inc(tsl_hook_hits[id]);
+}
+
+/* The flow record, once per flow (retried until a ring takes it). */
+static noinline void tsl_announce(struct tsl_flow *f, const struct sock *sk)
+{
+	struct tsl_ring *r;
+	struct tsl_event *ev;
+	unsigned long flags;
+
+	ev = tsl_ring_reserve(&r, TSL_EV_FLOW, f->cookie, &flags);
+	if (!ev)
+		return;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		ev->flags = TSL_F_IPV6;
+		memcpy(ev->flow.saddr, &sk->sk_v6_rcv_saddr, 16);
+		memcpy(ev->flow.daddr, &sk->sk_v6_daddr, 16);
+	} else
+#endif
+	{
+		memset(&ev->flow, 0, sizeof(ev->flow));
+		memcpy(ev->flow.saddr, &sk->sk_rcv_saddr, 4);
+		memcpy(ev->flow.daddr, &sk->sk_daddr, 4);
+	}
+	ev->flow.sport = sk->sk_num;
+	ev->flow.dport = ntohs(sk->sk_dport);
+	ev->flow.netns = sock_net(sk)->ns.inum;
+	tsl_ring_commit(r, flags);
+	f->announced = 1;
+}
+
+/*
+ * The flow of @sk if events of @kind are wanted for it, else NULL. Called
+ * with preemption off (tracepoint and kprobe context).
+ */
+static __always_inline struct tsl_flow *tsl_flow_of(struct sock *sk, u32 kinds)
+{
+	const struct tsl_filter *flt = rcu_dereference_sched(tsl_filter);
+	struct tsl_flow *f;
+
+	if (unlikely(!flt) || !(flt->kinds & kinds))
+		return NULL;
+	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
+		return NULL;
+	if (!tsl_filter_match(flt, sk))
+		return NULL;
+	f = tsl_flow_get(sk);
+	if (unlikely(!f)) {
+		this_cpu_inc(tsl_rings.refused);
+		return NULL;
+	}
+	if (unlikely(!f->announced))
+		tsl_announce(f, sk);
+	return f;
+}
+
+static __always_inline bool tsl_wants(u32 kind)
+{
+	const struct tsl_filter *flt = rcu_dereference_sched(tsl_filter);
+
+	return flt && (flt->kinds & BIT(kind));
+}
+
+#define TSL_RX_KINDS (BIT(TSL_EV_DATA_RX) | BIT(TSL_EV_READ) | \
+		      BIT(TSL_EV_ACK_TX) | BIT(TSL_EV_DROP))
+
+static void tsl_emit_drop(struct tsl_flow *f, struct sock *sk)
+{
+	u32 now = tsl_sk_drops(sk);
+	struct tsl_ring *r;
+	struct tsl_event *ev;
+	unsigned long flags;
+
+	if (likely(now == f->drops))
+		return;
+	if (tsl_wants(TSL_EV_DROP)) {
+		ev = tsl_ring_reserve(&r, TSL_EV_DROP, f->cookie, &flags);
+		if (ev) {
+			ev->drop.count = now - f->drops;
+			ev->drop.total = now;
+			ev->drop.rcvq = tcp_sk(sk)->rcv_nxt - tcp_sk(sk)->copied_seq;
+			ev->drop.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+			tsl_ring_commit(r, flags);
+		}
+	}
+	f->drops = now;
+}
+
+/* Remember when in-order data arrived, for read residence. */
+static void tsl_arrival_push(struct tsl_flow *f, u32 end_seq, u64 ts)
+{
+	u8 last;
+
+	if (f->arr_count == TSL_ARRIVALS) {
+		/* Full: extend the newest entry, keeping its earlier time. */
+		last = (f->arr_head + TSL_ARRIVALS - 1) % TSL_ARRIVALS;
+		f->arr[last].end_seq = end_seq;
+		return;
+	}
+	last = (f->arr_head + f->arr_count) % TSL_ARRIVALS;
+	f->arr[last].end_seq = end_seq;
+	f->arr[last].ts = ts;
+	f->arr_count++;
+}
+
+/* tcp_probe, at the start of tcp_rcv_established: a segment arrives. */
+void tsl_probe_data_rx(void *data, struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct tsl_flow *f;
+	struct tsl_ring *r;
+	struct tsl_event *ev;
+	unsigned long flags;
+	u32 len;
+	u64 now;
+
+	tsl_hit(TSL_HOOK_DATA_RX);
+	f = tsl_flow_of(sk, TSL_RX_KINDS);
+	if (!f)
+		return;
+	tsl_emit_drop(f, sk);
+	len = cb->end_seq - cb->seq - !!(cb->tcp_flags & TCPHDR_SYN) -
+	      !!(cb->tcp_flags & TCPHDR_FIN);
+	if (!len)
+		return;
+	now = ktime_get_ns();
+	if (cb->seq == tp->rcv_nxt)
+		tsl_arrival_push(f, cb->end_seq, now);
+	if (!f->unacked_since)
+		f->unacked_since = now;
+	if (!tsl_wants(TSL_EV_DATA_RX))
+		return;
+	ev = tsl_ring_reserve(&r, TSL_EV_DATA_RX, f->cookie, &flags);
+	if (!ev)
+		return;
+	ev->flags = cb->seq != tp->rcv_nxt ? TSL_F_OFO : 0;
+	ev->data_rx.seq = cb->seq;
+	ev->data_rx.len = len;
+	ev->data_rx.rcv_nxt = tp->rcv_nxt;
+	ev->data_rx.rcvq = tp->rcv_nxt - tp->copied_seq;
+	ev->data_rx.rcv_wnd = tp->rcv_wnd;
+	ev->data_rx.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	tsl_ring_commit(r, flags);
+}
+
+/* Arrival time of the byte at @seq, or 0 when it is not remembered. */
+static u64 tsl_arrival_of(const struct tsl_flow *f, u32 seq)
+{
+	u8 i;
+
+	for (i = 0; i < f->arr_count; i++) {
+		const struct tsl_arrival *a = &f->arr[(f->arr_head + i) % TSL_ARRIVALS];
+
+		if (after(a->end_seq, seq))
+			return a->ts;
+	}
+	return 0;
+}
+
+/* Forget arrivals whose bytes were all read. */
+static void tsl_arrival_pop(struct tsl_flow *f, u32 copied_seq)
+{
+	while (f->arr_count &&
+	       !after(f->arr[f->arr_head].end_seq, copied_seq)) {
+		f->arr_head = (f->arr_head + 1) % TSL_ARRIVALS;
+		f->arr_count--;
+	}
+}
+
+static u32 tsl_since_us(u64 now, u64 then)
+{
+	return then && now > then ? div_u64(now - then, NSEC_PER_USEC) : 0;
+}
+
+/* tcp_cleanup_rbuf(sk, copied): recvmsg and friends consumed data. */
+int tsl_kprobe_read(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 copied = READ_ONCE(tp->copied_seq);
+	struct tsl_flow *f;
+	struct tsl_ring *r;
+	struct tsl_event *ev;
+	unsigned long flags;
+	u64 now;
+
+	tsl_hit(TSL_HOOK_READ);
+	f = tsl_flow_of(sk, BIT(TSL_EV_READ));
+	if (!f || copied == f->copied_seq)
+		return 0;
+	tsl_emit_drop(f, sk);
+	now = ktime_get_ns();
+	ev = tsl_ring_reserve(&r, TSL_EV_READ, f->cookie, &flags);
+	if (ev) {
+		ev->read.bytes = copied - f->copied_seq;
+		ev->read.rcvq = READ_ONCE(tp->rcv_nxt) - copied;
+		ev->read.res_first_us = tsl_since_us(now, tsl_arrival_of(f, f->copied_seq));
+		ev->read.res_last_us = tsl_since_us(now, tsl_arrival_of(f, copied - 1));
+		ev->read.pid = current->tgid;
+		memcpy(ev->read.comm, current->comm, TSL_COMM_LEN);
+		tsl_ring_commit(r, flags);
+	}
+	tsl_arrival_pop(f, copied);
+	f->copied_seq = copied;
+	if (f->owner_pid != current->tgid) {
+		f->owner_pid = current->tgid;
+		memcpy(f->owner_comm, current->comm, TSL_COMM_LEN);
+	}
+	return 0;
+}
+
+static void tsl_emit_tx(struct tsl_flow *f, struct sock *sk,
+			const struct sk_buff *skb)
+{
+	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	struct tsl_ring *r;
+	struct tsl_event *ev;
+	unsigned long flags;
+
+	ev = tsl_ring_reserve(&r, TSL_EV_TX, f->cookie, &flags);
+	if (!ev)
+		return;
+	ev->flags = before(cb->seq, tp->snd_nxt) ? TSL_F_RETRANS : 0;
+	ev->tx.seq = cb->seq;
+	ev->tx.end_seq = cb->end_seq;
+	ev->tx.len = skb->len;
+	ev->tx.segs = tcp_skb_pcount(skb);
+	ev->tx.cwnd = tsl_snd_cwnd(tp);
+	ev->tx.in_flight = tcp_packets_in_flight(tp);
+	ev->tx.sndq = READ_ONCE(tp->write_seq) - tp->snd_una;
+	ev->tx.snd_wnd = tp->snd_wnd;
+	tsl_ring_commit(r, flags);
+}
+
+static void tsl_emit_ack_tx(struct tsl_flow *f, struct sock *sk, u32 rcv_nxt,
+			    u8 reason)
+{
+	struct tsl_ring *r;
+	struct tsl_event *ev;
+	unsigned long flags;
+
+	ev = tsl_ring_reserve(&r, TSL_EV_ACK_TX, f->cookie, &flags);
+	if (!ev)
+		return;
+	ev->ack_tx.ack = rcv_nxt;
+	ev->ack_tx.delay_us = reason == TSL_ACK_WINDOW ? 0 :
+			      tsl_since_us(ev->ts_ns, f->unacked_since);
+	ev->ack_tx.rcv_wnd = tcp_sk(sk)->rcv_wnd;
+	ev->ack_tx.bytes = rcv_nxt - f->ack_seq;
+	ev->ack_tx.reason = reason;
+	memset(ev->ack_tx.pad, 0, sizeof(ev->ack_tx.pad));
+	tsl_ring_commit(r, flags);
+}
+
+/*
+ * __tcp_transmit_skb(sk, skb, clone_it, gfp_mask, rcv_nxt): every segment
+ * TCP sends on an established socket, data (tx) or pure ACK (ack_tx).
+ */
+int tsl_kprobe_tx(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
+	u32 rcv_nxt = regs_get_kernel_argument(regs, 4);
+	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	bool acks_new, data;
+	struct tsl_flow *f;
+	u8 reason;
+
+	tsl_hit(TSL_HOOK_TX);
+	if (cb->tcp_flags & (TCPHDR_SYN | TCPHDR_RST))
+		return 0;
+	f = tsl_flow_of(sk, BIT(TSL_EV_TX) | BIT(TSL_EV_ACK_TX));
+	if (!f)
+		return 0;
+	data = cb->end_seq != cb->seq;
+	if (data && tsl_wants(TSL_EV_TX))
+		tsl_emit_tx(f, sk, skb);
+	acks_new = rcv_nxt != f->ack_seq;
+	if (data && !acks_new)
+		return 0;
+	if (data)
+		reason = TSL_ACK_PIGGYBACK;
+	else if (this_cpu_read(tsl_delack_sk) == sk)
+		reason = TSL_ACK_TIMER;
+	else
+		reason = acks_new ? TSL_ACK_QUICK : TSL_ACK_WINDOW;
+	if (tsl_wants(TSL_EV_ACK_TX))
+		tsl_emit_ack_tx(f, sk, rcv_nxt, reason);
+	if (acks_new) {
+		f->ack_seq = rcv_nxt;
+		f->unacked_since = 0;
+	}
+	return 0;
+}
+
+/*
+ * tcp_rate_gen(sk, delivered, lost, is_sack_reneg, rs): called once per
+ * ACK that acknowledged something, after RTT estimation and before
+ * congestion control; rs->rtt_us is the kernel's RTT sample for it.
+ */
+int tsl_kprobe_ack_rx(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	const struct rate_sample *rs =
+		(const struct rate_sample *)regs_get_kernel_argument(regs, 4);
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	struct tsl_flow *f;
+	struct tsl_ring *r;
+	struct tsl_event *ev;
+	unsigned long flags;
+
+	tsl_hit(TSL_HOOK_ACK_RX);
+	f = tsl_flow_of(sk, BIT(TSL_EV_ACK_RX));
+	if (!f)
+		return 0;
+	ev = tsl_ring_reserve(&r, TSL_EV_ACK_RX, f->cookie, &flags);
+	if (ev) {
+		ev->flags = rs->is_ack_delayed ? TSL_F_DELAYED : 0;
+		ev->ack_rx.ack = tp->snd_una;
+		ev->ack_rx.acked = tp->snd_una - f->snd_una;
+		ev->ack_rx.rtt_us = rs->rtt_us > S32_MAX ? S32_MAX : (s32)rs->rtt_us;
+		ev->ack_rx.srtt_us = tp->srtt_us >> 3;
+		ev->ack_rx.rttvar_us = tp->mdev_us >> 2;
+		ev->ack_rx.rto_us = jiffies_to_usecs(icsk->icsk_rto);
+		ev->ack_rx.cwnd = tsl_snd_cwnd(tp);
+		ev->ack_rx.ssthresh = tp->snd_ssthresh;
+		ev->ack_rx.snd_wnd = tp->snd_wnd;
+		ev->ack_rx.ca_state = icsk->icsk_ca_state;
+		memset(ev->ack_rx.pad, 0, sizeof(ev->ack_rx.pad));
+		tsl_ring_commit(r, flags);
+	}
+	f->snd_una = tp->snd_una;
+	return 0;
+}
+
+/* tcp_retransmit_skb tracepoint: a segment (maybe GSO) was sent again. */
+void tsl_probe_retrans(void *data, const struct sock *csk,
+		       const struct sk_buff *skb)
+{
+	struct sock *sk = (struct sock *)csk;
+	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	struct tsl_flow *f;
+	struct tsl_ring *r;
+	struct tsl_event *ev;
+	unsigned long flags;
+
+	tsl_hit(TSL_HOOK_RETRANS);
+	f = tsl_flow_of(sk, BIT(TSL_EV_RETRANS));
+	if (!f)
+		return;
+	ev = tsl_ring_reserve(&r, TSL_EV_RETRANS, f->cookie, &flags);
+	if (!ev)
+		return;
+	ev->retrans.seq = cb->seq;
+	ev->retrans.end_seq = cb->end_seq;
+	ev->retrans.segs = tcp_skb_pcount(skb);
+	ev->retrans.total_retrans = tcp_sk(sk)->total_retrans;
+	ev->retrans.ca_state = inet_csk(sk)->icsk_ca_state;
+	memset(ev->retrans.pad, 0, sizeof(ev->retrans.pad));
+	tsl_ring_commit(r, flags);
+}
+
+/* tcp_retransmit_timer(sk): the retransmission timer expired. */
+int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tsl_flow *f;
+	struct tsl_ring *r;
+	struct tsl_event *ev;
+	unsigned long flags;
+
+	tsl_hit(TSL_HOOK_RTO);
+	f = tsl_flow_of(sk, BIT(TSL_EV_RTO));
+	if (!f)
+		return 0;
+	ev = tsl_ring_reserve(&r, TSL_EV_RTO, f->cookie, &flags);
+	if (!ev)
+		return 0;
+	ev->rto.rto_us = jiffies_to_usecs(icsk->icsk_rto);
+	ev->rto.snd_una = tcp_sk(sk)->snd_una;
+	ev->rto.packets_out = tcp_sk(sk)->packets_out;
+	ev->rto.retransmits = icsk->icsk_retransmits;
+	ev->rto.backoff = icsk->icsk_backoff;
+	memset(ev->rto.pad, 0, sizeof(ev->rto.pad));
+	tsl_ring_commit(r, flags);
+	return 0;
+}
+
+static void tsl_emit_state(struct tsl_flow *f, int oldstate, int newstate)
+{
+	struct tsl_ring *r;
+	struct tsl_event *ev;
+	unsigned long flags;
+
+	if (!tsl_wants(TSL_EV_STATE))
+		return;
+	ev = tsl_ring_reserve(&r, TSL_EV_STATE, f->cookie, &flags);
+	if (!ev)
+		return;
+	ev->state.oldstate = oldstate;
+	ev->state.newstate = newstate;
+	memset(ev->state.pad, 0, sizeof(ev->state.pad));
+	if (in_task()) {
+		ev->state.pid = current->tgid;
+		memcpy(ev->state.comm, current->comm, TSL_COMM_LEN);
+	} else {
+		ev->state.pid = f->owner_pid;
+		memcpy(ev->state.comm, f->owner_comm, TSL_COMM_LEN);
+	}
+	tsl_ring_commit(r, flags);
+}
+
+/*
+ * inet_sock_set_state: TCP state changes. A flow starts when a socket
+ * becomes established (its 4-tuple is final then) and ends on close.
+ */
+void tsl_probe_state(void *data, const struct sock *csk, const int oldstate,
+		     const int newstate)
+{
+	struct sock *sk = (struct sock *)csk;
+	struct tsl_flow *f;
+
+	tsl_hit(TSL_HOOK_STATE);
+	if (sk->sk_protocol != IPPROTO_TCP)
+		return;
+	if (newstate == TCP_ESTABLISHED)
+		f = tsl_flow_of(sk, TSL_EV_ALL);
+	else
+		f = tsl_flow_lookup(sk);
+	if (!f)
+		return;
+	if (in_task() && f->owner_pid != current->tgid) {
+		f->owner_pid = current->tgid;
+		memcpy(f->owner_comm, current->comm, TSL_COMM_LEN);
+	}
+	tsl_emit_state(f, oldstate, newstate);
+	if (newstate == TCP_CLOSE)
+		tsl_flow_put(f);
+}
+
+/* tcp_destroy_sock: the socket is going away, whatever its state. */
+void tsl_probe_destroy(void *data, struct sock *sk)
+{
+	struct tsl_flow *f;
+
+	tsl_hit(TSL_HOOK_DESTROY);
+	f = tsl_flow_lookup(sk);
+	if (f)
+		tsl_flow_put(f);
+}
+
+/*
+ * timer_expire_entry/exit bracket every timer callback; while a traced
+ * socket's delayed-ACK timer runs, ACKs it sends are marked as timer-sent.
+ */
+void tsl_probe_timer_entry(void *data, struct timer_list *timer,
+			   unsigned long baseclk)
+{
+	void (*fn)(struct timer_list *) = READ_ONCE(tsl_delack_fn);
+	const struct sock *sk;
+
+	tsl_hit(TSL_HOOK_TIMER_ENTRY);
+	if (fn && timer->function != fn)
+		return;
+	sk = (const struct sock *)container_of(timer, struct inet_connection_sock,
+					       icsk_delack_timer);
+	if (!fn) {
+		/* Only a traced socket's own delack timer can sit there. */
+		if (!tsl_flow_lookup(sk))
+			return;
+		WRITE_ONCE(tsl_delack_fn, timer->function);
+	}
+	this_cpu_write(tsl_delack_sk, sk);
+}
+
+void tsl_probe_timer_exit(void *data, struct timer_list *timer)
+{
+	tsl_hit(TSL_HOOK_TIMER_EXIT);
+	if (this_cpu_read(tsl_delack_sk))
+		this_cpu_write(tsl_delack_sk, NULL);
+}

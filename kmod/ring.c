@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Per-CPU rings of fixed-size event records: preallocated, one writer each. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/log2.h>
+#include "tsl.h"
+
+DEFINE_PER_CPU(struct tsl_ring, tsl_rings);
+
+static u32 tsl_ring_nr;		/* records per ring, a power of two */
+
+u32 tsl_ring_records(void)
+{
+	return tsl_ring_nr;
+}
+
+/* Counters and indices back to zero; only while no probe is attached. */
+void tsl_ring_reset(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct tsl_ring *r = per_cpu_ptr(&tsl_rings, cpu);
+
+		r->head = 0;
+		r->tail = 0;
+		r->produced = 0;
+		r->dropped = 0;
+		r->delivered = 0;
+		r->refused = 0;
+		memset(r->dropped_kind, 0, sizeof(r->dropped_kind));
+	}
+}
+
+int tsl_ring_init(void)
+{
+	size_t bytes;
+	int cpu;
+
+	BUILD_BUG_ON(sizeof(struct tsl_event) != TSL_EVENT_SIZE);
+	bytes = (size_t)tsl_buf_kb * 1024;
+	tsl_ring_nr = rounddown_pow_of_two(bytes / sizeof(struct tsl_event));
+	if (tsl_ring_nr < 16) {
+		pr_err("buf_kb=%u is too small (at least 1)\n", tsl_buf_kb);
+		return -EINVAL;
+	}
+	for_each_possible_cpu(cpu) {
+		struct tsl_ring *r = per_cpu_ptr(&tsl_rings, cpu);
+
+		r->slots = kvzalloc_node((size_t)tsl_ring_nr * sizeof(*r->slots),
+					 GFP_KERNEL, cpu_to_node(cpu));
+		if (!r->slots)
+			goto err_alloc;
+		r->mask = tsl_ring_nr - 1;
+		r->kick_at = tsl_ring_nr / 2;
+		init_irq_work(&r->kick, tsl_ring_kick_fn);
+	}
+	tsl_ring_reset();
+	return 0;
+
+err_alloc:
+	tsl_ring_exit();
+	return -ENOMEM;
+}
+
+void tsl_ring_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct tsl_ring *r = per_cpu_ptr(&tsl_rings, cpu);
+
+		irq_work_sync(&r->kick);
+		kvfree(r->slots);
+		r->slots = NULL;
+	}
+}

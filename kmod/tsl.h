@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internal interfaces between the parts of tcpsleuth.ko. */
+#ifndef _TSL_H
+#define _TSL_H
+
+#include <linux/types.h>
+#include <linux/percpu.h>
+#include <linux/irq_work.h>
+#include <net/sock.h>
+#include <tcpsleuth.h>
+#include "compat.h"
+
+#define TSL_VERSION_STR	"0.1.0"
+#define TSL_VERSION_CODE ((0 << 16) | (1 << 8) | 0)
+
+/* Module parameters (main.c). */
+extern unsigned int tsl_buf_kb;
+extern unsigned int tsl_max_flows;
+extern unsigned int tsl_drain_ms;
+
+/* ring.c: one single-producer ring of fixed records per CPU. */
+struct tsl_ring {
+	struct tsl_event *slots;
+	u32 mask;
+	u32 head;			/* written by the producer (this CPU) */
+	u32 tail;			/* written by the consumer (drain work) */
+	u32 kick_at;			/* fill level that schedules an early drain */
+	u64 produced;			/* records attempted: written + dropped */
+	u64 dropped;			/* records refused because the ring was full */
+	u64 delivered;			/* records handed to the reader */
+	u64 dropped_kind[__TSL_EV_MAX];
+	u64 refused;			/* events of flows the table had no room for */
+	struct irq_work kick;
+};
+
+DECLARE_PER_CPU(struct tsl_ring, tsl_rings);
+
+int tsl_ring_init(void);
+void tsl_ring_exit(void);
+void tsl_ring_reset(void);
+u32 tsl_ring_records(void);
+void tsl_ring_kick_fn(struct irq_work *work);	/* genl.c */
+
+/*
+ * Reserve one record of @kind on this CPU's ring with interrupts off, so a
+ * probe that fires from an interrupt on this CPU cannot interleave with
+ * one already writing. Returns NULL (and counts the drop) when full.
+ * The caller fills the record and calls tsl_ring_commit().
+ */
+static __always_inline struct tsl_event *
+tsl_ring_reserve(struct tsl_ring **rp, unsigned int kind, u64 cookie,
+		 unsigned long *flags)
+{
+	struct tsl_ring *r;
+	struct tsl_event *ev;
+	u32 head;
+
+	local_irq_save(*flags);
+	r = this_cpu_ptr(&tsl_rings);
+	*rp = r;
+	r->produced++;
+	head = r->head;
+	if (unlikely(head - smp_load_acquire(&r->tail) > r->mask)) {
+		r->dropped++;
+		r->dropped_kind[kind]++;
+		local_irq_restore(*flags);
+		return NULL;
+	}
+	ev = &r->slots[head & r->mask];
+	ev->ts_ns = ktime_get_ns();
+	ev->cookie = cookie;
+	ev->cpu = smp_processor_id();
+	ev->kind = kind;
+	ev->flags = 0;
+	ev->pad = 0;
+	return ev;
+}
+
+static __always_inline void tsl_ring_commit(struct tsl_ring *r,
+					    unsigned long flags)
+{
+	u32 head = r->head + 1;
+
+	smp_store_release(&r->head, head);
+	if (unlikely(head - READ_ONCE(r->tail) == r->kick_at))
+		irq_work_queue(&r->kick);
+	local_irq_restore(flags);
+}
+
+/* flow.c: per-socket state, preallocated, lock-free. */
+#define TSL_ARRIVALS	16
+
+struct tsl_arrival {
+	u32 end_seq;
+	u32 pad;
+	u64 ts;
+};
+
+struct tsl_flow {
+	const struct sock *sk;		/* key; NULL when free */
+	u64 cookie;
+	u32 snd_una;			/* last snd_una seen by ack_rx */
+	u32 copied_seq;			/* last copied_seq seen by read */
+	u32 ack_seq;			/* last rcv_nxt acknowledged */
+	u32 drops;			/* last sk_drops seen */
+	u64 unacked_since;		/* arrival of the oldest unacknowledged data */
+	u8 announced;			/* the flow record is in a ring */
+	u8 arr_head;			/* oldest arrival */
+	u8 arr_count;
+	u8 pad;
+	u32 owner_pid;
+	char owner_comm[TSL_COMM_LEN];
+	struct tsl_arrival arr[TSL_ARRIVALS];
+};
+
+int tsl_flow_init(void);
+void tsl_flow_exit(void);
+struct tsl_flow *tsl_flow_lookup(const struct sock *sk);
+struct tsl_flow *tsl_flow_get(struct sock *sk);
+void tsl_flow_put(struct tsl_flow *f);
+void tsl_flow_clear(void);
+u32 tsl_flow_in_use(void);
+
+/* filter.c */
+struct tsl_prefix {
+	u8 family;
+	u8 len;
+	__be32 addr[4];
+};
+
+struct tsl_filter {
+	struct rcu_head rcu;
+	u32 kinds;			/* 1 << TSL_EV_* */
+	u8 n_port, n_lport, n_rport, n_addr, n_netns;
+	u16 port[TSL_FILTER_MAX_ENTRIES];
+	u16 lport[TSL_FILTER_MAX_ENTRIES];
+	u16 rport[TSL_FILTER_MAX_ENTRIES];
+	u32 netns[TSL_FILTER_MAX_ENTRIES];
+	struct tsl_prefix addr[TSL_FILTER_MAX_ENTRIES];
+};
+
+extern struct tsl_filter __rcu *tsl_filter;
+extern const struct nla_policy tsl_filter_policy[TSL_FILTER_A_MAX + 1];
+bool tsl_filter_match(const struct tsl_filter *f, const struct sock *sk);
+int tsl_filter_parse(struct nlattr *nest, struct tsl_filter **out,
+		     struct netlink_ext_ack *extack);
+int tsl_filter_put(struct sk_buff *skb, const struct tsl_filter *f);
+void tsl_filter_replace(struct tsl_filter *f);
+int tsl_filter_init(void);
+void tsl_filter_exit(void);
+
+/* hooks.c: where each event comes from on the running kernel. */
+enum tsl_hook_id {
+	TSL_HOOK_TX,		/* tx and ack_tx */
+	TSL_HOOK_ACK_RX,
+	TSL_HOOK_DATA_RX,
+	TSL_HOOK_READ,
+	TSL_HOOK_RETRANS,
+	TSL_HOOK_RTO,
+	TSL_HOOK_STATE,
+	TSL_HOOK_DESTROY,
+	TSL_HOOK_TIMER_ENTRY,
+	TSL_HOOK_TIMER_EXIT,
+	TSL_HOOK_COUNT,
+};
+
+DECLARE_PER_CPU(u64 [TSL_HOOK_COUNT], tsl_hook_hits);
+
+int tsl_hooks_init(void);
+void tsl_hooks_exit(void);
+int tsl_hooks_attach(void);
+void tsl_hooks_detach(void);
+int tsl_hooks_put(struct sk_buff *skb);
+
+/* probes.c: the handlers hooks.c attaches. */
+struct kprobe;
+struct pt_regs;
+struct timer_list;
+void tsl_probe_data_rx(void *data, struct sock *sk, struct sk_buff *skb);
+void tsl_probe_retrans(void *data, const struct sock *sk,
+		       const struct sk_buff *skb);
+void tsl_probe_state(void *data, const struct sock *sk, const int oldstate,
+		     const int newstate);
+void tsl_probe_destroy(void *data, struct sock *sk);
+void tsl_probe_timer_entry(void *data, struct timer_list *timer,
+			   unsigned long baseclk);
+void tsl_probe_timer_exit(void *data, struct timer_list *timer);
+int tsl_kprobe_tx(struct kprobe *p, struct pt_regs *regs);
+int tsl_kprobe_ack_rx(struct kprobe *p, struct pt_regs *regs);
+int tsl_kprobe_read(struct kprobe *p, struct pt_regs *regs);
+int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs);
+void tsl_probes_reset(void);
+
+/* genl.c */
+int tsl_genl_init(void);
+void tsl_genl_exit(void);
+
+#endif /* _TSL_H */
