@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tcpsleuth: the reader, the module, tests, packaging.
+#
+#   make check          unit tests + DKMS build + module tests on Linux 6.1 in QEMU
+#   make check-vm       module tests in QEMU (KERNEL=5.10|6.1|6.12|6.1-rt)
+#   make check-matrix   module tests on every supported kernel
+#   make dkms-install   install the module with DKMS on this host
+
+KERNEL  ?= 6.1
+KDIR    ?= /lib/modules/$(shell uname -r)/build
+VERSION := $(shell sed -n 's/^\#define TSL_VERSION_STR[[:space:]]*"\(.*\)"/\1/p' kmod/tsl.h)
+
+all: user
+
+deps:
+	scripts/install-deps
+
+user:
+	$(MAKE) -C user
+
+kmod:
+	$(MAKE) -C kmod KDIR=$(KDIR)
+
+check: deps
+	tests/check $(KERNEL)
+
+check-unit: deps
+	$(MAKE) -C user check
+
+check-vm: deps user
+	tests/vm/check --kernel $(KERNEL)
+
+check-matrix: deps user
+	tests/vm/check-matrix
+
+check-dkms: deps
+	dkms/dkms-check
+
+dkms-install:
+	rm -rf /usr/src/tcpsleuth-$(VERSION)
+	dkms/stage /usr/src/tcpsleuth-$(VERSION) $(VERSION)
+	dkms add -m tcpsleuth -v $(VERSION) || true
+	dkms build -m tcpsleuth -v $(VERSION)
+	dkms install -m tcpsleuth -v $(VERSION)
+
+dkms-remove:
+	dkms remove -m tcpsleuth -v $(VERSION) --all || true
+	rm -rf /usr/src/tcpsleuth-$(VERSION)
+
+install: user
+	install -D -m 0755 user/tcpsleuth $(DESTDIR)/usr/local/bin/tcpsleuth
+
+clean:
+	$(MAKE) -C user clean
+	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/Module.symvers kmod/modules.order
+
+.PHONY: all deps user kmod check check-unit check-vm check-matrix check-dkms \
+	dkms-install dkms-remove install clean
