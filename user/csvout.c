@@ -602,19 +602,21 @@ out:
 int tsl_csv_convert(int fd, const char *name, FILE *out)
 {
 	struct index ix;
-	int ret;
+	int ret = -EINVAL;
 
 	memset(&ix, 0, sizeof(ix));
-	ret = build_index(fd, name, &ix);
-	if (ret)
+	if (build_index(fd, name, &ix))
 		goto out;
+	ret = -EIO;
 	write_cells(out, tsl_csv_columns);
-	ret = merge(fd, name, &ix, out);
-	if (!ret && (fflush(out) || ferror(out))) {
+	if (merge(fd, name, &ix, out))
+		goto out;
+	if (fflush(out) || ferror(out)) {
 		fprintf(stderr, "tcpsleuth: writing CSV failed: %s\n",
 			strerror(errno));
-		ret = -1;
+		goto out;
 	}
+	ret = 0;
 out:
 	index_free(&ix);
 	return ret;

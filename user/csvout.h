@@ -12,7 +12,8 @@ extern const char *const tsl_csv_columns[TSL_CSV_NCOLS];
 
 /*
  * Convert the recording open on @fd (@name for messages) to CSV on @out.
- * Returns 0, or -1 after printing one line saying what was wrong.
+ * Returns 0, or after printing one line saying what was wrong: -EINVAL
+ * for a bad recording, -EIO when the output could not be written.
  */
 int tsl_csv_convert(int fd, const char *name, FILE *out);
 

@@ -526,7 +526,7 @@ static int drain(struct tsl_nl *nl)
 		int ret = nl_recvmsgs(nl->sk, nl->cb);
 
 		if (nl->stream_failed)
-			return -EPROTO;
+			return -ECANCELED;
 		if (ret == -NLE_AGAIN)
 			return 0;
 		if (ret == -NLE_NOMEM) {

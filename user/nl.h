@@ -86,7 +86,10 @@ int tsl_nl_set_filter(struct tsl_nl *nl, const struct tsl_filter *f);
 int tsl_nl_start(struct tsl_nl *nl, const struct tsl_stream_ops *ops,
 		 void *arg);
 int tsl_nl_stop(struct tsl_nl *nl);
-/* Wait up to @timeout_ms for stream messages and hand them to the ops. */
+/*
+ * Wait up to @timeout_ms for stream messages and hand them to the ops.
+ * -ECANCELED: an op failed or a message was malformed (already reported).
+ */
 int tsl_nl_pump(struct tsl_nl *nl, int timeout_ms);
 /* Netlink receive-buffer overruns seen (messages the kernel could not queue). */
 unsigned long tsl_nl_overruns(const struct tsl_nl *nl);
