@@ -69,6 +69,13 @@ static bool tsl_addr_match(const struct tsl_filter *f, const struct sock *sk)
 		if (tsl_prefix_match(&f->addr[i], family, local) ||
 		    tsl_prefix_match(&f->addr[i], family, remote))
 			return true;
+	/* A dual-stack socket talking IPv4 has v4-mapped addresses. */
+	if (family == AF_INET6 &&
+	    ipv6_addr_v4mapped((const struct in6_addr *)remote))
+		for (i = 0; i < f->n_addr; i++)
+			if (tsl_prefix_match(&f->addr[i], AF_INET, &local[3]) ||
+			    tsl_prefix_match(&f->addr[i], AF_INET, &remote[3]))
+				return true;
 	return false;
 }
 
