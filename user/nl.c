@@ -340,27 +340,29 @@ void tsl_end_free(struct tsl_end *e)
 
 /* ---- socket, requests and the stream ---- */
 
-/* The kernel's extended ACK message, if the error carries one. */
-static void get_extack(struct nlmsgerr *e, char *out, size_t size)
+void tsl_nl_extack(const struct nlmsghdr *nlh, char *out, size_t size)
 {
 	static struct nla_policy policy[NLMSGERR_ATTR_MAX + 1] = {
 		[NLMSGERR_ATTR_MSG] = { .type = NLA_STRING },
 	};
-	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	const struct nlmsgerr *e = nlmsg_data(nlh);
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	size_t off = sizeof(*e);
+	size_t len = nlmsg_datalen(nlh), off = sizeof(*e);
 
 	out[0] = '\0';
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+	if (len < sizeof(*e) || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+	/* Unless capped, the request follows the error: skip it. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < NLMSG_HDRLEN)
+			return;
 		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	}
 	off = NLMSG_ALIGN(off);
-	if (off >= (size_t)nlmsg_datalen(nlh))
+	if (off >= len)
 		return;
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
-		      (struct nlattr *)((char *)e + off),
-		      nlmsg_datalen(nlh) - off, policy) < 0)
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off),
+		      len - off, policy) < 0)
 		return;
 	if (tb[NLMSGERR_ATTR_MSG])
 		copy_string(out, size, tb[NLMSGERR_ATTR_MSG]);
@@ -375,7 +377,9 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 		return NL_SKIP;
 	nl->req_done = true;
 	nl->req_err = -e->error;
-	get_extack(e, nl->detail, sizeof(nl->detail));
+	/* libnl hands us the payload of the error message: step back. */
+	tsl_nl_extack((struct nlmsghdr *)((char *)e - NLMSG_HDRLEN),
+		      nl->detail, sizeof(nl->detail));
 	return NL_SKIP;
 }
 

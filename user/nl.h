@@ -103,6 +103,8 @@ int tsl_nl_parse_events(struct nlmsghdr *nlh, struct tsl_batch *b,
 			char *err, size_t errlen);
 int tsl_nl_parse_end(struct nlmsghdr *nlh, struct tsl_end *e,
 		     char *err, size_t errlen);
+/* The extended ACK message of an NLMSG_ERROR, or "" if it has none. */
+void tsl_nl_extack(const struct nlmsghdr *nlh, char *out, size_t size);
 void tsl_info_free(struct tsl_info *info);
 void tsl_end_free(struct tsl_end *e);
 
