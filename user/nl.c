@@ -273,9 +273,13 @@ err_free:
 int tsl_nl_parse_events(struct nlmsghdr *nlh, struct tsl_batch *b,
 			char *err, size_t errlen)
 {
-	static const int need[] = {
-		TSL_A_CPU, TSL_A_SEQ, TSL_A_PRODUCED, TSL_A_DROPPED,
-		TSL_A_RECORDS, TSL_A_MONO_NS, TSL_A_REAL_NS,
+	static const struct { int type; const char *name; } need[] = {
+		{ TSL_A_CPU, "TSL_A_CPU" }, { TSL_A_SEQ, "TSL_A_SEQ" },
+		{ TSL_A_PRODUCED, "TSL_A_PRODUCED" },
+		{ TSL_A_DROPPED, "TSL_A_DROPPED" },
+		{ TSL_A_RECORDS, "TSL_A_RECORDS" },
+		{ TSL_A_MONO_NS, "TSL_A_MONO_NS" },
+		{ TSL_A_REAL_NS, "TSL_A_REAL_NS" },
 	};
 	struct nlattr *tb[TSL_A_MAX + 1];
 	unsigned int i;
@@ -285,9 +289,9 @@ int tsl_nl_parse_events(struct nlmsghdr *nlh, struct tsl_batch *b,
 	if (parse_genl(nlh, TSL_CMD_EVENTS, tb, "EVENTS", err, errlen))
 		return -1;
 	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
-		if (!tb[need[i]])
-			return fail(err, errlen, "EVENTS message: attribute %d missing",
-				    need[i]);
+		if (!tb[need[i].type])
+			return fail(err, errlen, "EVENTS message: no %s",
+				    need[i].name);
 	len = nla_len(tb[TSL_A_RECORDS]);
 	if (len % TSL_EVENT_SIZE)
 		return fail(err, errlen,
