@@ -275,12 +275,14 @@ int tsl_rec_read_at(struct tsl_rec_reader *r, uint64_t off,
 		return bad(r, off, "chunk length %u too large", ch.len);
 	if (grow(r, ch.len + 8))
 		return bad(r, off, "out of memory");
-	n = read_full(r, r->buf, ch.len, off + sizeof(ch));
+	/* The padding too: a file cut inside it is truncated as well. */
+	n = read_full(r, r->buf, ch.len + PAD8(ch.len), off + sizeof(ch));
 	if (n < 0)
 		return -1;
-	if ((size_t)n < ch.len)
+	if ((size_t)n < ch.len + PAD8(ch.len))
 		return bad(r, off, "truncated chunk (type %u, %u of %u bytes)",
-			   ch.type, (unsigned int)n, ch.len);
+			   ch.type, (unsigned int)(n < ch.len ? n : ch.len),
+			   ch.len);
 	c->type = ch.type;
 	c->len = ch.len;
 	c->offset = off;
