@@ -321,6 +321,7 @@ int tsl_nl_parse_end(struct nlmsghdr *nlh, struct tsl_end *e,
 	if (!tb[TSL_A_END_REASON] || !tb[TSL_A_CPUS])
 		return fail(err, errlen, "END message: no reason or CPU counters");
 	e->reason = nla_get_u32(tb[TSL_A_END_REASON]);
+	e->flows_refused = get_u64(tb[TSL_A_FLOWS_REFUSED]);
 	if (parse_cpus(tb[TSL_A_CPUS], &e->cpus, &e->n_cpus, err, errlen))
 		return prefix_err(err, errlen, "END message");
 	return 0;
@@ -471,6 +472,11 @@ static int setup_socket(struct tsl_nl *nl)
 	/* libnl 3.7 has no API for extended ACKs: ask for them directly. */
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	/*
+	 * When our buffer is full the module keeps the records and retries;
+	 * an ENOBUFS would report a loss that did not happen.
+	 */
+	setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof(one));
 	/* The stream is unicast and unsolicited: it has no sequence numbers. */
 	nl_socket_disable_seq_check(nl->sk);
 	nl->cb = nl_socket_get_cb(nl->sk);

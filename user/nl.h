@@ -66,6 +66,7 @@ struct tsl_batch {
 /* One TSL_CMD_END message. */
 struct tsl_end {
 	uint32_t reason;	/* enum tsl_end_reason */
+	uint64_t flows_refused;	/* 0 if not sent */
 	struct tsl_cpu_stats *cpus;
 	unsigned int n_cpus;
 };

@@ -35,8 +35,10 @@ struct record_opts {
 struct capture {
 	struct tsl_rec_writer *w;
 	struct tsl_acct acct;
+	bool started;		/* the start chunk is written */
 	bool ended;
 	uint32_t end_reason;
+	uint64_t flows_refused;
 	struct tsl_rec_cpu *end_cpus;
 	unsigned int n_end;
 };
@@ -143,7 +145,8 @@ static int on_events(void *arg, const struct tsl_batch *b)
 static int on_end(void *arg, const struct tsl_end *e)
 {
 	struct capture *cap = arg;
-	struct tsl_rec_end end = { .reason = e->reason, .n_cpus = e->n_cpus };
+	struct tsl_rec_end end = { .reason = e->reason, .n_cpus = e->n_cpus,
+				   .flows_refused = e->flows_refused };
 	unsigned int i;
 
 	if (cap->ended)
@@ -159,6 +162,7 @@ static int on_end(void *arg, const struct tsl_end *e)
 			.dropped = e->cpus[i].dropped,
 		};
 	cap->n_end = e->n_cpus;
+	cap->flows_refused = e->flows_refused;
 	cap->ended = true;
 	cap->end_reason = e->reason;
 	return tsl_rec_write_end(cap->w, &end, cap->end_cpus);
@@ -255,8 +259,9 @@ static int finish_stream(struct tsl_nl *nl, struct capture *cap)
 	if (cap->ended)
 		return 0;
 	err = tsl_nl_stop(nl);
-	if (err)
-		return err;
+	/* The session may have ended meanwhile (reader error, unload). */
+	if (err || cap->ended)
+		return cap->ended ? 0 : err;
 	deadline = now_ms() + END_TIMEOUT_MS;
 	while (!err && !cap->ended) {
 		int64_t left = deadline - now_ms();
@@ -287,17 +292,21 @@ static int report(const struct capture *cap, unsigned long overruns)
 			&dropped);
 	fprintf(stderr, "tcpsleuth: recorded %" PRIu64 " events (%" PRIu64 " flows); produced %" PRIu64 ", delivered %" PRIu64 ", dropped %" PRIu64 "\n",
 		cap->acct.events, cap->acct.flows, produced, delivered, dropped);
+	if (cap->flows_refused)
+		fprintf(stderr, "tcpsleuth: %" PRIu64 " flows were not traced: the module's flow table was full\n",
+			cap->flows_refused);
+	if (!tsl_acct_check(&cap->acct, cap->end_cpus, cap->n_end, stderr))
+		return TSL_EXIT_OK;
 	if (overruns)
 		fprintf(stderr, "tcpsleuth: the netlink receive buffer overflowed %lu times\n",
 			overruns);
-	if (tsl_acct_check(&cap->acct, cap->end_cpus, cap->n_end, stderr))
-		return TSL_EXIT_LOSS;
-	return TSL_EXIT_OK;
+	return TSL_EXIT_LOSS;
 }
 
 /* ---- output files ---- */
 
 struct output {
+	const char *path;	/* the file we created, NULL for stdout */
 	FILE *bin;		/* the recording; a temporary file for CSV */
 	const char *bin_name;
 	FILE *csv;		/* NULL: binary output */
@@ -326,7 +335,7 @@ static int open_csv_output(const char *path, struct output *out)
 	out->csv_name = "standard output";
 	out->csv = stdout;
 	if (path && strcmp(path, "-")) {
-		out->csv_name = path;
+		out->csv_name = out->path = path;
 		out->csv = open_named(path, "w");
 		if (!out->csv)
 			return TSL_EXIT_RUNTIME;
@@ -359,7 +368,7 @@ static int open_output(const struct record_opts *o, struct output *out)
 		out->bin_name = "standard output";
 		return 0;
 	}
-	out->bin_name = path;
+	out->bin_name = out->path = path;
 	out->bin = open_named(path, "w");
 	return out->bin ? 0 : TSL_EXIT_RUNTIME;
 }
@@ -417,6 +426,7 @@ static int run_capture(struct tsl_nl *nl, struct capture *cap,
 	err = tsl_nl_start(nl, &stream_ops, cap);
 	if (err)
 		goto err_nl;
+	cap->started = true;
 	step = "receive";
 	err = capture_loop(nl, cap, o);
 	if (err)
@@ -466,20 +476,24 @@ int tsl_cmd_record(int argc, char **argv)
 	if (!cap.w)
 		goto err_output;
 	ret = run_capture(nl, &cap, &o);
-	/* Whatever happened, what was received is kept. */
 	if (tsl_rec_writer_finish(cap.w) && !ret)
 		ret = TSL_EXIT_RUNTIME;
+	if (!cap.started)
+		goto err_output;
+	/* Whatever happened since START, what was received is kept. */
 	if (close_output(&out, true) && !ret)
 		ret = TSL_EXIT_RUNTIME;
 	if (!ret && cap.ended)
 		ret = report(&cap, tsl_nl_overruns(nl));
-	tsl_acct_free(&cap.acct);
-	free(cap.end_cpus);
-	tsl_nl_close(nl);
-	return ret;
+	goto out;
 
 err_output:
 	close_output(&out, false);
+	if (out.path)
+		unlink(out.path);	/* nothing was recorded into it */
+out:
+	tsl_acct_free(&cap.acct);
+	free(cap.end_cpus);
 err_nl:
 	tsl_nl_close(nl);
 	return ret;

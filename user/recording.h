@@ -66,6 +66,7 @@ struct tsl_rec_events {
 struct tsl_rec_end {
 	uint32_t reason;	/* enum tsl_end_reason */
 	uint32_t n_cpus;
+	uint64_t flows_refused;	/* flows not traced: the table was full */
 };
 
 struct tsl_rec_cpu {

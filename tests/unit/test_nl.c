@@ -195,8 +195,10 @@ static void test_end(void **state)
 	put_cpu(msg, 0, 10, 8, 2, NULL, 0);
 	put_cpu(msg, 5, 7, 7, 0, NULL, 0);
 	nla_nest_end(msg, cpus);
+	nla_put_u64(msg, TSL_A_FLOWS_REFUSED, 6);
 	assert_int_equal(tsl_nl_parse_end(nlmsg_hdr(msg), &e, err, sizeof(err)), 0);
 	assert_int_equal(e.reason, TSL_END_UNLOAD);
+	assert_int_equal(e.flows_refused, 6);
 	assert_int_equal(e.n_cpus, 2);
 	assert_int_equal(e.cpus[0].cpu, 0);
 	assert_int_equal(e.cpus[0].produced, 10);
