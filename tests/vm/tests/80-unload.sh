@@ -7,9 +7,9 @@ set -e
 . /tsl/lib.sh
 trap tsl_cleanup EXIT
 
-# flows_in_use: the "flows in use" figure of tcpsleuth status.
+# flows_in_use: N of the status line "flows:    N in use, M max, R refused".
 flows_in_use() {
-	tcpsleuth status | tr 'A-Z' 'a-z' | sed -n 's/.*flows[^0-9]*in use[^0-9]*\([0-9][0-9]*\).*/\1/p; s/.*in use[^0-9]*\([0-9][0-9]*\).*flows.*/\1/p' | head -n 1
+	tcpsleuth status | sed -n 's/^flows: *\([0-9][0-9]*\) in use.*/\1/p'
 }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 
@@ -67,7 +67,6 @@ tsl_reap_rr || true
 
 # Flows end with their sockets: once traffic stopped, none is in use.
 insmod "$TSL_KO" $TSL_MODPARAMS
-tsl_ns cli tsl-stream send $SRV4 5201 1 > /dev/null 2>&1 || true
 tsl_bg rr2-srv tsl_ns srv tsl-rr server 7009 1 1 -n
 tsl_wait_port srv 7009
 tsl_record after --port 7009
