@@ -15,7 +15,8 @@
 #include <net/net_namespace.h>
 #include "tsl.h"
 
-#define TSL_BATCH	256	/* records per message at most */
+/* Records per message at most: with headers, a message fits in 16 KiB. */
+#define TSL_BATCH	240
 #define TSL_END_TRIES	200	/* final drain: 5 ms apart, 1 s in all */
 
 static struct genl_family tsl_family;
@@ -103,9 +104,10 @@ static int tsl_drain(void)
 	int cpu, n;
 
 	for_each_possible_cpu(cpu) {
+		/* A partial batch empties the ring: go on to the next CPU. */
 		do {
 			n = tsl_send_batch(cpu);
-		} while (n > 0);
+		} while (n == TSL_BATCH);
 		if (n < 0)
 			return n;
 	}
@@ -208,6 +210,7 @@ static void tsl_session_end(u32 reason)
 	if (!tsl_sess.active)
 		return;
 	tsl_hooks_detach();
+	tsl_ring_quiesce();
 	for (tries = 0; tries < TSL_END_TRIES; tries++) {
 		err = tsl_drain();
 		if (err != -EAGAIN && err != -ENOMEM)
@@ -401,7 +404,8 @@ static int tsl_netlink_event(struct notifier_block *nb, unsigned long event,
 
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
 		return NOTIFY_DONE;
-	if (READ_ONCE(tsl_sess.active) && n->portid == READ_ONCE(tsl_sess.portid))
+	if (READ_ONCE(tsl_sess.active) && n->portid == READ_ONCE(tsl_sess.portid) &&
+	    net_eq(n->net, READ_ONCE(tsl_sess.net)))
 		mod_delayed_work(system_wq, &tsl_drain_work, 0);
 	return NOTIFY_DONE;
 }

@@ -34,6 +34,15 @@ void tsl_ring_reset(void)
 	}
 }
 
+/* Wait for drain kicks the probes queued; none can be queued afterwards. */
+void tsl_ring_quiesce(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		irq_work_sync(&per_cpu_ptr(&tsl_rings, cpu)->kick);
+}
+
 int tsl_ring_init(void)
 {
 	size_t bytes;

@@ -38,6 +38,7 @@ DECLARE_PER_CPU(struct tsl_ring, tsl_rings);
 int tsl_ring_init(void);
 void tsl_ring_exit(void);
 void tsl_ring_reset(void);
+void tsl_ring_quiesce(void);
 u32 tsl_ring_records(void);
 void tsl_ring_kick_fn(struct irq_work *work);	/* genl.c */
 
