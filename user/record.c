@@ -86,7 +86,8 @@ static int parse_record_opts(int argc, char **argv, struct record_opts *o)
 	int c, idx;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:q", record_options, &idx)) != -1) {
+	opterr = 0;	/* our own one-line messages */
+	while ((c = getopt_long(argc, argv, ":o:q", record_options, &idx)) != -1) {
 		switch (c) {
 		case 'P': case 'L': case 'R': case 'H': case 'N': case 'E':
 			if (tsl_filter_parse(&o->filter, record_options[idx].name,
@@ -108,8 +109,13 @@ static int parse_record_opts(int argc, char **argv, struct record_opts *o)
 		case 'q':
 			o->quiet = true;
 			break;
+		case ':':
+			fprintf(stderr, "tcpsleuth: record: option '%s' needs a value\n",
+				argv[optind - 1]);
+			return -1;
 		default:
-			fprintf(stderr, "tcpsleuth: see 'tcpsleuth help'\n");
+			fprintf(stderr, "tcpsleuth: record: unknown option '%s' (see 'tcpsleuth help')\n",
+				argv[optind - 1]);
 			return -1;
 		}
 	}
