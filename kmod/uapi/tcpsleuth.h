@@ -21,7 +21,9 @@ enum tsl_cmd {
 	TSL_CMD_START,		/* request: none; the sender's socket receives the stream */
 	TSL_CMD_STOP,		/* request: none; drains, sends TSL_CMD_END, detaches */
 	TSL_CMD_EVENTS,		/* module -> reader: one batch of records of one CPU */
-	TSL_CMD_END,		/* module -> reader: the stream ended (TSL_A_END_REASON) */
+	TSL_CMD_END,		/* module -> reader: the stream ended: TSL_A_END_REASON,
+				 * TSL_A_FLOWS_REFUSED, the clock pair and final
+				 * TSL_A_CPUS counters (nothing is queued then) */
 	__TSL_CMD_MAX,
 };
 #define TSL_CMD_MAX (__TSL_CMD_MAX - 1)
@@ -30,21 +32,22 @@ enum tsl_cmd {
 enum tsl_attr {
 	TSL_A_UNSPEC,
 	TSL_A_PAD,
-	TSL_A_VERSION,		/* u32: module version, TSL_VERSION_CODE() */
+	TSL_A_VERSION,		/* u32: module version, (major << 16) | (minor << 8) | patch */
 	TSL_A_KERNEL,		/* string: release of the running kernel */
 	TSL_A_ACTIVE,		/* u8: 1 while a reader is attached */
 	TSL_A_BUF_RECORDS,	/* u32: records per CPU ring */
 	TSL_A_RECORD_SIZE,	/* u32: sizeof(struct tsl_event) */
 	TSL_A_MAX_FLOWS,	/* u32 */
 	TSL_A_FLOWS_IN_USE,	/* u32 */
-	TSL_A_FLOWS_REFUSED,	/* u64: flows not traced because the table was full */
+	TSL_A_FLOWS_REFUSED,	/* u64: events not recorded because their flow found
+				 * no room in the flow table (max_flows) */
 	TSL_A_HOOKS,		/* nested: TSL_A_HOOK (nested TSL_HOOK_A_*) per hook */
 	TSL_A_HOOK,
 	TSL_A_CPUS,		/* nested: TSL_A_CPU_STATS (nested TSL_CPU_A_*) per CPU */
 	TSL_A_CPU_STATS,
 	TSL_A_FILTER,		/* nested: TSL_FILTER_A_* */
 	TSL_A_CPU,		/* u32: CPU a batch comes from */
-	TSL_A_SEQ,		/* u64: per-CPU index of the first record of the batch */
+	TSL_A_SEQ,		/* u64: records of this CPU delivered before this batch (0 at START) */
 	TSL_A_PRODUCED,		/* u64: records this CPU produced so far (delivered + dropped + queued) */
 	TSL_A_DROPPED,		/* u64: records this CPU dropped so far (ring full) */
 	TSL_A_RECORDS,		/* binary: an array of struct tsl_event */
@@ -100,7 +103,8 @@ enum tsl_filter_attr {
 	TSL_FILTER_A_RPORT,	/* u16: remote port */
 	TSL_FILTER_A_ADDR,	/* nested TSL_PREFIX_A_*: local or remote address */
 	TSL_FILTER_A_NETNS,	/* u32: network namespace inode number */
-	TSL_FILTER_A_KINDS,	/* u32: bit (1 << TSL_EV_x) per event kind to record */
+	TSL_FILTER_A_KINDS,	/* u32: bit (1 << TSL_EV_x) per event kind to record;
+				 * keep TSL_EV_FLOW set to learn flows' addresses */
 	__TSL_FILTER_A_MAX,
 };
 #define TSL_FILTER_A_MAX (__TSL_FILTER_A_MAX - 1)
