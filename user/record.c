@@ -19,10 +19,12 @@
 #include "filter.h"
 #include "nl.h"
 #include "recording.h"
+#include "sampler.h"
 
 #define DEFAULT_OUTPUT	"tcpsleuth.rec"
 #define END_TIMEOUT_MS	5000
 #define TICK_MS		200
+#define DEFAULT_INTERVAL_MS 100
 
 struct record_opts {
 	struct tsl_filter filter;
@@ -30,11 +32,13 @@ struct record_opts {
 	const char *output;	/* NULL: default */
 	bool csv;
 	bool quiet;
+	unsigned int interval_ms;	/* system samples; 0: none */
 };
 
 struct capture {
 	struct tsl_rec_writer *w;
 	struct tsl_acct acct;
+	struct tsl_sampler *sampler;	/* NULL: no system samples */
 	bool started;		/* the start chunk is written */
 	bool ended;
 	uint32_t end_reason;
@@ -62,6 +66,7 @@ static const struct option record_options[] = {
 	{ "output",	required_argument, NULL, 'o' },
 	{ "csv",	no_argument,	   NULL, 'c' },
 	{ "quiet",	no_argument,	   NULL, 'q' },
+	{ "interval",	required_argument, NULL, 'i' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -77,6 +82,22 @@ static int parse_duration(const char *arg, double *out)
 			arg);
 		return -1;
 	}
+	return 0;
+}
+
+static int parse_interval(const char *arg, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || *arg == '-' || v > 3600000) {
+		fprintf(stderr, "tcpsleuth: --interval: '%s' is not a number of milliseconds (0: no samples)\n",
+			arg);
+		return -1;
+	}
+	*out = v;
 	return 0;
 }
 
@@ -98,6 +119,10 @@ static int parse_record_opts(int argc, char **argv, struct record_opts *o)
 			break;
 		case 'd':
 			if (parse_duration(optarg, &o->duration))
+				return -1;
+			break;
+		case 'i':
+			if (parse_interval(optarg, &o->interval_ms))
 				return -1;
 			break;
 		case 'o':
@@ -145,6 +170,9 @@ static int on_events(void *arg, const struct tsl_batch *b)
 			b->cpu);
 		return -1;
 	}
+	if (cap->sampler &&
+	    tsl_sampler_observe(cap->sampler, b->records, b->n_records))
+		return -1;
 	return tsl_rec_write_events(cap->w, &e, b->records);
 }
 
@@ -229,23 +257,40 @@ static void progress(const struct capture *cap, int64_t elapsed_ms)
 		tsl_acct_dropped(&cap->acct));
 }
 
+static int sample_now(struct capture *cap)
+{
+	if (!tsl_sampler_tick(cap->sampler, clock_ns(CLOCK_MONOTONIC)))
+		return 0;
+	fprintf(stderr, "tcpsleuth: cannot write system samples\n");
+	return -ECANCELED;
+}
+
 /* Until the duration, a signal, or the module ends the stream. */
 static int capture_loop(struct tsl_nl *nl, struct capture *cap,
 			const struct record_opts *o)
 {
 	int64_t start = now_ms(), last = start, deadline = INT64_MAX;
+	int64_t next_sample = cap->sampler ? start : INT64_MAX;
 	bool tty = !o->quiet && isatty(STDERR_FILENO);
 	int err = 0;
 
 	if (o->duration)
 		deadline = start + (int64_t)(o->duration * 1000);
 	while (!err && !stop_requested && !cap->ended) {
-		int64_t now = now_ms();
+		int64_t now = now_ms(), wait = TICK_MS;
 
 		if (now >= deadline)
 			break;
-		err = tsl_nl_pump(nl, deadline - now < TICK_MS ?
-				  deadline - now : TICK_MS);
+		if (now >= next_sample) {
+			err = sample_now(cap);
+			next_sample += o->interval_ms;
+			if (next_sample <= now)	/* fell behind: skip, not burst */
+				next_sample = now + o->interval_ms;
+			continue;
+		}
+		wait = deadline - now < wait ? deadline - now : wait;
+		wait = next_sample - now < wait ? next_sample - now : wait;
+		err = tsl_nl_pump(nl, wait);
 		if (tty && now - last >= 1000) {
 			progress(cap, now - start);
 			last = now;
@@ -423,6 +468,15 @@ static int run_capture(struct tsl_nl *nl, struct capture *cap,
 	tsl_info_free(&info);
 	if (err)
 		return TSL_EXIT_RUNTIME;	/* the writer says why */
+	if (o->interval_ms) {
+		struct tsl_sampler_opts so = { 0 };
+
+		cap->sampler = tsl_sampler_new(cap->w, &so);
+		if (!cap->sampler) {
+			fprintf(stderr, "tcpsleuth: out of memory\n");
+			return TSL_EXIT_RUNTIME;
+		}
+	}
 	step = "set filter";
 	err = tsl_nl_set_filter(nl, &o->filter);
 	if (err)
@@ -466,6 +520,7 @@ int tsl_cmd_record(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	memset(&cap, 0, sizeof(cap));
+	o.interval_ms = DEFAULT_INTERVAL_MS;
 	if (parse_record_opts(argc, argv, &o))
 		return TSL_EXIT_USAGE;
 	/* The module first: no output file is left behind if it is absent. */
@@ -498,6 +553,7 @@ err_output:
 	if (out.path)
 		unlink(out.path);	/* nothing was recorded into it */
 out:
+	tsl_sampler_free(cap.sampler);
 	tsl_acct_free(&cap.acct);
 	free(cap.end_cpus);
 err_nl:

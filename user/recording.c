@@ -17,6 +17,8 @@ _Static_assert(sizeof(struct tsl_rec_header) == 16, "header layout");
 _Static_assert(sizeof(struct tsl_rec_events) % 8 == 0, "events layout");
 _Static_assert(sizeof(struct tsl_rec_start) % 8 == 0, "start layout");
 _Static_assert(sizeof(struct tsl_event) == TSL_EVENT_SIZE, "record layout");
+_Static_assert(sizeof(struct tsl_rec_sample) == 32, "sample layout");
+_Static_assert(sizeof(struct tsl_rec_sample_entry) == 24, "sample entry layout");
 
 /* ---- writer ---- */
 
@@ -92,6 +94,21 @@ int tsl_rec_write_end(struct tsl_rec_writer *w, const struct tsl_rec_end *e,
 {
 	return tsl_rec_write_chunk(w, TSL_REC_END, e, sizeof(*e), cpus,
 				   (size_t)e->n_cpus * sizeof(*cpus));
+}
+
+int tsl_rec_write_names(struct tsl_rec_writer *w, uint32_t first,
+			uint32_t count, const char *data, size_t len)
+{
+	struct tsl_rec_names n = { .first = first, .count = count };
+
+	return tsl_rec_write_chunk(w, TSL_REC_NAMES, &n, sizeof(n), data, len);
+}
+
+int tsl_rec_write_sample(struct tsl_rec_writer *w,
+			 const struct tsl_rec_sample *s, const void *entries)
+{
+	return tsl_rec_write_chunk(w, TSL_REC_SAMPLE, s, sizeof(*s), entries,
+				   (size_t)s->n_entries * s->entry_size);
 }
 
 int tsl_rec_writer_finish(struct tsl_rec_writer *w)
@@ -203,6 +220,51 @@ static int check_header(struct tsl_rec_reader *r)
 	return 0;
 }
 
+/* NAMES: @count strings, each terminated, filling the payload exactly. */
+static int check_names(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
+{
+	const char *p, *end;
+	uint32_t i;
+
+	if (c->len < sizeof(*c->names))
+		return bad(r, c->offset, "names chunk too short (%u bytes)", c->len);
+	c->names = c->data;
+	c->name_data = (const char *)(c->names + 1);
+	c->name_len = c->len - sizeof(*c->names);
+	p = c->name_data;
+	end = p + c->name_len;
+	for (i = 0; i < c->names->count; i++) {
+		const char *nul = memchr(p, 0, end - p);
+
+		if (!nul)
+			return bad(r, c->offset, "names chunk holds fewer than %u names",
+				   c->names->count);
+		p = nul + 1;
+	}
+	if (p != end)
+		return bad(r, c->offset, "names chunk has trailing bytes");
+	return 0;
+}
+
+static int check_sample(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
+{
+	uint64_t want = sizeof(*c->sample);
+
+	if (c->len < want)
+		return bad(r, c->offset, "sample chunk too short (%u bytes)", c->len);
+	c->sample = c->data;
+	if (c->sample->entry_size < sizeof(struct tsl_rec_sample_entry) ||
+	    c->sample->entry_size % 8)
+		return bad(r, c->offset, "sample entry size %u not supported",
+			   c->sample->entry_size);
+	want += (uint64_t)c->sample->n_entries * c->sample->entry_size;
+	if (c->len != want)
+		return bad(r, c->offset, "sample chunk length %u does not match its entries",
+			   c->len);
+	c->entries = c->sample + 1;
+	return 0;
+}
+
 /* Fill the typed views of @c; -1 if the payload does not fit its type. */
 static int check_chunk(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
 {
@@ -239,6 +301,10 @@ static int check_chunk(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
 				   c->len);
 		c->cpus = (const void *)(c->end + 1);
 		break;
+	case TSL_REC_NAMES:
+		return check_names(r, c);
+	case TSL_REC_SAMPLE:
+		return check_sample(r, c);
 	}
 	return 0;
 }

@@ -38,6 +38,8 @@ enum tsl_rec_type {
 	TSL_REC_START = 1,	/* struct tsl_rec_start, then the TSL_A_FILTER nest */
 	TSL_REC_EVENTS = 2,	/* struct tsl_rec_events, then the records as received */
 	TSL_REC_END = 3,	/* struct tsl_rec_end, then n_cpus struct tsl_rec_cpu */
+	TSL_REC_NAMES = 4,	/* struct tsl_rec_names, then NUL-terminated strings */
+	TSL_REC_SAMPLE = 5,	/* struct tsl_rec_sample, then its entries */
 };
 
 struct tsl_rec_start {
@@ -77,6 +79,56 @@ struct tsl_rec_cpu {
 	uint64_t dropped;
 };
 
+/*
+ * System samples. A NAMES chunk gives the next @count names of the
+ * recording's name table (ids @first ...); it precedes the first SAMPLE that
+ * uses them. A SAMPLE is a list of (source, key, id, value) entries of
+ * @entry_size bytes each (readers step by entry_size, so entries may grow):
+ * key is a name id ("Tcp.RetransSegs", "NET_RX", "eth0.rx_dropped",
+ * "rtt_us", ...), id the CPU, ifindex, pid or socket cookie the value is for.
+ * DELTA entries hold the increase since the previous sample of the same
+ * (source, key, id) and are left out when it is zero; every source in the
+ * @sources mask was sampled.
+ */
+#define TSL_SAMPLE_VERSION	1
+#define TSL_SAMPLE_ALL		UINT64_MAX	/* id of a total over all CPUs */
+
+enum tsl_sample_source {
+	TSL_SRC_SNMP = 1,	/* /proc/net/snmp, netstat: "Group.Name", id 0 */
+	TSL_SRC_SOFTIRQ = 2,	/* /proc/softirqs NET_RX, NET_TX: id CPU */
+	TSL_SRC_CPU = 3,	/* /proc/stat: "user" ... "steal", id CPU */
+	TSL_SRC_PROC = 4,	/* /proc/PID: id pid */
+	TSL_SRC_NIC = 5,	/* /sys/class/net: "IF.counter", id ifindex */
+	TSL_SRC_SOCK = 6,	/* sock_diag: id socket cookie */
+};
+
+/* tsl_rec_sample_entry.flags */
+#define TSL_SAMPLE_DELTA	0x01	/* increase since the previous sample */
+#define TSL_SAMPLE_CENTI	0x02	/* value in hundredths (percentages) */
+
+struct tsl_rec_names {
+	uint32_t first;
+	uint32_t count;
+};
+
+struct tsl_rec_sample {
+	uint16_t version;	/* TSL_SAMPLE_VERSION */
+	uint16_t entry_size;	/* sizeof(struct tsl_rec_sample_entry) or more */
+	uint32_t n_entries;
+	uint64_t mono_ns;	/* CLOCK_MONOTONIC, as the events */
+	uint64_t interval_ns;	/* since the previous sample, 0 for the first */
+	uint32_t sources;	/* bit (1 << TSL_SRC_x) per source sampled */
+	uint32_t pad;
+};
+
+struct tsl_rec_sample_entry {
+	uint16_t source;	/* enum tsl_sample_source */
+	uint16_t flags;		/* TSL_SAMPLE_* */
+	uint32_t key;		/* name id */
+	uint64_t id;
+	int64_t value;
+};
+
 /* One chunk as read; pointers are valid until the next read on the reader. */
 struct tsl_rec_chunk {
 	uint32_t type;
@@ -92,6 +144,11 @@ struct tsl_rec_chunk {
 	const void *records;	/* events: n_records * TSL_EVENT_SIZE bytes */
 	const struct tsl_rec_end *end;
 	const struct tsl_rec_cpu *cpus;
+	const struct tsl_rec_names *names;
+	const char *name_data;	/* names: count strings, each NUL-terminated */
+	uint32_t name_len;
+	const struct tsl_rec_sample *sample;
+	const void *entries;	/* sample: n_entries * entry_size bytes */
 };
 
 struct tsl_rec_writer;
@@ -108,6 +165,10 @@ int tsl_rec_write_events(struct tsl_rec_writer *w,
 			 const struct tsl_rec_events *e, const void *records);
 int tsl_rec_write_end(struct tsl_rec_writer *w, const struct tsl_rec_end *e,
 		      const struct tsl_rec_cpu *cpus);
+int tsl_rec_write_names(struct tsl_rec_writer *w, uint32_t first,
+			uint32_t count, const char *data, size_t len);
+int tsl_rec_write_sample(struct tsl_rec_writer *w,
+			 const struct tsl_rec_sample *s, const void *entries);
 /* Flush and free; 0, or -1 after printing why any write failed. */
 int tsl_rec_writer_finish(struct tsl_rec_writer *w);
 

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// System samplers: /proc and /sys counters, sock_diag socket state, SAMPLE chunks.
+#ifndef TSL_SAMPLER_H
+#define TSL_SAMPLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <net/if.h>
+#include <tcpsleuth.h>
+
+#include "recording.h"
+
+/*
+ * Parsers. Each reads files below a root directory ("/proc", "/sys", or a
+ * test fixture) and returns 0, or -1 after printing one line naming the file
+ * and the reason. Arrays they fill are freed with the matching _free().
+ */
+
+/* /proc/net/snmp and /proc/net/netstat: every "Group: names" / "Group: values" pair. */
+struct tsl_counter {
+	char group[16];		/* "Tcp", "TcpExt", ... */
+	char name[48];		/* "RetransSegs", ... */
+	int64_t value;		/* a few (Tcp MaxConn) are signed */
+};
+
+struct tsl_counters {
+	struct tsl_counter *v;
+	size_t n, cap;
+};
+
+int tsl_sample_snmp(const char *procroot, struct tsl_counters *out);
+/* One file (header/value line pairs), appended to @out. */
+int tsl_sample_snmp_file(const char *path, struct tsl_counters *out);
+void tsl_counters_free(struct tsl_counters *c);
+
+/* /proc/stat and /proc/softirqs, indexed by CPU number. */
+enum tsl_cpu_field {
+	TSL_CPU_USER, TSL_CPU_NICE, TSL_CPU_SYSTEM, TSL_CPU_IDLE,
+	TSL_CPU_IOWAIT, TSL_CPU_IRQ, TSL_CPU_SOFTIRQ, TSL_CPU_STEAL,
+	TSL_CPU_NFIELDS,
+};
+
+extern const char *const tsl_cpu_field_names[TSL_CPU_NFIELDS];
+
+struct tsl_cpu {
+	bool online;		/* a "cpuN" line was seen */
+	bool has_softirq;	/* a /proc/softirqs column was seen */
+	uint64_t ticks[TSL_CPU_NFIELDS];
+	uint64_t net_rx, net_tx;	/* softirqs raised */
+};
+
+struct tsl_cpus {
+	struct tsl_cpu all;	/* the "cpu" line */
+	struct tsl_cpu *v;	/* v[cpu], n = highest CPU + 1 */
+	size_t n;
+};
+
+int tsl_sample_stat(const char *procroot, struct tsl_cpus *out);
+int tsl_sample_softirqs(const char *procroot, struct tsl_cpus *out);
+void tsl_cpus_free(struct tsl_cpus *c);
+/* Share of each field between @a and @b in hundredths of a percent; -1 if no time passed. */
+int tsl_cpu_percent(const struct tsl_cpu *a, const struct tsl_cpu *b,
+		    uint32_t pct[TSL_CPU_NFIELDS]);
+
+/* /proc/PID/stat and /proc/PID/status. */
+struct tsl_proc {
+	uint32_t pid;
+	char state;		/* 'R', 'S', 'D', ... */
+	uint64_t utime, stime;	/* clock ticks */
+	uint64_t vcsw, nvcsw;	/* voluntary / nonvoluntary context switches */
+};
+
+int tsl_sample_pid(const char *procroot, uint32_t pid, struct tsl_proc *out);
+
+/* /sys/class/net/IF/statistics; a missing file leaves its bit clear. */
+enum {
+	TSL_NIC_RX_PACKETS, TSL_NIC_TX_PACKETS, TSL_NIC_RX_BYTES,
+	TSL_NIC_TX_BYTES, TSL_NIC_RX_DROPPED, TSL_NIC_TX_DROPPED,
+	TSL_NIC_RX_ERRORS, TSL_NIC_TX_ERRORS, TSL_NIC_RX_CRC_ERRORS,
+	TSL_NIC_RX_FIFO_ERRORS, TSL_NIC_RX_MISSED_ERRORS,
+	TSL_NIC_NSTATS,
+};
+
+extern const char *const tsl_nic_stat_names[TSL_NIC_NSTATS];
+
+struct tsl_nic {
+	char name[IF_NAMESIZE];
+	uint32_t ifindex;
+	uint32_t present;	/* bit per TSL_NIC_* read */
+	uint64_t v[TSL_NIC_NSTATS];
+};
+
+struct tsl_nics {
+	struct tsl_nic *v;
+	size_t n;
+};
+
+int tsl_sample_nics(const char *sysroot, struct tsl_nics *out);
+void tsl_nics_free(struct tsl_nics *n);
+
+/* ---- sock_diag: tcp_info and skmem of one socket, by cookie ---- */
+
+/* Where a socket is: the identity the module reported in its flow record. */
+struct tsl_sock_id {
+	uint64_t cookie;
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t saddr[16], daddr[16];	/* network order */
+	uint16_t sport, dport;	/* host order */
+};
+
+#define TSL_SKMEM_N	9	/* SK_MEMINFO_VARS of the oldest supported kernel */
+
+struct tsl_sockinfo {
+	uint64_t cookie;
+	uint8_t family, state;
+	uint32_t rqueue, wqueue;	/* recv_q, send_q */
+	bool has_info;
+	uint32_t rtt_us, rttvar_us, snd_cwnd, snd_ssthresh, total_retrans;
+	uint64_t delivery_rate;	/* bytes per second */
+	bool has_skmem;
+	uint32_t skmem[TSL_SKMEM_N];	/* SK_MEMINFO_* order: r, rb, t, tb, f, w, o, bl, d */
+};
+
+struct tsl_sock_diag;
+struct nl_msg;
+struct nlmsghdr;
+
+int tsl_sock_diag_open(struct tsl_sock_diag **sd);
+void tsl_sock_diag_close(struct tsl_sock_diag *sd);
+/* 0 and @out filled, -ENOENT if the socket is gone, other -errno. */
+int tsl_sock_diag_query(struct tsl_sock_diag *sd, const struct tsl_sock_id *id,
+			struct tsl_sockinfo *out);
+/* The request for one socket (struct nl_msg *, to be nlmsg_free()d). */
+struct nl_msg *tsl_sock_diag_request(const struct tsl_sock_id *id, int family);
+/* The INET_DIAG_INFO payload (struct tcp_info of any kernel's length); -1 if too short. */
+int tsl_tcp_info_parse(const void *data, size_t len, struct tsl_sockinfo *out);
+/* Parse one SOCK_DIAG_BY_FAMILY reply; 0, or -EINVAL if malformed. */
+int tsl_sock_diag_parse(const struct nlmsghdr *nlh, struct tsl_sockinfo *out);
+
+/* ---- the sampler: one SAMPLE chunk per tick ---- */
+
+struct tsl_sampler_opts {
+	const char *procroot;	/* NULL: "/proc" */
+	const char *sysroot;	/* NULL: "/sys" */
+	bool no_sock_diag;	/* do not query sockets (tests) */
+};
+
+struct tsl_sampler;
+
+struct tsl_sampler *tsl_sampler_new(struct tsl_rec_writer *w,
+				    const struct tsl_sampler_opts *o);
+void tsl_sampler_free(struct tsl_sampler *s);
+/* Learn pids and sockets of traced flows from kernel records. */
+int tsl_sampler_observe(struct tsl_sampler *s, const struct tsl_event *ev,
+			unsigned int n);
+int tsl_sampler_add_pid(struct tsl_sampler *s, uint32_t pid);
+int tsl_sampler_add_sock(struct tsl_sampler *s, const struct tsl_sock_id *id);
+/* Sample everything and write a SAMPLE chunk stamped @mono_ns; 0 or -1. */
+int tsl_sampler_tick(struct tsl_sampler *s, uint64_t mono_ns);
+
+#endif /* TSL_SAMPLER_H */
