@@ -240,7 +240,10 @@ int tsl_kprobe_read(struct kprobe *p, struct pt_regs *regs)
 	now = ktime_get_ns();
 	ev = tsl_ring_reserve(&r, TSL_EV_READ, f->cookie, &flags);
 	if (ev) {
-		ev->read.bytes = copied - f->copied_seq;
+		/* Reading the FIN advances copied_seq by one: no data byte. */
+		ev->read.bytes = copied - f->copied_seq -
+				 (sock_flag(sk, SOCK_DONE) &&
+				  copied == READ_ONCE(tp->rcv_nxt));
 		ev->read.rcvq = READ_ONCE(tp->rcv_nxt) - copied;
 		ev->read.res_first_us = tsl_since_us(now, tsl_arrival_of(f, f->copied_seq));
 		ev->read.res_last_us = tsl_since_us(now, tsl_arrival_of(f, copied - 1));
