@@ -413,7 +413,8 @@ static int pid_status(const char *path, struct tsl_proc *out)
 			continue;
 		p++;
 		if (parse_u64(&p, vol ? &out->vcsw : &out->nvcsw)) {
-			fail(path, "bad %.*s", (int)(p - line - 1), line);
+			fail(path, "bad %s", vol ? "voluntary_ctxt_switches" :
+			     "nonvoluntary_ctxt_switches");
 			goto err_parse;
 		}
 		found |= vol ? 1 : 2;
