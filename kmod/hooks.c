@@ -77,10 +77,14 @@ static struct tracepoint *tsl_tp_find(const char *name)
 	return l.tp;
 }
 
-/* A kprobe target exists and may be probed: register and unregister once. */
+/*
+ * A kprobe target exists and may be probed. Registered disabled, the probe
+ * is resolved and checked against the blacklist without patching any code.
+ */
 static bool tsl_kprobe_usable(const char *symbol)
 {
-	struct kprobe kp = { .symbol_name = symbol };
+	struct kprobe kp = { .symbol_name = symbol,
+			     .flags = KPROBE_FLAG_DISABLED };
 
 	if (register_kprobe(&kp))
 		return false;
