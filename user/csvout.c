@@ -13,6 +13,7 @@
 #include "accounting.h"
 #include "csvout.h"
 #include "filter.h"
+#include "rec_iter.h"
 #include "recording.h"
 
 enum col {
@@ -56,204 +57,6 @@ static const char *const tcp_state_names[] = {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- the index built by the first pass ---- */
-
-struct flow {
-	uint64_t cookie;
-	bool used;
-	uint8_t flags;
-	struct tsl_ev_flow id;
-};
-
-struct clock_pair {
-	uint64_t mono;
-	uint64_t real;
-};
-
-struct cpu_chunks {
-	uint64_t *offs;		/* EVENTS chunks of this CPU, in file order */
-	size_t n, cap;
-};
-
-struct index {
-	struct flow *flows;	/* open addressing on the cookie */
-	size_t flow_cap, n_flows;
-	struct clock_pair *clocks;
-	size_t n_clocks, clock_cap;
-	struct cpu_chunks *cpus;	/* indexed by CPU number */
-	unsigned int n_cpus;
-};
-
-static struct flow *flow_slot(struct flow *tab, size_t cap, uint64_t cookie)
-{
-	size_t i = (cookie * 0x9e3779b97f4a7c15ull) & (cap - 1);
-
-	while (tab[i].used && tab[i].cookie != cookie)
-		i = (i + 1) & (cap - 1);
-	return &tab[i];
-}
-
-static int flows_grow(struct index *ix)
-{
-	size_t cap = ix->flow_cap ? ix->flow_cap * 2 : 256, i;
-	struct flow *tab = calloc(cap, sizeof(*tab));
-
-	if (!tab)
-		return -1;
-	for (i = 0; i < ix->flow_cap; i++)
-		if (ix->flows[i].used)
-			*flow_slot(tab, cap, ix->flows[i].cookie) = ix->flows[i];
-	free(ix->flows);
-	ix->flows = tab;
-	ix->flow_cap = cap;
-	return 0;
-}
-
-static int add_flow(struct index *ix, const struct tsl_event *ev)
-{
-	struct flow *f;
-
-	if (ix->n_flows * 2 >= ix->flow_cap && flows_grow(ix))
-		return -1;
-	f = flow_slot(ix->flows, ix->flow_cap, ev->cookie);
-	if (f->used)
-		return 0;
-	f->used = true;
-	f->cookie = ev->cookie;
-	f->flags = ev->flags;
-	f->id = ev->flow;
-	ix->n_flows++;
-	return 0;
-}
-
-static const struct flow *find_flow(const struct index *ix, uint64_t cookie)
-{
-	const struct flow *f;
-
-	if (!ix->flow_cap)
-		return NULL;
-	f = flow_slot(ix->flows, ix->flow_cap, cookie);
-	return f->used ? f : NULL;
-}
-
-static int add_clock(struct index *ix, uint64_t mono, uint64_t real)
-{
-	if (ix->n_clocks == ix->clock_cap) {
-		size_t cap = ix->clock_cap ? ix->clock_cap * 2 : 64;
-		void *p = realloc(ix->clocks, cap * sizeof(*ix->clocks));
-
-		if (!p)
-			return -1;
-		ix->clocks = p;
-		ix->clock_cap = cap;
-	}
-	ix->clocks[ix->n_clocks++] = (struct clock_pair){ mono, real };
-	return 0;
-}
-
-static int add_chunk(struct index *ix, uint32_t cpu, uint64_t off)
-{
-	struct cpu_chunks *c;
-
-	if (cpu >= ix->n_cpus) {
-		unsigned int n = cpu + 1;
-		void *p = realloc(ix->cpus, n * sizeof(*ix->cpus));
-
-		if (!p)
-			return -1;
-		ix->cpus = p;
-		memset(ix->cpus + ix->n_cpus, 0,
-		       (n - ix->n_cpus) * sizeof(*ix->cpus));
-		ix->n_cpus = n;
-	}
-	c = &ix->cpus[cpu];
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		void *p = realloc(c->offs, cap * sizeof(*c->offs));
-
-		if (!p)
-			return -1;
-		c->offs = p;
-		c->cap = cap;
-	}
-	c->offs[c->n++] = off;
-	return 0;
-}
-
-static void index_free(struct index *ix)
-{
-	unsigned int i;
-
-	for (i = 0; i < ix->n_cpus; i++)
-		free(ix->cpus[i].offs);
-	free(ix->cpus);
-	free(ix->flows);
-	free(ix->clocks);
-}
-
-static int cmp_clock(const void *a, const void *b)
-{
-	const struct clock_pair *x = a, *y = b;
-
-	return x->mono < y->mono ? -1 : x->mono > y->mono;
-}
-
-static int index_events(struct index *ix, const struct tsl_rec_chunk *c)
-{
-	const struct tsl_rec_events *e = c->events;
-	uint32_t i;
-
-	if (e->cpu >= TSL_ACCT_MAX_CPUS)
-		return -1;
-	if (e->n_records && add_chunk(ix, e->cpu, c->offset))
-		return -1;
-	if (add_clock(ix, e->mono_ns, e->real_ns))
-		return -1;
-	for (i = 0; i < e->n_records; i++) {
-		struct tsl_event ev;
-
-		memcpy(&ev, (const char *)c->records + i * TSL_EVENT_SIZE,
-		       sizeof(ev));
-		if (ev.kind == TSL_EV_FLOW && add_flow(ix, &ev))
-			return -1;
-	}
-	return 0;
-}
-
-/* First pass: validate the whole file, index flows, clocks and chunks. */
-static int build_index(int fd, const char *name, struct index *ix)
-{
-	struct tsl_rec_reader *r = tsl_rec_reader_new(fd, name);
-	struct tsl_rec_chunk c;
-	bool ended = false;
-	int ret;
-
-	if (!r)
-		return -1;
-	while ((ret = tsl_rec_next(r, &c)) > 0) {
-		if (c.type == TSL_REC_START)
-			ret = add_clock(ix, c.start->mono_ns, c.start->real_ns);
-		else if (c.type == TSL_REC_EVENTS)
-			ret = index_events(ix, &c);
-		else if (c.type == TSL_REC_END)
-			ended = true;
-		if (ret < 0) {
-			fprintf(stderr, "tcpsleuth: %s: bad CPU number or out of memory at byte %" PRIu64 "\n",
-				name, c.offset);
-			goto out;
-		}
-	}
-	if (ret < 0)
-		fprintf(stderr, "tcpsleuth: %s\n", tsl_rec_error(r));
-	else if (!ended)
-		fprintf(stderr, "tcpsleuth: %s: no end chunk, the recording was interrupted\n",
-			name);
-	qsort(ix->clocks, ix->n_clocks, sizeof(*ix->clocks), cmp_clock);
-out:
-	tsl_rec_reader_free(r);
-	return ret < 0 ? -1 : 0;
-}
-
 /* ---- rows ---- */
 
 struct row {
@@ -285,40 +88,12 @@ static void set_name(struct row *r, enum col c, const char *const *names,
 		setu(r, c, v);
 }
 
-static void set_wall(struct row *r, const struct index *ix, uint64_t ts)
+static void set_wall(struct row *r, const struct tsl_iter_index *ix, uint64_t ts)
 {
-	const struct clock_pair *p;
-	size_t lo = 0, hi = ix->n_clocks;
-	int64_t real;
-	struct tm tm;
-	time_t secs;
-
-	if (!ix->n_clocks)
-		return;
-	while (lo < hi) {	/* first pair with mono >= ts */
-		size_t mid = (lo + hi) / 2;
-
-		if (ix->clocks[mid].mono < ts)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == ix->n_clocks ||
-	    (lo > 0 && ts - ix->clocks[lo - 1].mono < ix->clocks[lo].mono - ts))
-		lo--;
-	p = &ix->clocks[lo];
-	real = (int64_t)p->real + (int64_t)(ts - p->mono);
-	if (real < 0)
-		return;
-	secs = real / 1000000000;
-	gmtime_r(&secs, &tm);
-	strftime(r->cell[C_WALL], sizeof(r->cell[C_WALL]), "%Y-%m-%dT%H:%M:%S",
-		 &tm);
-	snprintf(r->cell[C_WALL] + 19, sizeof(r->cell[C_WALL]) - 19, ".%06uZ",
-		 (unsigned int)(real % 1000000000 / 1000));
+	tsl_iter_wall_str(ix, ts, r->cell[C_WALL], sizeof(r->cell[C_WALL]));
 }
 
-static void set_flow(struct row *r, const struct flow *f)
+static void set_flow(struct row *r, const struct tsl_iter_flow *f)
 {
 	int family = f->flags & TSL_F_IPV6 ? AF_INET6 : AF_INET;
 
@@ -462,11 +237,18 @@ static void write_cells(FILE *out, const char *const cells[NCOLS])
 	fputc('\n', out);
 }
 
-static void write_row(FILE *out, const struct index *ix,
-		      const struct tsl_event *ev)
+struct conv {
+	FILE *out;
+	const struct tsl_iter_index *ix;
+};
+
+static int write_row(void *arg, const struct tsl_event *ev)
 {
+	const struct conv *cv = arg;
+	const struct tsl_iter_index *ix = cv->ix;
+	FILE *out = cv->out;
 	const char *name = tsl_kind_name(ev->kind);
-	const struct flow *f = find_flow(ix, ev->cookie);
+	const struct tsl_iter_flow *f = tsl_iter_find_flow(ix, ev->cookie);
 	const char *cells[NCOLS];
 	struct row r;
 	unsigned int i;
@@ -488,128 +270,21 @@ static void write_row(FILE *out, const struct index *ix,
 	for (i = 0; i < NCOLS; i++)
 		cells[i] = r.cell[i];
 	write_cells(out, cells);
-}
-
-/* ---- second pass: k-way merge of the per-CPU streams ---- */
-
-/* One CPU's records, one chunk in memory at a time. */
-struct cursor {
-	struct tsl_rec_reader *r;
-	const struct cpu_chunks *chunks;
-	size_t chunk;		/* loaded chunk, index in chunks->offs */
-	struct tsl_rec_chunk c;
-	uint32_t rec;		/* current record in c */
-	struct tsl_event ev;	/* a copy of it, aligned */
-};
-
-/* 1: ev holds the next record; 0: this CPU is done; -1: error. */
-static int cursor_next(struct cursor *cu)
-{
-	while (cu->c.events == NULL || ++cu->rec >= cu->c.events->n_records) {
-		int ret;
-
-		if (cu->c.events)
-			cu->chunk++;
-		if (cu->chunk >= cu->chunks->n)
-			return 0;
-		ret = tsl_rec_read_at(cu->r, cu->chunks->offs[cu->chunk], &cu->c);
-		if (ret <= 0 || cu->c.type != TSL_REC_EVENTS) {
-			if (ret >= 0)
-				fprintf(stderr, "tcpsleuth: file changed while being read\n");
-			return -1;
-		}
-		cu->rec = 0;
-		if (cu->c.events->n_records)
-			break;
-	}
-	memcpy(&cu->ev, (const char *)cu->c.records + cu->rec * TSL_EVENT_SIZE,
-	       sizeof(cu->ev));
-	return 1;
-}
-
-static bool before(const struct cursor *a, const struct cursor *b)
-{
-	if (a->ev.ts_ns != b->ev.ts_ns)
-		return a->ev.ts_ns < b->ev.ts_ns;
-	return a->chunks < b->chunks;	/* lower CPU first on ties */
-}
-
-static void sift_down(struct cursor **heap, size_t n, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		struct cursor *t;
-
-		if (l < n && before(heap[l], heap[m]))
-			m = l;
-		if (l + 1 < n && before(heap[l + 1], heap[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		t = heap[i];
-		heap[i] = heap[m];
-		heap[m] = t;
-		i = m;
-	}
-}
-
-static int merge(int fd, const char *name, const struct index *ix, FILE *out)
-{
-	struct cursor *cur = calloc(ix->n_cpus + 1, sizeof(*cur));
-	struct cursor **heap = calloc(ix->n_cpus + 1, sizeof(*heap));
-	unsigned int i;
-	size_t n = 0;
-	int ret = -1;
-
-	if (!cur || !heap)
-		goto out;
-	for (i = 0; i < ix->n_cpus; i++) {
-		if (!ix->cpus[i].n)
-			continue;
-		cur[i].chunks = &ix->cpus[i];
-		cur[i].r = tsl_rec_reader_new(fd, name);
-		if (!cur[i].r)
-			goto out;
-		ret = cursor_next(&cur[i]);
-		if (ret < 0)
-			goto out;
-		if (ret)
-			heap[n++] = &cur[i];
-	}
-	for (i = n / 2; i-- > 0;)
-		sift_down(heap, n, i);
-	while (n) {
-		write_row(out, ix, &heap[0]->ev);
-		ret = cursor_next(heap[0]);
-		if (ret < 0)
-			goto out;
-		if (!ret)
-			heap[0] = heap[--n];
-		sift_down(heap, n, 0);
-	}
-	ret = 0;
-out:
-	for (i = 0; cur && i < ix->n_cpus; i++) {
-		if (ret && cur[i].r && tsl_rec_error(cur[i].r)[0])
-			fprintf(stderr, "tcpsleuth: %s\n", tsl_rec_error(cur[i].r));
-		tsl_rec_reader_free(cur[i].r);
-	}
-	free(heap);
-	free(cur);
-	return ret;
+	return 0;
 }
 
 int tsl_csv_convert(int fd, const char *name, FILE *out)
 {
-	struct index ix;
+	static const struct tsl_iter_ops ops = { .event = write_row };
+	struct tsl_iter_index ix;
+	struct conv cv = { .out = out, .ix = &ix };
 	int ret = -EINVAL;
 
-	memset(&ix, 0, sizeof(ix));
-	if (build_index(fd, name, &ix))
+	if (tsl_iter_index_build(fd, name, &ix, false))
 		goto out;
 	ret = -EIO;
 	write_cells(out, tsl_csv_columns);
-	if (merge(fd, name, &ix, out))
+	if (tsl_iter_merge(fd, name, &ix, &ops, &cv))
 		goto out;
 	if (fflush(out) || ferror(out)) {
 		fprintf(stderr, "tcpsleuth: writing CSV failed: %s\n",
@@ -618,6 +293,6 @@ int tsl_csv_convert(int fd, const char *name, FILE *out)
 	}
 	ret = 0;
 out:
-	index_free(&ix);
+	tsl_iter_index_free(&ix);
 	return ret;
 }

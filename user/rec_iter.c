@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A recording read in time order: an index pass, then a k-way merge of the CPUs' events and the system samples.
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "accounting.h"
+#include "rec_iter.h"
+
+/* ---- the index ---- */
+
+static struct tsl_iter_flow *flow_slot(struct tsl_iter_flow *tab, size_t cap,
+				       uint64_t cookie)
+{
+	size_t i = (cookie * 0x9e3779b97f4a7c15ull) & (cap - 1);
+
+	while (tab[i].used && tab[i].cookie != cookie)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+static int flows_grow(struct tsl_iter_index *ix)
+{
+	size_t cap = ix->flow_cap ? ix->flow_cap * 2 : 256, i;
+	struct tsl_iter_flow *tab = calloc(cap, sizeof(*tab));
+
+	if (!tab)
+		return -1;
+	for (i = 0; i < ix->flow_cap; i++)
+		if (ix->flows[i].used)
+			*flow_slot(tab, cap, ix->flows[i].cookie) = ix->flows[i];
+	free(ix->flows);
+	ix->flows = tab;
+	ix->flow_cap = cap;
+	return 0;
+}
+
+static int add_flow(struct tsl_iter_index *ix, const struct tsl_event *ev)
+{
+	struct tsl_iter_flow *f;
+
+	if (ix->n_flows * 2 >= ix->flow_cap && flows_grow(ix))
+		return -1;
+	f = flow_slot(ix->flows, ix->flow_cap, ev->cookie);
+	if (f->used)
+		return 0;
+	f->used = true;
+	f->cookie = ev->cookie;
+	f->flags = ev->flags;
+	f->id = ev->flow;
+	ix->n_flows++;
+	return 0;
+}
+
+const struct tsl_iter_flow *tsl_iter_find_flow(const struct tsl_iter_index *ix,
+					       uint64_t cookie)
+{
+	const struct tsl_iter_flow *f;
+
+	if (!ix->flow_cap)
+		return NULL;
+	f = flow_slot(ix->flows, ix->flow_cap, cookie);
+	return f->used ? f : NULL;
+}
+
+static int add_clock(struct tsl_iter_index *ix, uint64_t mono, uint64_t real)
+{
+	if (ix->n_clocks == ix->clock_cap) {
+		size_t cap = ix->clock_cap ? ix->clock_cap * 2 : 64;
+		void *p = realloc(ix->clocks, cap * sizeof(*ix->clocks));
+
+		if (!p)
+			return -1;
+		ix->clocks = p;
+		ix->clock_cap = cap;
+	}
+	ix->clocks[ix->n_clocks++] = (struct tsl_iter_clock){ mono, real };
+	return 0;
+}
+
+static int chunks_add(struct tsl_iter_chunks *c, uint64_t off)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		void *p = realloc(c->offs, cap * sizeof(*c->offs));
+
+		if (!p)
+			return -1;
+		c->offs = p;
+		c->cap = cap;
+	}
+	c->offs[c->n++] = off;
+	return 0;
+}
+
+static int add_chunk(struct tsl_iter_index *ix, uint32_t cpu, uint64_t off)
+{
+	if (cpu >= ix->n_cpus) {
+		unsigned int n = cpu + 1;
+		void *p = realloc(ix->cpus, n * sizeof(*ix->cpus));
+
+		if (!p)
+			return -1;
+		ix->cpus = p;
+		memset(ix->cpus + ix->n_cpus, 0,
+		       (n - ix->n_cpus) * sizeof(*ix->cpus));
+		ix->n_cpus = n;
+	}
+	return chunks_add(&ix->cpus[cpu], off);
+}
+
+void tsl_iter_index_free(struct tsl_iter_index *ix)
+{
+	unsigned int i;
+
+	for (i = 0; i < ix->n_cpus; i++)
+		free(ix->cpus[i].offs);
+	for (i = 0; i < ix->n_names; i++)
+		free(ix->names[i]);
+	free(ix->names);
+	free(ix->cpus);
+	free(ix->samples.offs);
+	free(ix->flows);
+	free(ix->clocks);
+	free(ix->end_cpus);
+	memset(ix, 0, sizeof(*ix));
+}
+
+static int cmp_clock(const void *a, const void *b)
+{
+	const struct tsl_iter_clock *x = a, *y = b;
+
+	return x->mono < y->mono ? -1 : x->mono > y->mono;
+}
+
+static void seen_time(struct tsl_iter_index *ix, uint64_t ts)
+{
+	if (!ix->first_ns || ts < ix->first_ns)
+		ix->first_ns = ts;
+	if (ts > ix->last_ns)
+		ix->last_ns = ts;
+}
+
+static int index_events(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
+{
+	const struct tsl_rec_events *e = c->events;
+	uint32_t i;
+
+	if (e->cpu >= TSL_ACCT_MAX_CPUS)
+		return -1;
+	if (e->n_records && add_chunk(ix, e->cpu, c->offset))
+		return -1;
+	if (add_clock(ix, e->mono_ns, e->real_ns))
+		return -1;
+	ix->n_records += e->n_records;
+	for (i = 0; i < e->n_records; i++) {
+		struct tsl_event ev;
+
+		memcpy(&ev, (const char *)c->records + i * TSL_EVENT_SIZE,
+		       sizeof(ev));
+		seen_time(ix, ev.ts_ns);
+		if (ev.kind == TSL_EV_FLOW && add_flow(ix, &ev))
+			return -1;
+	}
+	return 0;
+}
+
+static int index_names(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
+{
+	uint32_t n = c->names->first + c->names->count, i;
+	const char *p = c->name_data;
+
+	if (c->names->count > TSL_REC_MAX_CHUNK || n < c->names->first)
+		return -1;
+	if (n > ix->n_names) {
+		char **t = realloc(ix->names, n * sizeof(*t));
+
+		if (!t)
+			return -1;
+		memset(t + ix->n_names, 0, (n - ix->n_names) * sizeof(*t));
+		ix->names = t;
+		ix->n_names = n;
+	}
+	for (i = 0; i < c->names->count; i++) {
+		char **slot = &ix->names[c->names->first + i];
+
+		free(*slot);
+		*slot = strdup(p);
+		if (!*slot)
+			return -1;
+		p += strlen(p) + 1;
+	}
+	return 0;
+}
+
+static int index_sample(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
+{
+	if (!ix->sample_interval_ns && c->sample->interval_ns)
+		ix->sample_interval_ns = c->sample->interval_ns;
+	ix->n_sample_chunks++;
+	seen_time(ix, c->sample->mono_ns);
+	return chunks_add(&ix->samples, c->offset);
+}
+
+static int index_end(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
+{
+	size_t n = c->end->n_cpus;
+
+	if (ix->has_end)
+		return 0;
+	ix->end = *c->end;
+	ix->end_cpus = calloc(n ? n : 1, sizeof(*ix->end_cpus));
+	if (!ix->end_cpus)
+		return -1;
+	memcpy(ix->end_cpus, c->cpus, n * sizeof(*ix->end_cpus));
+	ix->has_end = true;
+	return 0;
+}
+
+static int index_chunk(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
+{
+	switch (c->type) {
+	case TSL_REC_START:
+		if (!ix->has_start) {
+			ix->start = *c->start;
+			ix->has_start = true;
+		}
+		return add_clock(ix, c->start->mono_ns, c->start->real_ns);
+	case TSL_REC_EVENTS:
+		return index_events(ix, c);
+	case TSL_REC_END:
+		return index_end(ix, c);
+	case TSL_REC_NAMES:
+		return index_names(ix, c);
+	case TSL_REC_SAMPLE:
+		return index_sample(ix, c);
+	}
+	return 0;
+}
+
+int tsl_iter_index_build(int fd, const char *name, struct tsl_iter_index *ix,
+			 bool quiet)
+{
+	struct tsl_rec_reader *r = tsl_rec_reader_new(fd, name);
+	struct tsl_rec_chunk c;
+	int ret;
+
+	memset(ix, 0, sizeof(*ix));
+	if (!r)
+		return -1;
+	while ((ret = tsl_rec_next(r, &c)) > 0) {
+		if (index_chunk(ix, &c)) {
+			fprintf(stderr, "tcpsleuth: %s: bad CPU number or out of memory at byte %" PRIu64 "\n",
+				name, c.offset);
+			ret = -1;
+			goto out;
+		}
+	}
+	if (ret < 0)
+		fprintf(stderr, "tcpsleuth: %s\n", tsl_rec_error(r));
+	else if (!ix->has_end && !quiet)
+		fprintf(stderr, "tcpsleuth: %s: no end chunk, the recording was interrupted\n",
+			name);
+	qsort(ix->clocks, ix->n_clocks, sizeof(*ix->clocks), cmp_clock);
+out:
+	tsl_rec_reader_free(r);
+	return ret < 0 ? -1 : 0;
+}
+
+int64_t tsl_iter_wall_ns(const struct tsl_iter_index *ix, uint64_t ts)
+{
+	const struct tsl_iter_clock *p;
+	size_t lo = 0, hi = ix->n_clocks;
+	int64_t real;
+
+	if (!ix->n_clocks)
+		return -1;
+	while (lo < hi) {	/* first pair with mono >= ts */
+		size_t mid = (lo + hi) / 2;
+
+		if (ix->clocks[mid].mono < ts)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == ix->n_clocks ||
+	    (lo > 0 && ts - ix->clocks[lo - 1].mono < ix->clocks[lo].mono - ts))
+		lo--;
+	p = &ix->clocks[lo];
+	real = (int64_t)p->real + (int64_t)(ts - p->mono);
+	return real < 0 ? -1 : real;
+}
+
+void tsl_iter_wall_str(const struct tsl_iter_index *ix, uint64_t mono,
+		       char *buf, size_t len)
+{
+	int64_t real = tsl_iter_wall_ns(ix, mono);
+	struct tm tm;
+	time_t secs;
+
+	if (len)
+		buf[0] = '\0';
+	if (real < 0 || len < 32)
+		return;
+	secs = real / 1000000000;
+	gmtime_r(&secs, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + 19, len - 19, ".%06uZ",
+		 (unsigned int)(real % 1000000000 / 1000));
+}
+
+const char *tsl_iter_name(const struct tsl_iter_index *ix, uint32_t key)
+{
+	return key < ix->n_names && ix->names[key] ? ix->names[key] : "";
+}
+
+/* ---- the merge ---- */
+
+/* One stream (a CPU's records, or the samples), one chunk in memory at a time. */
+struct cursor {
+	struct tsl_rec_reader *r;
+	const struct tsl_iter_chunks *chunks;
+	unsigned int order;	/* tie-break: CPU number; samples last */
+	bool samples;
+	size_t chunk;		/* loaded chunk, index in chunks->offs */
+	bool loaded;
+	struct tsl_rec_chunk c;
+	uint32_t rec;		/* current record in c */
+	uint64_t ts;
+	struct tsl_event ev;	/* a copy of the record, aligned */
+};
+
+static int load(struct cursor *cu)
+{
+	uint32_t want = cu->samples ? TSL_REC_SAMPLE : TSL_REC_EVENTS;
+	int ret = tsl_rec_read_at(cu->r, cu->chunks->offs[cu->chunk], &cu->c);
+
+	if (ret <= 0 || cu->c.type != want) {
+		if (ret >= 0)
+			fprintf(stderr, "tcpsleuth: file changed while being read\n");
+		return -1;
+	}
+	cu->loaded = true;
+	return 0;
+}
+
+/* 1: the cursor holds the next item; 0: this stream is done; -1: error. */
+static int cursor_next(struct cursor *cu)
+{
+	if (cu->samples) {
+		if (cu->loaded)
+			cu->chunk++;
+		if (cu->chunk >= cu->chunks->n)
+			return 0;
+		if (load(cu))
+			return -1;
+		cu->ts = cu->c.sample->mono_ns;
+		return 1;
+	}
+	while (!cu->loaded || ++cu->rec >= cu->c.events->n_records) {
+		if (cu->loaded)
+			cu->chunk++;
+		if (cu->chunk >= cu->chunks->n)
+			return 0;
+		if (load(cu))
+			return -1;
+		cu->rec = 0;
+		if (cu->c.events->n_records)
+			break;
+	}
+	memcpy(&cu->ev, (const char *)cu->c.records + cu->rec * TSL_EVENT_SIZE,
+	       sizeof(cu->ev));
+	cu->ts = cu->ev.ts_ns;
+	return 1;
+}
+
+static bool before(const struct cursor *a, const struct cursor *b)
+{
+	if (a->ts != b->ts)
+		return a->ts < b->ts;
+	return a->order < b->order;
+}
+
+static void sift_down(struct cursor **heap, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		struct cursor *t;
+
+		if (l < n && before(heap[l], heap[m]))
+			m = l;
+		if (l + 1 < n && before(heap[l + 1], heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = heap[i];
+		heap[i] = heap[m];
+		heap[m] = t;
+		i = m;
+	}
+}
+
+static int emit(const struct cursor *cu, const struct tsl_iter_ops *ops,
+		void *arg)
+{
+	if (cu->samples)
+		return ops->sample ? ops->sample(arg, &cu->c) : 0;
+	return ops->event ? ops->event(arg, &cu->ev) : 0;
+}
+
+int tsl_iter_merge(int fd, const char *name, const struct tsl_iter_index *ix,
+		   const struct tsl_iter_ops *ops, void *arg)
+{
+	unsigned int i, n_cur = ix->n_cpus + 1;
+	struct cursor *cur = calloc(n_cur, sizeof(*cur));
+	struct cursor **heap = calloc(n_cur, sizeof(*heap));
+	size_t n = 0;
+	int ret = -1;
+
+	if (!cur || !heap)
+		goto out;
+	for (i = 0; i < n_cur; i++) {
+		bool samples = i == ix->n_cpus;
+
+		cur[i].chunks = samples ? &ix->samples : &ix->cpus[i];
+		if (!cur[i].chunks->n)
+			continue;
+		cur[i].samples = samples;
+		cur[i].order = i;
+		cur[i].r = tsl_rec_reader_new(fd, name);
+		if (!cur[i].r)
+			goto out;
+		ret = cursor_next(&cur[i]);
+		if (ret < 0)
+			goto out;
+		if (ret)
+			heap[n++] = &cur[i];
+	}
+	for (i = n / 2; i-- > 0;)
+		sift_down(heap, n, i);
+	ret = 0;
+	while (n) {
+		ret = emit(heap[0], ops, arg);
+		if (ret)
+			goto out;
+		ret = cursor_next(heap[0]);
+		if (ret < 0)
+			goto out;
+		if (!ret)
+			heap[0] = heap[--n];
+		sift_down(heap, n, 0);
+	}
+	ret = 0;
+out:
+	for (i = 0; cur && i < n_cur; i++) {
+		if (ret < 0 && cur[i].r && tsl_rec_error(cur[i].r)[0])
+			fprintf(stderr, "tcpsleuth: %s\n", tsl_rec_error(cur[i].r));
+		tsl_rec_reader_free(cur[i].r);
+	}
+	free(heap);
+	free(cur);
+	return ret;
+}
