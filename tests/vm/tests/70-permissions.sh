@@ -35,6 +35,15 @@ rows=0
 [ ! -s $dir/x.csv ] || rows=$(tsl_csv $dir/x.csv '{ n++ } END { print n + 0 }')
 tsl_expect no-events "no events written ($rows rows)" [ "$rows" = 0 ]
 
+# Every command sent straight over netlink, without the reader: EPERM.
+rc=0
+nobody tsl-nlcheck perm > "$OUT/nlcheck-perm.out" 2>&1 || rc=$?
+cat "$OUT/nlcheck-perm.out"
+eperm=$(grep -c '^ok' "$OUT/nlcheck-perm.out" || true)
+[ "$rc" = 0 ] || eperm=0
+tsl_expect every-command-eperm "INFO, SET_FILTER, START, STOP as uid 65534: $eperm of 4 EPERM" \
+	[ "$eperm" = 4 ]
+
 # root still can.
 tsl_expect root-status "status works as root" tcpsleuth status > "$OUT/status-root.out"
 rm -rf $dir

@@ -1,0 +1,20 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The module validates every filter attribute itself: malformed requests sent
+# straight over netlink (bypassing the reader's own checks) get EINVAL and an
+# extack message; a valid filter is accepted.
+set -e
+. /tsl/lib.sh
+trap tsl_cleanup EXIT
+
+rc=0
+tsl-nlcheck filter > "$OUT/nlcheck.out" 2>&1 || rc=$?
+cat "$OUT/nlcheck.out"
+while IFS= read -r line; do
+	case $line in
+	"ok "*) name=${line#ok }; tsl_result ok "${name%%:*}" "${name#*: }" ;;
+	"fail "*) name=${line#fail }; tsl_result fail "${name%%:*}" "${name#*: }" ;;
+	esac
+done < "$OUT/nlcheck.out"
+tsl_expect cases "10 cases answered" [ "$(grep -cE '^(ok|fail) ' "$OUT/nlcheck.out")" = 10 ]
+tsl_expect exit "tsl-nlcheck exit status $rc" [ "$rc" = 0 ]
