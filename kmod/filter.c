@@ -19,7 +19,7 @@ static const struct nla_policy tsl_prefix_policy[TSL_PREFIX_A_MAX + 1] = {
 	[TSL_PREFIX_A_LEN]	= NLA_POLICY_MAX(NLA_U8, 128),
 };
 
-const struct nla_policy tsl_filter_policy[TSL_FILTER_A_MAX + 1] = {
+static const struct nla_policy tsl_filter_policy[TSL_FILTER_A_MAX + 1] = {
 	[TSL_FILTER_A_PORT]	= NLA_POLICY_MIN(NLA_U16, 1),
 	[TSL_FILTER_A_LPORT]	= NLA_POLICY_MIN(NLA_U16, 1),
 	[TSL_FILTER_A_RPORT]	= NLA_POLICY_MIN(NLA_U16, 1),

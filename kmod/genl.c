@@ -315,6 +315,9 @@ static int tsl_cmd_set_filter(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	err = tsl_filter_parse(info->attrs[TSL_A_FILTER], &f, info->extack);
+	/* Older kernels answer policy range violations with ERANGE. */
+	if (err == -ERANGE)
+		err = -EINVAL;
 	if (err)
 		return err;
 	tsl_filter_replace(f);
@@ -370,8 +373,11 @@ err_free:
 	return err;
 }
 
+/* The filter's contents are validated against tsl_filter_policy by
+ * tsl_filter_parse(), so that errors are the same on every kernel.
+ */
 static const struct nla_policy tsl_policy[TSL_A_MAX + 1] = {
-	[TSL_A_FILTER] = NLA_POLICY_NESTED(tsl_filter_policy),
+	[TSL_A_FILTER] = { .type = NLA_NESTED },
 };
 
 static const struct genl_small_ops tsl_ops[] = {

@@ -141,7 +141,6 @@ struct tsl_filter {
 };
 
 extern struct tsl_filter __rcu *tsl_filter;
-extern const struct nla_policy tsl_filter_policy[TSL_FILTER_A_MAX + 1];
 bool tsl_filter_match(const struct tsl_filter *f, const struct sock *sk);
 int tsl_filter_parse(struct nlattr *nest, struct tsl_filter **out,
 		     struct netlink_ext_ack *extack);
