@@ -33,6 +33,7 @@ struct record_opts {
 	bool csv;
 	bool quiet;
 	unsigned int interval_ms;	/* system samples; 0: none */
+	int icmp_interval_ms;	/* peer probes; 0: none, -1: every sample */
 };
 
 struct capture {
@@ -67,6 +68,7 @@ static const struct option record_options[] = {
 	{ "csv",	no_argument,	   NULL, 'c' },
 	{ "quiet",	no_argument,	   NULL, 'q' },
 	{ "interval",	required_argument, NULL, 'i' },
+	{ "icmp-interval", required_argument, NULL, 'I' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -85,7 +87,7 @@ static int parse_duration(const char *arg, double *out)
 	return 0;
 }
 
-static int parse_interval(const char *arg, unsigned int *out)
+static int parse_interval(const char *opt, const char *arg, unsigned int *out)
 {
 	unsigned long v;
 	char *end;
@@ -93,8 +95,8 @@ static int parse_interval(const char *arg, unsigned int *out)
 	errno = 0;
 	v = strtoul(arg, &end, 10);
 	if (errno || end == arg || *end || *arg == '-' || v > 3600000) {
-		fprintf(stderr, "tcpsleuth: --interval: '%s' is not a number of milliseconds (0: no samples)\n",
-			arg);
+		fprintf(stderr, "tcpsleuth: --%s: '%s' is not a number of milliseconds (0: none)\n",
+			opt, arg);
 		return -1;
 	}
 	*out = v;
@@ -122,9 +124,17 @@ static int parse_record_opts(int argc, char **argv, struct record_opts *o)
 				return -1;
 			break;
 		case 'i':
-			if (parse_interval(optarg, &o->interval_ms))
+			if (parse_interval("interval", optarg, &o->interval_ms))
 				return -1;
 			break;
+		case 'I': {
+			unsigned int ms;
+
+			if (parse_interval("icmp-interval", optarg, &ms))
+				return -1;
+			o->icmp_interval_ms = ms;
+			break;
+		}
 		case 'o':
 			o->output = optarg;
 			break;
@@ -469,7 +479,11 @@ static int run_capture(struct tsl_nl *nl, struct capture *cap,
 	if (err)
 		return TSL_EXIT_RUNTIME;	/* the writer says why */
 	if (o->interval_ms) {
-		struct tsl_sampler_opts so = { 0 };
+		struct tsl_sampler_opts so = {
+			.no_icmp = !o->icmp_interval_ms,
+			.icmp_interval_ns = o->icmp_interval_ms > 0 ?
+				(uint64_t)o->icmp_interval_ms * 1000000 : 0,
+		};
 
 		cap->sampler = tsl_sampler_new(cap->w, &so);
 		if (!cap->sampler) {
@@ -521,6 +535,7 @@ int tsl_cmd_record(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&cap, 0, sizeof(cap));
 	o.interval_ms = DEFAULT_INTERVAL_MS;
+	o.icmp_interval_ms = -1;
 	if (parse_record_opts(argc, argv, &o))
 		return TSL_EXIT_USAGE;
 	/* The module first: no output file is left behind if it is absent. */
@@ -561,22 +576,35 @@ err_nl:
 	return ret;
 }
 
+static const struct option csv_options[] = {
+	{ "output",	required_argument, NULL, 'o' },
+	{ "samples",	no_argument,	   NULL, 's' },
+	{ NULL, 0, NULL, 0 },
+};
+
+#define CSV_USAGE "tcpsleuth: usage: tcpsleuth csv FILE [--samples] [-o OUT]\n"
+
 int tsl_cmd_csv(int argc, char **argv)
 {
 	const char *path, *output = NULL;
+	bool samples = false;
 	FILE *out = stdout;
 	int c, fd, ret, err;
 
 	optind = 1;
-	while ((c = getopt(argc, argv, "o:")) != -1) {
+	while ((c = getopt_long(argc, argv, "o:", csv_options, NULL)) != -1) {
+		if (c == 's') {
+			samples = true;
+			continue;
+		}
 		if (c != 'o') {
-			fprintf(stderr, "tcpsleuth: usage: tcpsleuth csv FILE [-o OUT]\n");
+			fprintf(stderr, CSV_USAGE);
 			return TSL_EXIT_USAGE;
 		}
 		output = optarg;
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "tcpsleuth: usage: tcpsleuth csv FILE [-o OUT]\n");
+		fprintf(stderr, CSV_USAGE);
 		return TSL_EXIT_USAGE;
 	}
 	path = argv[optind];
@@ -592,7 +620,9 @@ int tsl_cmd_csv(int argc, char **argv)
 		if (!out)
 			goto err_close;
 	}
-	err = tsl_csv_convert(fd, path, out);
+	/* --samples: the system samples, one row per value */
+	err = samples ? tsl_sample_csv_convert(fd, path, out) :
+			tsl_csv_convert(fd, path, out);
 	ret = err == -EINVAL ? TSL_EXIT_USAGE : err ? TSL_EXIT_RUNTIME : 0;
 	if (out != stdout && fclose(out) && !ret) {
 		fprintf(stderr, "tcpsleuth: %s: %s\n", output, strerror(errno));

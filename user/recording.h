@@ -100,6 +100,7 @@ enum tsl_sample_source {
 	TSL_SRC_PROC = 4,	/* /proc/PID: id pid */
 	TSL_SRC_NIC = 5,	/* /sys/class/net: "IF.counter", id ifindex */
 	TSL_SRC_SOCK = 6,	/* sock_diag: id socket cookie */
+	TSL_SRC_ICMP = 7,	/* echo to a flow's peer: id socket cookie */
 };
 
 /* tsl_rec_sample_entry.flags */

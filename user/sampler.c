@@ -8,11 +8,14 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "netns.h"
+#include "pathprobe.h"
 #include "sampler.h"
 
 #define MAX_PIDS	1024
 #define MAX_SOCKS	4096
 #define TCP_CLOSE_STATE	7
+#define TAKE_FATAL	(-2)	/* a source failed for good and said why */
 
 /* Last raw value of a (source, key, id), to turn counters into deltas. */
 struct last {
@@ -22,10 +25,21 @@ struct last {
 	int64_t value;
 };
 
+/* A sock_diag socket made in another namespace: sockets stay where they were made. */
+struct ns_diag {
+	uint32_t ino;
+	struct tsl_sock_diag *sd;	/* NULL: could not be made */
+};
+
 struct tsl_sampler {
 	struct tsl_rec_writer *w;
 	char *procroot, *sysroot;
-	struct tsl_sock_diag *sd;
+	struct tsl_sock_diag *sd;	/* the reader's namespace */
+	struct tsl_netns *ns;	/* NULL: flows elsewhere are not sampled */
+	struct ns_diag *nsd;
+	size_t n_nsd;
+	struct tsl_pathprobe *pp;	/* NULL: peers are not probed */
+	uint64_t icmp_interval_ns, last_probe_ns, now_ns;
 	uint32_t disabled;	/* sources that failed: not sampled again */
 	long clk_tck;
 
@@ -363,6 +377,103 @@ static int sock_entries(struct tsl_sampler *s, const struct tsl_sockinfo *si)
 	return err ? -1 : 0;
 }
 
+/* Is @netns one the reader can reach: its own, or any with a handle? */
+static bool reachable(const struct tsl_sampler *s, uint32_t netns)
+{
+	return !netns || s->ns;
+}
+
+static bool own_ns(const struct tsl_sampler *s, uint32_t netns)
+{
+	return !netns || (s->ns && netns == tsl_netns_self(s->ns));
+}
+
+static int open_diag(void *arg)
+{
+	return tsl_sock_diag_open(arg);
+}
+
+/* The sock_diag socket of namespace @ino: 0, -ENOENT if none can be made, TAKE_FATAL. */
+static int diag_of(struct tsl_sampler *s, uint32_t ino,
+		   struct tsl_sock_diag **sd)
+{
+	struct ns_diag *d;
+	size_t i;
+	int err;
+
+	for (i = 0; i < s->n_nsd; i++) {
+		if (s->nsd[i].ino == ino) {
+			*sd = s->nsd[i].sd;
+			return *sd ? 0 : -ENOENT;
+		}
+	}
+	d = realloc(s->nsd, (s->n_nsd + 1) * sizeof(*s->nsd));
+	if (!d)
+		return -1;
+	s->nsd = d;
+	d = &s->nsd[s->n_nsd++];
+	*d = (struct ns_diag){ .ino = ino };
+	err = tsl_netns_run(s->ns, ino, open_diag, &d->sd);
+	if (err == -ENOTRECOVERABLE)
+		return TAKE_FATAL;
+	if (err == -EPROTONOSUPPORT || err == -ENOMEM)
+		fprintf(stderr, "tcpsleuth: sock_diag: cannot open in network namespace %u: %s\n",
+			ino, strerror(-err));
+	if (err)
+		d->sd = NULL;	/* its flows are dropped: said once */
+	*sd = d->sd;
+	return err ? -ENOENT : 0;
+}
+
+/* Namespaces no traced flow uses any more are let go. */
+static void release_namespaces(struct tsl_sampler *s)
+{
+	size_t i = 0, j;
+
+	while (i < s->n_nsd) {
+		for (j = 0; j < s->n_socks; j++)
+			if (s->socks[j].netns == s->nsd[i].ino)
+				break;
+		if (j < s->n_socks) {
+			i++;
+			continue;
+		}
+		tsl_sock_diag_close(s->nsd[i].sd);
+		tsl_netns_release(s->ns, s->nsd[i].ino);
+		drop_at(s->nsd, &s->n_nsd, i, sizeof(*s->nsd));
+	}
+}
+
+static void forget_sock(struct tsl_sampler *s, size_t i)
+{
+	if (s->pp)
+		tsl_pathprobe_remove(s->pp, s->socks[i].cookie);
+	drop_at(s->socks, &s->n_socks, i, sizeof(*s->socks));
+}
+
+/* One socket: 0 and @si, -ENOENT (gone, or its namespace is), 1 (sock_diag failed), <0. */
+static int query_sock(struct tsl_sampler *s, const struct tsl_sock_id *id,
+		      struct tsl_sockinfo *si)
+{
+	struct tsl_sock_diag *sd = s->sd;
+	int err;
+
+	if (!reachable(s, id->netns))
+		return -ENOENT;
+	if (!own_ns(s, id->netns)) {
+		err = diag_of(s, id->netns, &sd);
+		if (err)
+			return err;
+	}
+	err = tsl_sock_diag_query(sd, id, si);
+	if (err && err != -ENOENT) {
+		fprintf(stderr, "tcpsleuth: sock_diag: query failed: %s\n",
+			strerror(-err));
+		return 1;
+	}
+	return err;
+}
+
 static int take_socks(struct tsl_sampler *s)
 {
 	struct tsl_sockinfo si;
@@ -378,20 +489,54 @@ static int take_socks(struct tsl_sampler *s)
 		}
 	}
 	while (i < s->n_socks) {
-		err = tsl_sock_diag_query(s->sd, &s->socks[i], &si);
-		if (err == -ENOENT) {	/* closed */
-			drop_at(s->socks, &s->n_socks, i, sizeof(*s->socks));
+		err = query_sock(s, &s->socks[i], &si);
+		if (err == -ENOENT) {	/* closed, or its namespace is gone */
+			forget_sock(s, i);
 			continue;
 		}
-		if (err) {
-			fprintf(stderr, "tcpsleuth: sock_diag: query failed: %s\n",
-				strerror(-err));
-			return 1;
-		}
+		if (err)
+			return err;
 		if (sock_entries(s, &si))
 			return -1;
 		i++;
 	}
+	if (s->ns)
+		release_namespaces(s);
+	return 0;
+}
+
+static int probe_result(void *arg, const struct tsl_probe_result *r)
+{
+	struct tsl_sampler *s = arg;
+	int64_t key;
+
+	if (r->has_rtt && gauge(s, TSL_SRC_ICMP, "icmp_rtt_us", r->cookie,
+				r->rtt_us))
+		return -1;
+	if (!r->lost)
+		return 0;
+	key = intern(s, "icmp_lost");
+	return key < 0 ? -1 : emit_key(s, TSL_SRC_ICMP, TSL_SAMPLE_DELTA, key,
+				       r->cookie, r->lost);
+}
+
+static int take_icmp(struct tsl_sampler *s)
+{
+	bool send = !s->last_probe_ns || !s->icmp_interval_ns ||
+		    /* a tick a little early still sends */
+		    s->now_ns - s->last_probe_ns >=
+		    s->icmp_interval_ns - s->icmp_interval_ns / 10;
+	int err;
+
+	if (!s->pp)
+		return 1;
+	err = tsl_pathprobe_tick(s->pp, send, probe_result, s);
+	if (err == -ENOTRECOVERABLE)
+		return TAKE_FATAL;
+	if (err)
+		return -1;
+	if (send)
+		s->last_probe_ns = s->now_ns;
 	return 0;
 }
 
@@ -437,6 +582,7 @@ static const struct {
 	{ TSL_SRC_NIC, take_nics },
 	{ TSL_SRC_PROC, take_procs },
 	{ TSL_SRC_SOCK, take_socks },
+	{ TSL_SRC_ICMP, take_icmp },
 };
 
 int tsl_sampler_tick(struct tsl_sampler *s, uint64_t mono_ns)
@@ -450,6 +596,7 @@ int tsl_sampler_tick(struct tsl_sampler *s, uint64_t mono_ns)
 	size_t i;
 
 	s->n_e = 0;
+	s->now_ns = mono_ns;
 	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
 		uint32_t bit = 1u << sources[i].src;
 		int ret;
@@ -458,7 +605,8 @@ int tsl_sampler_tick(struct tsl_sampler *s, uint64_t mono_ns)
 			continue;
 		ret = sources[i].take(s);
 		if (ret < 0) {
-			fprintf(stderr, "tcpsleuth: sampler: out of memory\n");
+			if (ret != TAKE_FATAL)
+				fprintf(stderr, "tcpsleuth: sampler: out of memory\n");
 			return -1;
 		}
 		if (ret > 0)	/* said why; not tried again */
@@ -475,7 +623,8 @@ int tsl_sampler_tick(struct tsl_sampler *s, uint64_t mono_ns)
 
 /* ---- what to sample ---- */
 
-int tsl_sampler_add_pid(struct tsl_sampler *s, uint32_t pid)
+/* 1 when @pid is new, 0 when known or refused, -1 without memory. */
+static int add_pid(struct tsl_sampler *s, uint32_t pid)
 {
 	size_t i;
 	void *p;
@@ -490,7 +639,12 @@ int tsl_sampler_add_pid(struct tsl_sampler *s, uint32_t pid)
 		return -1;
 	s->pids = p;
 	s->pids[s->n_pids++] = pid;
-	return 0;
+	return 1;
+}
+
+int tsl_sampler_add_pid(struct tsl_sampler *s, uint32_t pid)
+{
+	return add_pid(s, pid) < 0 ? -1 : 0;
 }
 
 int tsl_sampler_add_sock(struct tsl_sampler *s, const struct tsl_sock_id *id)
@@ -508,7 +662,32 @@ int tsl_sampler_add_sock(struct tsl_sampler *s, const struct tsl_sock_id *id)
 		return -1;
 	s->socks = p;
 	s->socks[s->n_socks++] = *id;
+	/* a namespace without a handle is never entered, nor probed from elsewhere */
+	if (s->pp && reachable(s, id->netns) &&
+	    tsl_pathprobe_add(s->pp, id->cookie, id->netns, id->family,
+			      id->daddr) < 0)
+		return -1;
 	return 0;
+}
+
+/* A new process of flow @cookie: where to look first for its namespace. */
+static int hint(struct tsl_sampler *s, uint64_t cookie, uint32_t pid)
+{
+	size_t i;
+
+	if (!s->ns)
+		return 0;
+	for (i = 0; i < s->n_socks; i++)
+		if (s->socks[i].cookie == cookie)
+			return tsl_netns_hint(s->ns, s->socks[i].netns, pid) ? -1 : 0;
+	return 0;
+}
+
+static int observe_pid(struct tsl_sampler *s, uint64_t cookie, uint32_t pid)
+{
+	int ret = add_pid(s, pid);
+
+	return ret > 0 ? hint(s, cookie, pid) : ret;
 }
 
 static int observe_one(struct tsl_sampler *s, const struct tsl_event *ev)
@@ -522,11 +701,12 @@ static int observe_one(struct tsl_sampler *s, const struct tsl_event *ev)
 		memcpy(id.daddr, ev->flow.daddr, sizeof(id.daddr));
 		id.sport = ev->flow.sport;
 		id.dport = ev->flow.dport;
+		id.netns = ev->flow.netns;
 		return tsl_sampler_add_sock(s, &id);
 	case TSL_EV_READ:
-		return tsl_sampler_add_pid(s, ev->read.pid);
+		return observe_pid(s, ev->cookie, ev->read.pid);
 	case TSL_EV_STATE:
-		return tsl_sampler_add_pid(s, ev->state.pid);
+		return observe_pid(s, ev->cookie, ev->state.pid);
 	}
 	return 0;
 }
@@ -546,6 +726,24 @@ int tsl_sampler_observe(struct tsl_sampler *s, const struct tsl_event *ev,
 	return 0;
 }
 
+/* Namespaces and the prober, unless neither sockets nor peers are sampled. */
+static int new_network(struct tsl_sampler *s, const struct tsl_sampler_opts *o)
+{
+	struct tsl_pathprobe_opts po = { 0 };
+
+	if (o->no_sock_diag && o->no_icmp)
+		return 0;
+	s->ns = tsl_netns_new(s->procroot, o->runroot);
+	if (!s->ns)
+		fprintf(stderr, "tcpsleuth: %s/thread-self/ns/net: cannot open; flows in other network namespaces are not sampled\n",
+			s->procroot);
+	if (o->no_icmp)
+		return 0;
+	s->icmp_interval_ns = o->icmp_interval_ns;
+	s->pp = tsl_pathprobe_new(s->ns, &po);
+	return s->pp ? 0 : -1;
+}
+
 struct tsl_sampler *tsl_sampler_new(struct tsl_rec_writer *w,
 				    const struct tsl_sampler_opts *o)
 {
@@ -560,6 +758,10 @@ struct tsl_sampler *tsl_sampler_new(struct tsl_rec_writer *w,
 		goto err_alloc;
 	if (o->no_sock_diag)
 		s->disabled |= 1u << TSL_SRC_SOCK;
+	if (o->no_icmp)
+		s->disabled |= 1u << TSL_SRC_ICMP;
+	if (new_network(s, o))
+		goto err_alloc;
 	s->clk_tck = sysconf(_SC_CLK_TCK);
 	if (s->clk_tck <= 0)
 		s->clk_tck = 100;
@@ -576,7 +778,12 @@ void tsl_sampler_free(struct tsl_sampler *s)
 
 	if (!s)
 		return;
+	tsl_pathprobe_free(s->pp);
 	tsl_sock_diag_close(s->sd);
+	for (i = 0; i < s->n_nsd; i++)
+		tsl_sock_diag_close(s->nsd[i].sd);
+	free(s->nsd);
+	tsl_netns_free(s->ns);
 	for (i = 0; i < s->n_names; i++)
 		free(s->names[i]);
 	free(s->names);

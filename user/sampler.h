@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <net/if.h>
 #include <tcpsleuth.h>
 
@@ -107,6 +108,7 @@ struct tsl_sock_id {
 	uint8_t family;		/* AF_INET or AF_INET6 */
 	uint8_t saddr[16], daddr[16];	/* network order */
 	uint16_t sport, dport;	/* host order */
+	uint32_t netns;		/* namespace inode number; 0: the reader's */
 };
 
 #define TSL_SKMEM_N	9	/* SK_MEMINFO_VARS of the oldest supported kernel */
@@ -140,10 +142,19 @@ int tsl_sock_diag_parse(const struct nlmsghdr *nlh, struct tsl_sockinfo *out);
 
 /* ---- the sampler: one SAMPLE chunk per tick ---- */
 
+/*
+ * Sockets are queried, and their peers probed (pathprobe.h), from the
+ * flow's network namespace, found from its inode number (netns.h). A flow
+ * whose namespace is gone is no longer sampled; that is said once.
+ */
+
 struct tsl_sampler_opts {
 	const char *procroot;	/* NULL: "/proc" */
 	const char *sysroot;	/* NULL: "/sys" */
+	const char *runroot;	/* NULL: "/run/netns" */
 	bool no_sock_diag;	/* do not query sockets (tests) */
+	bool no_icmp;		/* do not probe flows' peers */
+	uint64_t icmp_interval_ns;	/* probe when this much passed; 0: every tick */
 };
 
 struct tsl_sampler;
@@ -158,5 +169,21 @@ int tsl_sampler_add_pid(struct tsl_sampler *s, uint32_t pid);
 int tsl_sampler_add_sock(struct tsl_sampler *s, const struct tsl_sock_id *id);
 /* Sample everything and write a SAMPLE chunk stamped @mono_ns; 0 or -1. */
 int tsl_sampler_tick(struct tsl_sampler *s, uint64_t mono_ns);
+
+/* ---- samples of a recording as CSV ---- */
+
+#define TSL_SAMPLE_CSV_NCOLS 6
+
+/* time_ns, wall_time, source, key, id, value */
+extern const char *const tsl_sample_csv_columns[TSL_SAMPLE_CSV_NCOLS];
+
+/*
+ * One row per entry of every SAMPLE chunk of the recording open on @fd
+ * (@name for messages), in file order: id "all" for TSL_SAMPLE_ALL, values
+ * in hundredths written as decimals. Deltas are the increase since the
+ * previous sample, as recorded. 0, or after one line saying why: -EINVAL
+ * for a bad recording, -EIO when @out could not be written, -ENOMEM.
+ */
+int tsl_sample_csv_convert(int fd, const char *name, FILE *out);
 
 #endif /* TSL_SAMPLER_H */

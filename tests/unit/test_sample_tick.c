@@ -112,7 +112,7 @@ static char *record_two_ticks(size_t *len)
 {
 	char *root = tmp_root(), proc[512], sys[512], *image;
 	struct tsl_sampler_opts o = { .procroot = proc, .sysroot = sys,
-				      .no_sock_diag = true };
+				      .no_sock_diag = true, .no_icmp = true };
 	struct tsl_event ev = { .kind = TSL_EV_READ, .read.pid = 7 };
 	struct tsl_rec_writer *w;
 	struct tsl_sampler *s;
