@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/icmp.h>
+#include <linux/net_tstamp.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -342,7 +343,8 @@ static int bind_ping(struct psock *s)
 static int open_sock(struct tsl_pathprobe *pp, struct psock *s)
 {
 	int proto = s->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
-	int one = 1, fd, err;
+	int ts = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+	int fd, err;
 
 	s->open = true;
 	fd = tsl_netns_socket(pp->ns, s->netns, s->family,
@@ -357,7 +359,7 @@ static int open_sock(struct tsl_pathprobe *pp, struct psock *s)
 	if (fd < 0)
 		goto err;
 	s->fd = fd;
-	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &ts, sizeof(ts));
 	if (s->raw) {
 		set_filter(s);
 		s->id = getpid() & 0xffff;
@@ -406,31 +408,37 @@ int tsl_pathprobe_input(struct tsl_pathprobe *pp, uint32_t netns, int family,
 	if (memcmp(p->addr, src, addr_len(family)))
 		return 0;
 	pd->peer = NO_PEER;
-	/* a step of the clock makes no sample */
-	if (rx_ns >= pd->sent_ns && p->n_rtt < MAX_RTTS)
+	/* no receive time, or a step of the clock: answered, but no sample */
+	if (rx_ns && rx_ns >= pd->sent_ns && p->n_rtt < MAX_RTTS)
 		p->rtt[p->n_rtt++] = (rx_ns - pd->sent_ns) / 1000;
 	return 1;
 }
 
-/* The kernel's receive time, or now. */
+/*
+ * The kernel's receive time; 0 when the packet has none. SO_TIMESTAMPING, not
+ * SO_TIMESTAMPNS: the latter stamps an unstamped packet when it is read, and
+ * the first packets after timestamps are switched on can be unstamped.
+ */
 static uint64_t rx_time(const struct tsl_pathprobe *pp, struct msghdr *mh)
 {
 	struct cmsghdr *c;
-	struct timespec ts;
+	struct timespec ts[3];
 
+	if (pp->o.clock != realtime_ns)	/* a fake clock: the kernel's is not it */
+		return now(pp);
 	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS)
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPING ||
+		    c->cmsg_len < CMSG_LEN(sizeof(ts)))
 			continue;
-		memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-		if (pp->o.clock == realtime_ns)
-			return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+		memcpy(ts, CMSG_DATA(c), sizeof(ts));
+		return (uint64_t)ts[0].tv_sec * 1000000000 + ts[0].tv_nsec;
 	}
-	return now(pp);
+	return 0;
 }
 
 static void read_sock(struct tsl_pathprobe *pp, struct psock *s)
 {
-	char buf[512], ctl[CMSG_SPACE(sizeof(struct timespec)) * 2];
+	char buf[512], ctl[CMSG_SPACE(sizeof(struct timespec) * 3) * 2];
 	struct sockaddr_storage from;
 	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr mh;

@@ -31,7 +31,7 @@ struct tsl_pathprobe_opts {
 	uint64_t timeout_ns;	/* 0: TSL_PROBE_TIMEOUT_NS */
 	unsigned int max_peers;	/* 0 or more than TSL_PROBE_MAX_PEERS: that */
 	/* The clock of send times and timeouts; NULL: CLOCK_REALTIME, which
-	 * SO_TIMESTAMPNS receive times use. Tests pass a fake one. */
+	 * the kernel's receive timestamps use. Tests pass a fake one. */
 	uint64_t (*clock)(void *arg);
 	void *clock_arg;
 	/* Tests: called instead of opening sockets and sendto(); a request of
@@ -82,7 +82,8 @@ int tsl_pathprobe_tick(struct tsl_pathprobe *pp, bool send,
 /*
  * A reply read from the socket of (@netns, @family), @src its sender:
  * 1 when it answered a probe, 0 when it is not ours. Tests call it with
- * crafted packets; @rx_ns is on the prober's clock.
+ * crafted packets; @rx_ns is on the prober's clock, 0 when unknown (the
+ * probe is answered, but gives no round trip).
  */
 int tsl_pathprobe_input(struct tsl_pathprobe *pp, uint32_t netns, int family,
 			const uint8_t *src, const void *buf, size_t len,

@@ -415,17 +415,17 @@ static void loopback(int family, const uint8_t *addr)
 	assert_non_null(pp);
 	assert_int_equal(tsl_pathprobe_add(pp, 42, tsl_netns_self(ns), family, addr), 0);
 	memset(&w, 0, sizeof(w));
-	tick(pp, true);
+	/* a tick of 10 ms; the first replies may come before the kernel stamps them */
 	for (i = 0; i < 100 && !w.n_res; i++) {
+		tick(pp, true);
 		usleep(10000);
-		tick(pp, false);
 	}
 	assert_int_equal(w.n_res, 1);
 	assert_int_equal(w.res[0].cookie, 42);
 	assert_true(w.res[0].has_rtt);
 	assert_int_equal(w.res[0].lost, 0);
 	/* the kernel's receive time, not when the tick read it */
-	assert_true(w.res[0].rtt_us < 10000);
+	assert_in_range(w.res[0].rtt_us, 0, 9999);
 	tsl_pathprobe_free(pp);
 	tsl_netns_free(ns);
 }
