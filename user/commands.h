@@ -13,5 +13,16 @@ enum tsl_exit {
 int tsl_cmd_status(int argc, char **argv);
 int tsl_cmd_record(int argc, char **argv);
 int tsl_cmd_csv(int argc, char **argv);
+int tsl_cmd_report(int argc, char **argv);
+int tsl_cmd_diagnose(int argc, char **argv);
+
+#include <stdio.h>
+
+/*
+ * Capture as `record` does into @bin, with record's options in argv
+ * (argv[0] is the command name); the progress line counts down. Returns
+ * an exit code; TSL_EXIT_LOSS still leaves a complete recording.
+ */
+int tsl_record_capture(int argc, char **argv, FILE *bin, const char *bin_name);
 
 #endif /* TSL_COMMANDS_H */

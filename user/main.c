@@ -8,7 +8,7 @@
  *      attached, netlink failure, a file that cannot be opened or written,
  *      no END message within 5 s of STOP
  *   2  usage error or bad input: unknown option or value, malformed or
- *      truncated recording given to `csv`
+ *      truncated recording given to `csv` or `report`
  *   3  loss accounting mismatch at the end of `record`: for some CPU,
  *      produced != delivered + dropped, records received != delivered, or
  *      a gap in the batch sequence numbers (the recording is still written)
@@ -27,6 +27,8 @@ static const char usage[] =
 	"  status                       show the module's state and counters\n"
 	"  record [OPTIONS]             trace TCP flows until --duration or Ctrl-C\n"
 	"  csv FILE [-o OUT]            convert a recording to CSV (stdout by default)\n"
+	"  report FILE [OPTIONS]        analyse a recording: episodes, correlations, verdicts\n"
+	"  diagnose [OPTIONS]           record (--duration, default 10 s), then report\n"
 	"  help, --help                 this text\n"
 	"  --version                    the reader's version\n"
 	"\n"
@@ -41,6 +43,17 @@ static const char usage[] =
 	"  -o FILE           output (default tcpsleuth.rec; '-' is stdout)\n"
 	"  --csv             write CSV instead of a binary recording (also if FILE ends in .csv)\n"
 	"  -q                no progress line\n"
+	"\n"
+	"report and diagnose options:\n"
+	"  --format F        text (default), json or csv\n"
+	"  -o FILE|DIR       output file; with csv, a directory gets intervals.csv,\n"
+	"                    episodes.csv and verdicts.csv, a FILE.csv the verdicts\n"
+	"  --interval MS     analysis interval (default: the recording's sample interval, or 100)\n"
+	"  --k K             episode threshold: median + K MADs of RTT p90 (default 3)\n"
+	"  --floor-us US     episodes need RTT p90 above US (default 1000)\n"
+	"  --max-lag N       correlation lags -N..N intervals (default 5)\n"
+	"  --keep FILE       diagnose: keep the recording in FILE (default: a temporary file)\n"
+	"  diagnose also takes record's --port, --lport, --rport, --host, --netns, -q\n"
 	"\n"
 	"exit codes: 0 ok, 1 runtime error, 2 usage or bad input, 3 lost records\n";
 
@@ -66,6 +79,10 @@ int main(int argc, char **argv)
 		return tsl_cmd_record(argc - 1, argv + 1);
 	if (!strcmp(cmd, "csv"))
 		return tsl_cmd_csv(argc - 1, argv + 1);
+	if (!strcmp(cmd, "report"))
+		return tsl_cmd_report(argc - 1, argv + 1);
+	if (!strcmp(cmd, "diagnose"))
+		return tsl_cmd_diagnose(argc - 1, argv + 1);
 	fprintf(stderr, "tcpsleuth: unknown command '%s' (see 'tcpsleuth help')\n",
 		cmd);
 	return TSL_EXIT_USAGE;

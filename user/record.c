@@ -34,6 +34,7 @@ struct record_opts {
 	bool quiet;
 	unsigned int interval_ms;	/* system samples; 0: none */
 	int icmp_interval_ms;	/* peer probes; 0: none, -1: every sample */
+	bool countdown;		/* progress shows the time left (diagnose) */
 };
 
 struct capture {
@@ -260,8 +261,17 @@ static int write_start(struct capture *cap, const struct tsl_info *info,
 	return ret;
 }
 
-static void progress(const struct capture *cap, int64_t elapsed_ms)
+static void progress(const struct capture *cap, const struct record_opts *o,
+		     int64_t elapsed_ms)
 {
+	if (o->countdown && o->duration) {
+		int64_t left = (int64_t)(o->duration * 1000) - elapsed_ms;
+
+		fprintf(stderr, "\rtcpsleuth: %" PRId64 " s left, %" PRIu64 " events, %" PRIu64 " flows, %" PRIu64 " dropped\033[K",
+			left > 0 ? (left + 999) / 1000 : 0, cap->acct.events,
+			cap->acct.flows, tsl_acct_dropped(&cap->acct));
+		return;
+	}
 	fprintf(stderr, "\rtcpsleuth: %" PRId64 " s, %" PRIu64 " events, %" PRIu64 " flows, %" PRIu64 " dropped\033[K",
 		elapsed_ms / 1000, cap->acct.events, cap->acct.flows,
 		tsl_acct_dropped(&cap->acct));
@@ -302,7 +312,7 @@ static int capture_loop(struct tsl_nl *nl, struct capture *cap,
 		wait = next_sample - now < wait ? next_sample - now : wait;
 		err = tsl_nl_pump(nl, wait);
 		if (tty && now - last >= 1000) {
-			progress(cap, now - start);
+			progress(cap, o, now - start);
 			last = now;
 		}
 	}
@@ -630,5 +640,43 @@ int tsl_cmd_csv(int argc, char **argv)
 	}
 err_close:
 	close(fd);
+	return ret;
+}
+
+int tsl_record_capture(int argc, char **argv, FILE *bin, const char *bin_name)
+{
+	struct record_opts o;
+	struct capture cap;
+	struct tsl_nl *nl;
+	int ret, err;
+
+	memset(&o, 0, sizeof(o));
+	memset(&cap, 0, sizeof(cap));
+	o.interval_ms = DEFAULT_INTERVAL_MS;
+	o.icmp_interval_ms = -1;
+	o.countdown = true;
+	if (parse_record_opts(argc, argv, &o))
+		return TSL_EXIT_USAGE;
+	err = tsl_nl_open(&nl);
+	if (err) {
+		tsl_nl_perror(NULL, "diagnose", err);
+		return TSL_EXIT_RUNTIME;
+	}
+	ret = TSL_EXIT_RUNTIME;
+	cap.w = tsl_rec_writer_new(bin, bin_name);
+	if (!cap.w)
+		goto out;
+	ret = run_capture(nl, &cap, &o);
+	if (tsl_rec_writer_finish(cap.w) && !ret)
+		ret = TSL_EXIT_RUNTIME;
+	if (!cap.started && !ret)
+		ret = TSL_EXIT_RUNTIME;
+	if (!ret && cap.ended)
+		ret = report(&cap, tsl_nl_overruns(nl));
+out:
+	tsl_sampler_free(cap.sampler);
+	tsl_acct_free(&cap.acct);
+	free(cap.end_cpus);
+	tsl_nl_close(nl);
 	return ret;
 }

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Episodes: runs of intervals whose RTT p90 stands out from the flow's baseline, with the checklist at that time.
+#ifndef TSL_AN_EPISODE_H
+#define TSL_AN_EPISODE_H
+
+#include <stddef.h>
+
+#include "an_model.h"
+
+#define TSL_EPISODE_K		3.0	/* MADs above the median */
+#define TSL_EPISODE_FLOOR_US	1000.0	/* never below this RTT */
+#define TSL_EPISODE_MAD_SCALE	1.4826	/* MAD to a standard deviation */
+#define TSL_EPISODE_MIN_SPREAD	0.05	/* scaled MAD taken as >= 5 % of the median */
+
+/* The METHODOLOGY checklist, worst value inside the episode; NAN: not measured. */
+struct tsl_checklist {
+	double recv_q, send_q, app_cpu_pct, softirq_pct, retrans_segs;
+	double icmp_rtt_us, nic_errors, ack_delay_p90_us, read_residence_p90_us;
+};
+
+struct tsl_episode {
+	size_t start, end;	/* rows of the flow, inclusive */
+	double peak_rtt_us;
+	struct tsl_checklist c;
+};
+
+struct tsl_episodes {
+	double median, mad, threshold;	/* of RTT p90 per interval, us */
+	size_t n_values;		/* intervals with an RTT */
+	struct tsl_episode *v;
+	size_t n;
+};
+
+/*
+ * Intervals with rtt[i] > max(median + k * max(1.4826 * MAD, 5 % of median),
+ * floor), merged when adjacent (one interval without RTT samples may sit
+ * between). NAN entries have no RTT. 0, or -1 when out of memory.
+ */
+int tsl_episodes_find(const double *rtt, size_t n, double k, double floor_us,
+		      struct tsl_episodes *out);
+/* Fill each episode's checklist from the flow's rows. */
+void tsl_episodes_snapshot(const struct tsl_an_flow *f, struct tsl_episodes *e);
+void tsl_episodes_free(struct tsl_episodes *e);
+/* Median of the non-NAN values of @v (copied); NAN if none. */
+double tsl_median(const double *v, size_t n);
+/* Nearest-rank quantile of the non-NAN values; NAN if none. */
+double tsl_quantile(const double *v, size_t n, double q);
+
+#endif /* TSL_AN_EPISODE_H */

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Verdicts: which cause the measurements point to, how strongly, and the test that would confirm it.
+#ifndef TSL_AN_VERDICT_H
+#define TSL_AN_VERDICT_H
+
+#include <stddef.h>
+
+/*
+ * Rules. "Focus" intervals are a flow's episode intervals, or all of its
+ * intervals when it has none; host-wide rules use the union of all flows'
+ * episodes. A rule whose gate does not hold says nothing. Otherwise
+ *
+ *   confidence = 0.45 + 0.25 * margin + 0.30 * share - sum(contradictions)
+ *
+ * clamped to 0..1, where margin = min(1, log2(value / threshold) / 2) (full
+ * at 4x the threshold) and share is the fraction of focus intervals showing
+ * the pattern. `healthy` is given (host-wide) only when no verdict reaches
+ * 0.5, with confidence 1 - the best other one.
+ *
+ * category          gate (all must hold)                         contradicting (weight)
+ * ----------------  -------------------------------------------  ----------------------------------
+ * app_not_reading   recv_q >= 64 KiB or >= 80 % of rcvbuf in      owner CPU >= 70 % (.30), owner in D
+ *                   >= 30 % of focus intervals; read residence    >= 30 % (.30), involuntary switches
+ *                   p50 >= 10 ms                                  >= 100/s with CPU idle <= 10 % (.15)
+ * app_cpu_bound     recv_q high >= 30 % or residence >= 10 ms;    owner in D >= 30 % (.30), user time
+ *                   owner CPU >= 70 % of one core                 < 50 % of its CPU (.15)
+ * app_blocked       residence >= 10 ms; owner in D >= 30 % of     owner CPU >= 70 % (.30)
+ *                   samples or host iowait >= 20 %
+ * rcvbuf_limited    window-limited in >= 50 % of intervals:       residence >= 10 ms (.30), recv_q
+ *                   rcv_wnd or snd_wnd <= max(16 KiB, 4 MSS),     high (.30)
+ *                   rcvbuf <= 16 KiB, or snd_wnd < cwnd*MSS with
+ *                   in_flight*MSS >= 50 % of snd_wnd
+ * sndbuf_limited    send_q >= 50 % of skmem tb (or skmem w >= 80  window-limited >= 50 % (.30), cwnd-
+ *                   %) in >= 50 % of intervals                    limited >= 50 % (.30)
+ * delayed_ack       timer ACKs >= 30 % of ACKs sent with their    ICMP RTT >= 70 % of TCP RTT p50 (.30)
+ *                   delay p50 in 20..200 ms, or ACKs received
+ *                   flagged delayed >= 30 % with RTT p50 >= 20 ms
+ * path_latency      ICMP RTT median >= 1 ms; TCP RTT p50 / ICMP   ICMP p90-p10 >= 30 % of median (.35),
+ *                   median in 0.7..1.5 (no ICMP: min RTT >= 1 ms, no ICMP samples (.25)
+ *                   RTT p90 <= 1.5 x min)
+ * path_jitter       ICMP p90-p10 >= 1 ms and >= 30 % of median    RTT follows in_flight, r >= 0.5
+ *                                                                 (.30); rttvar < 30 % srtt (.15)
+ * path_loss         retransmitted >= 0.5 % of segments sent, or   local drops (socket, NIC, backlog)
+ *                   ICMP probes lost                              > 0 (.30)
+ * reordering        out-of-order >= 1 % of segments received (or  ICMP probes lost (.15)
+ *                   TCPSACKReorder > 0); retransmits <= 25 % of
+ *                   out-of-order arrivals
+ * queueing_delay    Pearson(RTT p90, in_flight) >= 0.5; RTT p90   recv_q high (.15)
+ *                   >= 2 x min RTT
+ * cpu_contention    owner involuntary switches >= 100/s; idle     owner CPU >= 70 % (.30), owner
+ *                   on its CPU <= 10 %; residence p90 >= 5 ms     sleeping >= 70 % (.15)
+ * softirq_overload  softirq >= 30 % on some CPU in >= 30 % of     -
+ *                   focus intervals (host)
+ * cpu_steal         steal >= 10 % on some CPU in >= 30 % of       -
+ *                   focus intervals (host)
+ * nic_errors        NIC errors or drops > 0 in focus intervals    -
+ *                   (host)
+ */
+#define TSL_TH_RECVQ_BYTES	65536.0
+#define TSL_TH_RECVQ_RCVBUF	0.8
+#define TSL_TH_RESIDENCE_US	10000.0
+#define TSL_TH_SHARE		0.3
+#define TSL_TH_APP_CPU_PCT	70.0
+#define TSL_TH_APP_LOW_CPU_PCT	30.0
+#define TSL_TH_D_SHARE		0.3
+#define TSL_TH_IOWAIT_PCT	20.0
+#define TSL_TH_SMALL_WND	16384.0
+#define TSL_TH_SMALL_WND_MSS	4.0
+#define TSL_TH_WND_SHARE	0.5
+#define TSL_TH_SNDQ_TB		0.5
+#define TSL_TH_WQ_TB		0.8
+#define TSL_TH_TIMER_SHARE	0.3
+#define TSL_TH_DELACK_MIN_US	20000.0
+#define TSL_TH_DELACK_MAX_US	200000.0
+#define TSL_TH_PATH_RTT_US	1000.0
+#define TSL_TH_PATH_RATIO_LO	0.7
+#define TSL_TH_PATH_RATIO_HI	1.5
+#define TSL_TH_JITTER_US	1000.0
+#define TSL_TH_JITTER_REL	0.3
+#define TSL_TH_RTTVAR_REL	0.3
+#define TSL_TH_LOSS_RATE	0.005
+#define TSL_TH_OFO_RATE		0.01
+#define TSL_TH_OFO_RETRANS	0.25
+#define TSL_TH_QUEUE_CORR	0.5
+#define TSL_TH_QUEUE_RTT_X	2.0
+#define TSL_TH_NVCSW_PS		100.0
+#define TSL_TH_IDLE_PCT		10.0
+#define TSL_TH_CONTENTION_RES_US 5000.0
+#define TSL_TH_SOFTIRQ_PCT	30.0
+#define TSL_TH_STEAL_PCT	10.0
+#define TSL_TH_HEALTHY		0.5
+
+enum tsl_category {
+	TSL_V_HEALTHY, TSL_V_APP_NOT_READING, TSL_V_APP_CPU_BOUND,
+	TSL_V_APP_BLOCKED, TSL_V_RCVBUF_LIMITED, TSL_V_SNDBUF_LIMITED,
+	TSL_V_DELAYED_ACK, TSL_V_PATH_LATENCY, TSL_V_PATH_JITTER,
+	TSL_V_PATH_LOSS, TSL_V_REORDERING, TSL_V_QUEUEING_DELAY,
+	TSL_V_CPU_CONTENTION, TSL_V_SOFTIRQ_OVERLOAD, TSL_V_CPU_STEAL,
+	TSL_V_NIC_ERRORS, TSL_V_NCATEGORIES,
+};
+
+extern const char *const tsl_category_names[TSL_V_NCATEGORIES];
+
+struct tsl_evidence {
+	const char *name;
+	double value;
+	double threshold;	/* NAN: none */
+};
+
+#define TSL_MAX_EVIDENCE 8
+
+struct tsl_an_flow;
+
+struct tsl_verdict {
+	enum tsl_category cat;
+	const struct tsl_an_flow *flow;	/* NULL: host-wide */
+	double confidence;
+	struct tsl_evidence sup[TSL_MAX_EVIDENCE], con[TSL_MAX_EVIDENCE];
+	unsigned int n_sup, n_con;
+	const char *layer;	/* Application, TCP stack, Network, Hardware */
+	const char *confirm;	/* test to confirm */
+	const char *expected;	/* expected outcome if the hypothesis is right */
+};
+
+struct tsl_report;
+
+/* Evaluate every rule on @r's flows and host; fills r->verdicts. 0 or -1. */
+int tsl_verdicts_build(struct tsl_report *r);
+
+#endif /* TSL_AN_VERDICT_H */
