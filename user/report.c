@@ -292,6 +292,14 @@ static int parse_diagnose(int argc, char **argv, struct diag_args *d)
 	return 0;
 }
 
+/* More than a file header: the capture started. */
+static bool has_chunks(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && st.st_size > (off_t)sizeof(struct tsl_rec_header);
+}
+
 static FILE *open_recording(const struct diag_args *d)
 {
 	FILE *fp = d->keep ? fopen(d->keep, "w+") : tmpfile();
@@ -335,6 +343,8 @@ int tsl_cmd_diagnose(int argc, char **argv)
 		fprintf(stderr, "tcpsleuth: %s: %s\n", name, strerror(errno));
 		ret = TSL_EXIT_RUNTIME;
 	}
+	if (d.keep && ret && ret != TSL_EXIT_LOSS && !has_chunks(d.keep))
+		unlink(d.keep);	/* nothing was recorded into it */
 out:
 	for (i = 0; i < d.rec_argc; i++)
 		free(d.rec_argv[i]);
