@@ -274,10 +274,10 @@ static void host_samples(struct fx *x, const struct fx_knobs *k, uint64_t t)
 	ent(x, TSL_SRC_SOCK, 0, "skmem_tb", FX_COOKIE, k->tb);
 	ent(x, TSL_SRC_SOCK, 0, "skmem_w", FX_COOKIE, k->skw);
 	if (k->icmp_lost)
-		ent(x, 7, DELTA, "icmp_lost", FX_COOKIE, k->icmp_lost);
+		ent(x, TSL_SRC_ICMP, DELTA, "icmp_lost", FX_COOKIE, k->icmp_lost);
 	else
-		ent(x, 7, 0, "icmp_rtt_us", FX_COOKIE, (int64_t)icmp);
-	write_sample(x, t, FX_IV_NS, 0x7e);
+		ent(x, TSL_SRC_ICMP, 0, "icmp_rtt_us", FX_COOKIE, (int64_t)icmp);
+	write_sample(x, t, FX_IV_NS, 0xfe);
 }
 
 static void flow_identity(struct fx *x)
