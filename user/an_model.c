@@ -26,7 +26,7 @@ enum key {
 /* Per owner process: its columns per interval. */
 struct tsl_an_pid {
 	uint32_t pid;
-	float *rows;		/* [interval][TSL_AN_NAPP], raw sums */
+	float *rows;		/* [interval][TSL_AN_NCOLS], app columns only, raw sums */
 	size_t len;
 };
 
@@ -102,7 +102,7 @@ static int note_interval(struct tsl_an_model *m, int64_t i)
 {
 	if ((size_t)i + 1 > m->n_intervals)
 		m->n_intervals = i + 1;
-	return grow_floats(&m->host, &m->host_cap, m->n_intervals, TSL_AN_NHOST);
+	return grow_floats(&m->host, &m->host_cap, m->n_intervals, TSL_AN_NCOLS);
 }
 
 static const enum tsl_an_col count_cols[] = {
@@ -449,7 +449,7 @@ static int on_event(void *arg, const struct tsl_event *ev)
 
 static float *host_row(struct tsl_an_model *m, int64_t i)
 {
-	return m->host + (size_t)i * TSL_AN_NHOST - TSL_AN_FIRST_HOST;
+	return m->host + (size_t)i * TSL_AN_NCOLS;
 }
 
 static int cpu_idle_set(struct tsl_an_model *m, uint64_t cpu, int64_t i,
@@ -514,9 +514,9 @@ static float *pid_row(struct tsl_an_model *m, uint32_t pid, int64_t i)
 		memset(p, 0, sizeof(*p));
 		p->pid = pid;
 	}
-	if (grow_floats(&p->rows, &p->len, i + 1, TSL_AN_NAPP))
+	if (grow_floats(&p->rows, &p->len, i + 1, TSL_AN_NCOLS))
 		return NULL;
-	return p->rows + (size_t)i * TSL_AN_NAPP - TSL_AN_FIRST_APP;
+	return p->rows + (size_t)i * TSL_AN_NCOLS;
 }
 
 /* Sources sampled in this chunk start at zero: zero deltas are left out. */
@@ -691,7 +691,7 @@ static void join_app(const struct tsl_an_model *m, const struct tsl_an_pid *p,
 
 	if (!p || (size_t)i >= p->len)
 		return;
-	a = p->rows + (size_t)i * TSL_AN_NAPP - TSL_AN_FIRST_APP;
+	a = p->rows + (size_t)i * TSL_AN_NCOLS;
 	if (isnan(a[TSL_AN_APP_R]) && isnan(a[TSL_AN_APP_USER]))
 		return;
 	r[TSL_AN_APP_R] = a[TSL_AN_APP_R];
@@ -728,7 +728,7 @@ static void join_flow(const struct tsl_an_model *m, struct tsl_an_flow *f)
 	for (k = 0; k < f->n_rows; k++) {
 		int64_t i = f->first + k;
 		float *r = tsl_an_row(f, k);
-		const float *h = m->host + (size_t)i * TSL_AN_NHOST - TSL_AN_FIRST_HOST;
+		const float *h = m->host + (size_t)i * TSL_AN_NCOLS;
 		unsigned int c;
 
 		if (!isnan(r[TSL_AN_TX]))

@@ -64,8 +64,6 @@ enum tsl_an_col {
 
 #define TSL_AN_FIRST_APP	TSL_AN_APP_CPU
 #define TSL_AN_FIRST_HOST	TSL_AN_H_USER
-#define TSL_AN_NAPP		(TSL_AN_FIRST_HOST - TSL_AN_FIRST_APP)
-#define TSL_AN_NHOST		(TSL_AN_NCOLS - TSL_AN_FIRST_HOST)
 
 extern const char *const tsl_an_col_names[TSL_AN_NCOLS];
 
@@ -107,7 +105,7 @@ struct tsl_an_model {
 	size_t n_flows, cap_flows;
 	void *flow_tab;		/* cookie -> flow */
 	size_t flow_tab_cap;
-	float *host;		/* n_intervals * TSL_AN_NHOST, the host's columns */
+	float *host;		/* n_intervals rows of TSL_AN_NCOLS; only host columns used */
 	size_t host_cap;
 	float **cpu_idle;	/* [cpu][interval] */
 	unsigned int n_cpus;

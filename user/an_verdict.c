@@ -685,7 +685,7 @@ struct hstats {
 
 static const float *hrow(const struct tsl_an_model *m, size_t i)
 {
-	return m->host + i * TSL_AN_NHOST - TSL_AN_FIRST_HOST;
+	return m->host + i * TSL_AN_NCOLS;
 }
 
 /* Share of focus intervals (with a value) where column @c >= @th, and its mean there. */
