@@ -5,6 +5,7 @@
 #   make check-vm       module tests in QEMU (KERNEL=5.10|6.1|6.12|6.1-rt)
 #   make check-matrix   module tests on every supported kernel
 #   make dkms-install   install the module with DKMS on this host
+#   make bench          benchmarks in QEMU (KERNEL=...), regenerates BENCHMARKS.md
 
 KERNEL  ?= 6.1
 KDIR    ?= /lib/modules/$(shell uname -r)/build
@@ -33,6 +34,9 @@ check-vm: deps user
 check-matrix: deps user
 	tests/vm/check-matrix
 
+bench: deps user
+	bench/run --kernel $(KERNEL)
+
 check-dkms: deps
 	dkms/dkms-check
 
@@ -54,5 +58,5 @@ clean:
 	$(MAKE) -C user clean
 	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/Module.symvers kmod/modules.order
 
-.PHONY: all deps user kmod check check-unit check-vm check-matrix check-dkms \
+.PHONY: all deps user kmod check check-unit check-vm check-matrix check-dkms bench \
 	dkms-install dkms-remove install clean

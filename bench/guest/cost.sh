@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Guest half of the cost benchmark (appended to a header that sets
+# BENCH_N, BENCH_REPS, BENCH_PORT and writes /tmp/tsl-bench.bt). Meant for
+# a boot with -icount shift=0 -smp 1, where guest ns are instructions.
+# Writes $OUT/cost.txt: "CONFIG METRIC VALUE" lines, one per figure.
+set -u
+. /tsl/lib.sh
+trap tsl_cleanup EXIT
+TR=/sys/kernel/tracing
+RES=$OUT/cost.txt
+: > "$RES"
+put() { echo "$*" >> "$RES"; }
+# Progress on the console too (guest time stamps show where time goes).
+log() { tsl_log "$*"; echo "bench: $*" > /dev/kmsg; }
+
+# hits_total / produced_total: sums over `tcpsleuth status`.
+hits_total() { tcpsleuth status | awk '/^hooks:/ { h = 1; getline; next } /^cpus:/ { h = 0 } h { s += $NF } END { print s + 0 }'; }
+produced_total() { tcpsleuth status | awk '/^cpus:/ { c = 1; getline; next } c { s += $2 } END { print s + 0 }'; }
+
+# pingpong CONFIG: BENCH_REPS timed runs of BENCH_N round trips.
+pingpong() {
+	local cfg=$1 line
+	tsl-pingpong "$BENCH_PORT" "$BENCH_N" "$BENCH_REPS" > "$OUT/pp-$cfg.log" 2>&1 ||
+		{ put "$cfg error pingpong_failed"; return 1; }
+	grep '^rep ' "$OUT/pp-$cfg.log" | while read -r _ rep _ n _ ns _ per; do
+		put "$cfg ns_per_rt $per"
+	done
+}
+
+# record_start NAME ARGS...: a tcpsleuth recording in the background.
+record_start() {
+	local name=$1
+	shift
+	tcpsleuth record -q "$@" > "$OUT/$name.out" 2> "$OUT/$name.err" &
+	REC_PID=$!
+	TSL_PIDS+=($!)
+	sleep 1
+	kill -0 "$REC_PID" 2>/dev/null
+}
+record_stop() { kill -INT "$REC_PID" 2>/dev/null; wait "$REC_PID"; }
+
+rts=$(( BENCH_N * BENCH_REPS ))
+put "all round_trips_per_config $rts"
+put "all kernel $(uname -r)"
+tcpsleuth status > "$OUT/status-0.txt"
+
+# (a) no tracer.
+log "none"
+pingpong none
+
+# (b) tcpsleuth, filter matching nothing: every hook runs, nothing recorded.
+log "tcpsleuth-nomatch"
+if record_start nomatch --port 1 -o /dev/null; then
+	h0=$(hits_total)
+	pingpong tcpsleuth_nomatch
+	h1=$(hits_total)
+	tcpsleuth status > "$OUT/status-nomatch.txt"
+	record_stop
+	put "tcpsleuth_nomatch hook_hits $(( h1 - h0 ))"
+	put "tcpsleuth_nomatch records $(( 0 ))"
+else
+	put "tcpsleuth_nomatch error record_failed"
+fi
+
+# (c) tcpsleuth, every event of the flow, binary recording on tmpfs.
+log "tcpsleuth-all"
+if record_start all --port "$BENCH_PORT" -o /tmp/all.tsl; then
+	# (g) how each tcpsleuth kprobe is implemented.
+	cat /sys/kernel/debug/kprobes/list > "$OUT/kprobes.list" 2>&1
+	tcpsleuth status > "$OUT/status-all-start.txt"
+	h0=$(hits_total) p0=$(produced_total)
+	pingpong tcpsleuth_all
+	h1=$(hits_total) p1=$(produced_total)
+	tcpsleuth status > "$OUT/status-all.txt"
+	record_stop
+	put "tcpsleuth_all hook_hits $(( h1 - h0 ))"
+	put "tcpsleuth_all records $(( p1 - p0 ))"
+	put "tcpsleuth_all reader_summary $(tsl_summary "$OUT/all.err" | tr ' ' ,)"
+	put "tcpsleuth_all file_bytes $(stat -c %s /tmp/all.tsl)"
+	rm -f /tmp/all.tsl
+else
+	put "tcpsleuth_all error record_failed"
+fi
+
+# (d) ftrace: the same tracepoints, kprobe_events on tcpsleuth's kprobe targets.
+log "ftrace"
+ft_events="tcp/tcp_probe tcp/tcp_retransmit_skb sock/inet_sock_set_state tcp/tcp_destroy_sock timer/timer_expire_entry timer/timer_expire_exit"
+ft_ok=1
+echo 0 > $TR/tracing_on
+echo > $TR/trace
+echo 4096 > $TR/buffer_size_kb
+: > $TR/kprobe_events
+for t in $(awk '/^hooks:/ { h = 1; getline; next } /^cpus:/ { h = 0 } h && $2 == "kprobe" { print $3 }' "$OUT/status-0.txt" | sort -u); do
+	case $t in
+	__tcp_transmit_skb) spec="sk=%di skb=%si clone=%dx rcv_nxt=%r8:u32" ;;
+	tcp_rate_gen) spec="sk=%di delivered=%si:u32 lost=%dx:u32 rs=%r8" ;;
+	*cleanup_rbuf) spec="sk=%di copied=%si:s32" ;;
+	*) spec="sk=%di" ;;
+	esac
+	echo "p:tslbench/$t $t $spec" >> $TR/kprobe_events || ft_ok=0
+	ft_events="$ft_events tslbench/$t"
+done
+cat $TR/kprobe_events > "$OUT/ftrace-kprobe_events.txt"
+for e in $ft_events; do echo 1 > "$TR/events/$e/enable" || ft_ok=0; done
+put "ftrace probes $(echo $ft_events | wc -w)"
+echo 1 > $TR/tracing_on
+cat $TR/trace_pipe > /tmp/ftrace.txt &
+cat_pid=$!
+TSL_PIDS+=($cat_pid)
+sleep 1
+b0=$(wc -l < /tmp/ftrace.txt)
+pingpong ftrace
+sleep 2
+kill $cat_pid; wait $cat_pid 2>/dev/null
+echo 0 > $TR/tracing_on
+for e in $ft_events; do echo 0 > "$TR/events/$e/enable"; done
+: > $TR/kprobe_events
+b1=$(wc -l < /tmp/ftrace.txt)
+put "ftrace records $(( b1 - b0 ))"
+put "ftrace ok $ft_ok"
+put "ftrace overruns $(grep -h overrun $TR/per_cpu/cpu*/stats | awk '{ s += $2 } END { print s + 0 }')"
+awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[a-z_]+:$/ && $(i-1) ~ /^[0-9.]+:$/) { print $i; next } }' /tmp/ftrace.txt |
+	sort | uniq -c > "$OUT/ftrace-kinds.txt"
+head -n 40 /tmp/ftrace.txt > "$OUT/ftrace-head.txt"
+rm -f /tmp/ftrace.txt
+echo 1408 > $TR/buffer_size_kb
+
+# (e) bpftrace, equivalent per-event work, printf (perf buffer) to a file.
+log "bpftrace"
+if command -v bpftrace > /dev/null; then
+	export BPFTRACE_STRLEN=16
+	bpftrace -o /tmp/bt.out /tmp/tsl-bench.bt > "$OUT/bpftrace.log" 2>&1 &
+	bt_pid=$!
+	TSL_PIDS+=($bt_pid)
+	# Compiling the program takes minutes of guest time under TCG.
+	tsl_wait 900 sh -c "grep -q '^ready' /tmp/bt.out 2>/dev/null || ! kill -0 $bt_pid 2>/dev/null"
+	if grep -q '^ready' /tmp/bt.out 2>/dev/null; then
+		log 'bpftrace attached'
+		sleep 1
+		b0=$(wc -l < /tmp/bt.out)
+		pingpong bpftrace
+		sleep 2
+		b1=$(wc -l < /tmp/bt.out)
+		kill -INT $bt_pid; wait $bt_pid 2>/dev/null
+		put "bpftrace records $(( b1 - b0 ))"
+		put "bpftrace lost $(grep -c 'Lost' /tmp/bt.out "$OUT/bpftrace.log" | awk -F: '{ s += $2 } END { print s + 0 }')"
+		awk '{ print $1 }' /tmp/bt.out | sort | uniq -c > "$OUT/bpftrace-kinds.txt"
+	else
+		kill $bt_pid 2>/dev/null; wait $bt_pid 2>/dev/null
+		put "bpftrace error did_not_start"
+		tail -n 5 "$OUT/bpftrace.log" >&2
+	fi
+	cp /tmp/bt.out "$OUT/bpftrace-out-head.txt" 2>/dev/null && sed -i 41,\$d "$OUT/bpftrace-out-head.txt"
+	rm -f /tmp/bt.out
+else
+	put "bpftrace error not_in_guest"
+fi
+
+# (f) bcc's tools compile C against the running kernel's headers at start.
+if [ -e /sys/kernel/kheaders.tar.xz ] || [ -d "/lib/modules/$(uname -r)/build" ]; then
+	put "bcc error not_in_guest"
+else
+	put "bcc error no_kernel_headers"
+fi
+
+# (a') no tracer again: the baseline must not have drifted.
+log "none-again"
+pingpong none_again
+log "done"
