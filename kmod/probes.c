@@ -178,7 +178,7 @@ void tsl_probe_data_rx(void *data, struct sock *sk, struct sk_buff *skb)
 		f->unacked_since = now;
 	if (!tsl_wants(TSL_EV_DATA_RX))
 		return;
-	ev = tsl_ring_reserve(&r, TSL_EV_DATA_RX, f->cookie, &flags);
+	ev = tsl_ring_reserve_at(&r, TSL_EV_DATA_RX, f->cookie, now, &flags);
 	if (!ev)
 		return;
 	ev->flags = cb->seq != tp->rcv_nxt ? TSL_F_OFO : 0;
@@ -238,7 +238,7 @@ int tsl_kprobe_read(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	tsl_emit_drop(f, sk);
 	now = ktime_get_ns();
-	ev = tsl_ring_reserve(&r, TSL_EV_READ, f->cookie, &flags);
+	ev = tsl_ring_reserve_at(&r, TSL_EV_READ, f->cookie, now, &flags);
 	if (ev) {
 		/* Reading the FIN advances copied_seq by one: no data byte. */
 		ev->read.bytes = copied - f->copied_seq -

@@ -46,11 +46,12 @@ void tsl_ring_kick_fn(struct irq_work *work);	/* genl.c */
  * Reserve one record of @kind on this CPU's ring with interrupts off, so a
  * probe that fires from an interrupt on this CPU cannot interleave with
  * one already writing. Returns NULL (and counts the drop) when full.
- * The caller fills the record and calls tsl_ring_commit().
+ * The caller fills the record and calls tsl_ring_commit(). @ts is the
+ * record's time; tsl_ring_reserve() takes it now.
  */
 static __always_inline struct tsl_event *
-tsl_ring_reserve(struct tsl_ring **rp, unsigned int kind, u64 cookie,
-		 unsigned long *flags)
+tsl_ring_reserve_at(struct tsl_ring **rp, unsigned int kind, u64 cookie,
+		    u64 ts, unsigned long *flags)
 {
 	struct tsl_ring *r;
 	struct tsl_event *ev;
@@ -68,13 +69,20 @@ tsl_ring_reserve(struct tsl_ring **rp, unsigned int kind, u64 cookie,
 		return NULL;
 	}
 	ev = &r->slots[head & r->mask];
-	ev->ts_ns = ktime_get_ns();
+	ev->ts_ns = ts;
 	ev->cookie = cookie;
 	ev->cpu = smp_processor_id();
 	ev->kind = kind;
 	ev->flags = 0;
 	ev->pad = 0;
 	return ev;
+}
+
+static __always_inline struct tsl_event *
+tsl_ring_reserve(struct tsl_ring **rp, unsigned int kind, u64 cookie,
+		 unsigned long *flags)
+{
+	return tsl_ring_reserve_at(rp, kind, cookie, ktime_get_ns(), flags);
 }
 
 static __always_inline void tsl_ring_commit(struct tsl_ring *r,
