@@ -209,6 +209,7 @@ static void tsl_session_end(u32 reason)
 
 	if (!tsl_sess.active)
 		return;
+	tsl_loadgen_stop();
 	tsl_hooks_detach();
 	tsl_ring_quiesce();
 	for (tries = 0; tries < TSL_END_TRIES; tries++) {
@@ -281,6 +282,7 @@ static int tsl_cmd_start(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	tsl_sess.active = true;
+	tsl_loadgen_start();
 	schedule_delayed_work(&tsl_drain_work, msecs_to_jiffies(tsl_drain_ms));
 out:
 	mutex_unlock(&tsl_lock);

@@ -40,7 +40,16 @@ void tsl_ring_exit(void);
 void tsl_ring_reset(void);
 void tsl_ring_quiesce(void);
 u32 tsl_ring_records(void);
-void tsl_ring_kick_fn(struct irq_work *work);	/* genl.c */
+void tsl_ring_kick_fn(struct irq_work *work);	/* loadgen.c: debug builds only. */
+#ifdef TSL_LOADGEN
+void tsl_loadgen_start(void);
+void tsl_loadgen_stop(void);
+#else
+static inline void tsl_loadgen_start(void) { }
+static inline void tsl_loadgen_stop(void) { }
+#endif
+
+/* genl.c */
 
 /*
  * Reserve one record of @kind on this CPU's ring with interrupts off, so a
@@ -198,6 +207,15 @@ int tsl_kprobe_ack_rx(struct kprobe *p, struct pt_regs *regs);
 int tsl_kprobe_read(struct kprobe *p, struct pt_regs *regs);
 int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs);
 void tsl_probes_reset(void);
+
+/* loadgen.c: debug builds only. */
+#ifdef TSL_LOADGEN
+void tsl_loadgen_start(void);
+void tsl_loadgen_stop(void);
+#else
+static inline void tsl_loadgen_start(void) { }
+static inline void tsl_loadgen_stop(void) { }
+#endif
 
 /* genl.c */
 int tsl_genl_init(void);
