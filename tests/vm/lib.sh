@@ -193,3 +193,49 @@ tsl_cleanup() {
 	tsl_module_loaded || insmod "$TSL_KO" $TSL_MODPARAMS 2>/dev/null
 	return 0
 }
+
+# tsl_verdicts JSON: "category confidence" per verdict of a report's JSON
+# (jansson, two-space indent), in the report's order (best first).
+tsl_verdicts() {
+	awk '/^  "verdicts": \[$/ { v = 1; next }
+		v && /^  \]/ { exit }
+		v && /^      "category": / { c = $2; gsub(/[",]/, "", c) }
+		v && /^      "confidence": / && c != "" { x = $2; gsub(/,/, "", x); printf "%s %.2f\n", c, x; c = "" }' "$1"
+}
+
+# tsl_diagnose_expect WANT DIAGNOSE-ARGS...: run "tcpsleuth diagnose --format
+# json DIAGNOSE-ARGS" (JSON in $OUT/diagnose.json, the recording kept in
+# $OUT/diagnose.rec and its text report in $OUT/diagnose.txt), print the top
+# three verdicts, and pass (result "verdict") when the top one is WANT.
+tsl_diagnose_expect() {
+	local want=$1 rc=0 top= conf= note=
+	shift
+	tcpsleuth diagnose --format json -q --keep "$OUT/diagnose.rec" -o "$OUT/diagnose.json" "$@" \
+		2> "$OUT/diagnose.err" || rc=$?
+	cat "$OUT/diagnose.err" >&2
+	# 3: the report was written, but the module lost records.
+	if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then
+		tsl_result fail verdict "tcpsleuth diagnose exited with status $rc: $(tail -n 1 "$OUT/diagnose.err")"
+		return 0
+	fi
+	[ "$rc" = 0 ] || note=" (lost records: exit status 3)"
+	tcpsleuth report "$OUT/diagnose.rec" > "$OUT/diagnose.txt" 2>&1 || true
+	tsl_verdicts "$OUT/diagnose.json" > "$OUT/verdicts.txt"
+	echo "top verdicts:"
+	head -n 3 "$OUT/verdicts.txt" | awk '{ printf "  %d. %s (%s)\n", NR, $1, $2 }'
+	read -r top conf < "$OUT/verdicts.txt" || true
+	if [ -n "$top" ] && [ "$top" = "$want" ]; then
+		tsl_result ok verdict "top verdict $top ($conf)$note"
+	else
+		tsl_result fail verdict "top verdict ${top:-none}${conf:+ ($conf)}, want $want$note"
+	fi
+}
+
+# tsl_hogs NS CPU N: N busy loops pinned to CPU, inside namespace NS (so that
+# tsl_reap ends them too).
+tsl_hogs() {
+	local i
+	for i in $(seq "$3"); do
+		tsl_bg hog$i tsl_ns "$1" taskset -c "$2" /bin/bash -c 'while :; do :; done'
+	done
+}
