@@ -4,6 +4,8 @@
 #   make check          unit tests + DKMS build + module tests on Linux 6.1 in QEMU
 #   make check-vm       module tests in QEMU (KERNEL=5.10|6.1|6.12|6.1-rt)
 #   make check-matrix   module tests on every supported kernel
+#   make check-scenarios injected causes, diagnosed in QEMU (KERNEL=...)
+#   make demo           a stalling receiver diagnosed in QEMU, report printed here
 #   make dkms-install   install the module with DKMS on this host
 #   make bench          benchmarks in QEMU (KERNEL=...), regenerates BENCHMARKS.md
 
@@ -34,6 +36,12 @@ check-vm: deps user
 check-matrix: deps user
 	tests/vm/check-matrix
 
+check-scenarios: deps user
+	tests/vm/check-scenarios --kernel $(KERNEL)
+
+demo: deps user
+	scripts/demo $(KERNEL)
+
 bench: deps user
 	bench/run --kernel $(KERNEL)
 
@@ -58,5 +66,5 @@ clean:
 	$(MAKE) -C user clean
 	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/Module.symvers kmod/modules.order
 
-.PHONY: all deps user kmod check check-unit check-vm check-matrix check-dkms bench \
+.PHONY: all deps user kmod check check-unit check-vm check-matrix check-scenarios demo check-dkms bench \
 	dkms-install dkms-remove install clean
