@@ -109,14 +109,23 @@ cat_pid=$!
 TSL_PIDS+=($cat_pid)
 sleep 1
 b0=$(wc -l < /tmp/ftrace.txt)
+ev_written() { cat $TR/per_cpu/cpu*/stats | awk '/^(entries|overrun|read events):/ { s += $NF } END { print s + 0 }'; }
+w0=$(ev_written)
 pingpong ftrace
-sleep 2
+# Let the reader catch up (bounded), then count what the ring took.
+for i in $(seq 1 120); do
+	[ "$(cat $TR/per_cpu/cpu*/stats | awk '/^entries:/ { s += $2 } END { print s + 0 }')" = 0 ] && break
+	sleep 1
+done
+w1=$(ev_written)
+put "ftrace events_written $(( w1 - w0 ))"
 kill $cat_pid; wait $cat_pid 2>/dev/null
 echo 0 > $TR/tracing_on
 for e in $ft_events; do echo 0 > "$TR/events/$e/enable"; done
 : > $TR/kprobe_events
 b1=$(wc -l < /tmp/ftrace.txt)
-put "ftrace records $(( b1 - b0 ))"
+put "ftrace records $(( w1 - w0 ))"
+put "ftrace lines_read $(( b1 - b0 ))"
 put "ftrace ok $ft_ok"
 put "ftrace overruns $(grep -h overrun $TR/per_cpu/cpu*/stats | awk '{ s += $2 } END { print s + 0 }')"
 awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[a-z_]+:$/ && $(i-1) ~ /^[0-9.]+:$/) { print $i; next } }' /tmp/ftrace.txt |
