@@ -40,16 +40,7 @@ void tsl_ring_exit(void);
 void tsl_ring_reset(void);
 void tsl_ring_quiesce(void);
 u32 tsl_ring_records(void);
-void tsl_ring_kick_fn(struct irq_work *work);	/* loadgen.c: debug builds only. */
-#ifdef TSL_LOADGEN
-void tsl_loadgen_start(void);
-void tsl_loadgen_stop(void);
-#else
-static inline void tsl_loadgen_start(void) { }
-static inline void tsl_loadgen_stop(void) { }
-#endif
-
-/* genl.c */
+void tsl_ring_kick_fn(struct irq_work *work);	/* genl.c */
 
 /*
  * Reserve one record of @kind on this CPU's ring with interrupts off, so a
