@@ -298,7 +298,7 @@ int tsl_report_json(const struct tsl_report *r, FILE *out)
 	json_t *root = tsl_report_json_object(r);
 	int ret = 0;
 
-	if (!root || json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
+	if (!root || json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) ||
 	    fputc('\n', out) == EOF || fflush(out)) {
 		fprintf(stderr, "tcpsleuth: writing JSON failed: %s\n",
 			strerror(errno));

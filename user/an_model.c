@@ -20,7 +20,7 @@ enum key {
 	K_SNMP_LAST = K_SNMP_FIRST + TSL_AN_H_TIMEOUTS - TSL_AN_H_RETRANS_SEGS,
 	K_NIC_ERR, K_NIC_DROP, K_STATE, K_UTIME, K_STIME, K_VCSW, K_NVCSW,
 	K_RECV_Q, K_SEND_Q, K_RTT, K_RTTVAR, K_RB, K_TB, K_WQ, K_SKD,
-	K_ICMP_RTT, K_ICMP_LOST,
+	K_ICMP_RTT, K_ICMP_LOST, K_PROCESSOR, K_RUN_DELAY,
 };
 
 /* Per owner process: its columns per interval. */
@@ -41,6 +41,7 @@ static const struct { const char *name; uint8_t key; } key_names[] = {
 	{ "rttvar_us", K_RTTVAR }, { "skmem_rb", K_RB }, { "skmem_tb", K_TB },
 	{ "skmem_w", K_WQ }, { "skmem_d", K_SKD },
 	{ "icmp_rtt_us", K_ICMP_RTT }, { "icmp_lost", K_ICMP_LOST },
+	{ "processor", K_PROCESSOR }, { "run_delay_ns", K_RUN_DELAY },
 };
 
 static uint8_t classify(const char *name)
@@ -496,6 +497,15 @@ static int cpu_idle_set(struct tsl_an_model *m, uint64_t cpu, int64_t i,
 	return 0;
 }
 
+/* CPU @cpu was sampled in interval @i: idle 0 unless an idle entry says otherwise. */
+static int cpu_idle_touch(struct tsl_an_model *m, uint64_t cpu, int64_t i)
+{
+	if (cpu < m->n_cpus && m->cpu_idle[cpu] && (size_t)i < m->cpu_idle_len &&
+	    !isnan(m->cpu_idle[cpu][i]))
+		return 0;
+	return cpu_idle_set(m, cpu, i, 0);
+}
+
 static float *pid_row(struct tsl_an_model *m, uint32_t pid, int64_t i)
 {
 	struct tsl_an_pid *p = NULL;
@@ -554,6 +564,13 @@ static int host_entry(struct tsl_an_model *m, float *h, int64_t i,
 	double pct = e->flags & TSL_SAMPLE_CENTI ? e->value / 100.0 : e->value;
 	bool all = e->id == TSL_SAMPLE_ALL;
 
+	/*
+	 * A sampled CPU with no idle entry was not idle (zero shares are not
+	 * written): any per-CPU entry makes the CPU's idle known.
+	 */
+	if (!all && e->source == TSL_SRC_CPU && k != K_IDLE &&
+	    cpu_idle_touch(m, e->id, i))
+		return -1;
 	switch (k) {
 	case K_USER: if (all) h[TSL_AN_H_USER] = pct; break;
 	case K_SYSTEM: if (all) h[TSL_AN_H_SYSTEM] = pct; break;
@@ -592,6 +609,10 @@ static int proc_entry(struct tsl_an_model *m, int64_t i,
 			r[TSL_AN_APP_USER] = r[TSL_AN_APP_SYS] = 0;
 		if (isnan(r[TSL_AN_APP_VCSW]))
 			r[TSL_AN_APP_VCSW] = r[TSL_AN_APP_NVCSW] = 0;
+	} else if (k == K_PROCESSOR) {
+		r[TSL_AN_APP_PROCESSOR] = e->value;
+	} else if (k == K_RUN_DELAY) {
+		add(r, TSL_AN_APP_RUN_DELAY, e->value);
 	} else if (k == K_UTIME) {
 		add(r, TSL_AN_APP_USER, e->value);
 	} else if (k == K_STIME) {
@@ -706,6 +727,10 @@ static void join_app(const struct tsl_an_model *m, const struct tsl_an_pid *p,
 		r[TSL_AN_APP_VCSW] = a[TSL_AN_APP_VCSW] * 1000 / ms;
 	if (!isnan(a[TSL_AN_APP_NVCSW]))
 		r[TSL_AN_APP_NVCSW] = a[TSL_AN_APP_NVCSW] * 1000 / ms;
+	/* ns waiting on a run queue, as a share of the interval */
+	if (!isnan(a[TSL_AN_APP_RUN_DELAY]))
+		r[TSL_AN_APP_RUN_DELAY] = fmin(100, a[TSL_AN_APP_RUN_DELAY] / 1e6 * 100 / ms);
+	r[TSL_AN_APP_PROCESSOR] = a[TSL_AN_APP_PROCESSOR];
 }
 
 static const struct tsl_an_pid *find_pid(const struct tsl_an_model *m,
@@ -730,6 +755,7 @@ static void join_flow(const struct tsl_an_model *m, struct tsl_an_flow *f)
 		float *r = tsl_an_row(f, k);
 		const float *h = m->host + (size_t)i * TSL_AN_NCOLS;
 		unsigned int c;
+		int cpu;
 
 		if (!isnan(r[TSL_AN_TX]))
 			r[TSL_AN_TX_LEN] = r[TSL_AN_TX] ? r[TSL_AN_TX_LEN] / r[TSL_AN_TX] : NAN;
@@ -742,9 +768,12 @@ static void join_flow(const struct tsl_an_model *m, struct tsl_an_flow *f)
 			r[TSL_AN_H_NET_RX] /= secs;
 		if (!isnan(r[TSL_AN_H_NET_TX]))
 			r[TSL_AN_H_NET_TX] /= secs;
-		if (f->read_cpu >= 0 && (unsigned int)f->read_cpu < m->n_cpus &&
-		    m->cpu_idle[f->read_cpu] && (size_t)i < m->cpu_idle_len)
-			r[TSL_AN_APP_CPU_IDLE] = m->cpu_idle[f->read_cpu][i];
+		/* the CPU the owner was on in this interval, else of its latest read */
+		cpu = !isnan(r[TSL_AN_APP_PROCESSOR]) ? (int)r[TSL_AN_APP_PROCESSOR] :
+		      f->read_cpu;
+		if (cpu >= 0 && (unsigned int)cpu < m->n_cpus && m->cpu_idle[cpu] &&
+		    (size_t)i < m->cpu_idle_len && !isnan(m->cpu_idle[cpu][i]))
+			r[TSL_AN_APP_CPU_IDLE] = m->cpu_idle[cpu][i];
 		else if (!isnan(h[TSL_AN_H_IDLE]))
 			r[TSL_AN_APP_CPU_IDLE] = h[TSL_AN_H_IDLE];
 	}

@@ -42,6 +42,7 @@
 	X(APP_S, "app_sleeping") X(APP_D, "app_disk_wait") \
 	X(APP_VCSW, "app_voluntary_cs_ps") X(APP_NVCSW, "app_involuntary_cs_ps") \
 	X(APP_CPU_IDLE, "app_cpu_idle_pct") \
+	X(APP_RUN_DELAY, "app_runqueue_wait_pct") X(APP_PROCESSOR, "app_processor") \
 	X(H_USER, "host_user_pct") X(H_SYSTEM, "host_system_pct") \
 	X(H_IOWAIT, "host_iowait_pct") X(H_IDLE, "host_idle_pct") \
 	X(H_SOFTIRQ, "softirq_max_pct") X(H_STEAL, "steal_max_pct") \

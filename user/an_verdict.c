@@ -171,7 +171,14 @@ struct fstats {
 	double iowait;
 	double rtt_p50, rtt_p90, rtt_min;
 	double icmp_med, icmp_p10, icmp_p90, icmp_n;
+	double icmp_iqr, jitter_win_share;	/* ICMP p75-p25; windows with jitter */
+	double tcp_iqr, tcp_med;	/* of the flow's RTT samples */
 	double corr_inflight;
+	double run_delay;	/* owner's run-queue wait, % of the interval */
+	double run_delay_share;	/* focus intervals with it >= the threshold */
+	double recvq_abs_share;	/* focus intervals with recv_q >= 64 KiB */
+	double cwnd_share;	/* focus intervals with in_flight >= 80 % of cwnd */
+	const struct fstats *peer;	/* the other end of the connection, if recorded */
 };
 
 static double share_recvq(const struct tsl_an_flow *f, const struct focus *fo)
@@ -190,6 +197,83 @@ static double share_recvq(const struct tsl_an_flow *f, const struct focus *fo)
 			(!isnan(buf) && buf > 0 && q >= TSL_TH_RECVQ_RCVBUF * buf);
 	}
 	return n ? (double)high / n : 0;
+}
+
+static double share_recvq_abs(const struct tsl_an_flow *f, const struct focus *fo)
+{
+	size_t i, n = 0, high = 0;
+
+	for (i = 0; i < f->n_rows; i++) {
+		const float *r = tsl_an_row(f, i);
+		double q = max2(r[TSL_AN_RCVQ], r[TSL_AN_SD_RECV_Q]);
+
+		if (!fo->in[i] || isnan(q))
+			continue;
+		n++;
+		high += q >= TSL_TH_RECVQ_BYTES;
+	}
+	return n ? (double)high / n : 0;
+}
+
+/* Share of focus rows (with a value) where column @c >= @th. */
+static double col_share(const struct tsl_an_flow *f, const struct focus *fo,
+			enum tsl_an_col c, double th)
+{
+	size_t i, n = 0, hit = 0;
+
+	for (i = 0; i < f->n_rows; i++) {
+		float v = tsl_an_row(f, i)[c];
+
+		if (!fo->in[i] || isnan(v))
+			continue;
+		n++;
+		hit += v >= th;
+	}
+	return n ? (double)hit / n : NAN;
+}
+
+static double cwnd_limited_share(const struct tsl_an_flow *f, const struct focus *fo)
+{
+	size_t i, n = 0, hit = 0;
+
+	for (i = 0; i < f->n_rows; i++) {
+		const float *r = tsl_an_row(f, i);
+
+		if (!fo->in[i] || isnan(r[TSL_AN_CWND]) || isnan(r[TSL_AN_IN_FLIGHT]) ||
+		    !(r[TSL_AN_CWND] > 0))
+			continue;
+		n++;
+		hit += r[TSL_AN_IN_FLIGHT] >= TSL_TH_CWND_FULL * r[TSL_AN_CWND];
+	}
+	return n ? (double)hit / n : 0;
+}
+
+/*
+ * ICMP jitter that lasts: the share of windows of TSL_TH_JITTER_WINDOW
+ * intervals (with enough probes) whose interquartile range is >= 1 ms and
+ * >= 30 % of the window's median. Quartiles, not extremes, so that a few
+ * probes delayed by scheduling on the hosts do not count as a path's jitter.
+ */
+static double jitter_windows(const double *icmp, size_t n)
+{
+	size_t i, w = 0, hit = 0;
+
+	for (i = 0; i < n; i += TSL_TH_JITTER_WINDOW) {
+		size_t len = n - i < TSL_TH_JITTER_WINDOW ? n - i : TSL_TH_JITTER_WINDOW;
+		size_t k, m = 0;
+		double q1, q3, med;
+
+		for (k = 0; k < len; k++)
+			m += !isnan(icmp[i + k]);
+		if (m < TSL_TH_JITTER_WIN_MIN)
+			continue;
+		q1 = tsl_quantile(icmp + i, len, 0.25);
+		q3 = tsl_quantile(icmp + i, len, 0.75);
+		med = tsl_quantile(icmp + i, len, 0.5);
+		w++;
+		hit += q3 - q1 >= TSL_TH_JITTER_US && q3 - q1 >= TSL_TH_JITTER_REL * med;
+	}
+	return w ? (double)hit / w : 0;
 }
 
 static void fstats_fill(struct fstats *s, const struct tsl_flow_report *fr)
@@ -217,13 +301,28 @@ static void fstats_fill(struct fstats *s, const struct tsl_flow_report *fr)
 	s->rtt_p90 = f->rtt.n ? tsl_hist_quantile(&f->rtt, 0.9) : NAN;
 	s->rtt_min = f->rtt.n ? (double)f->rtt.min : NAN;
 	all.in = NULL;
+	s->icmp_med = s->icmp_p10 = s->icmp_p90 = s->icmp_iqr = NAN;
+	s->tcp_iqr = s->tcp_med = NAN;
 	rtt = tsl_an_series(f, TSL_AN_ICMP_RTT);
 	if (rtt) {
 		s->icmp_med = tsl_quantile(rtt, f->n_rows, 0.5);
 		s->icmp_p10 = tsl_quantile(rtt, f->n_rows, 0.1);
 		s->icmp_p90 = tsl_quantile(rtt, f->n_rows, 0.9);
+		s->icmp_iqr = tsl_quantile(rtt, f->n_rows, 0.75) -
+			      tsl_quantile(rtt, f->n_rows, 0.25);
+		s->jitter_win_share = jitter_windows(rtt, f->n_rows);
 	}
 	free(rtt);
+	if (f->rtt.n) {
+		s->tcp_med = tsl_hist_quantile(&f->rtt, 0.5);
+		s->tcp_iqr = tsl_hist_quantile(&f->rtt, 0.75) -
+			     tsl_hist_quantile(&f->rtt, 0.25);
+	}
+	s->run_delay = col_mean(f, &s->fo, TSL_AN_APP_RUN_DELAY);
+	s->run_delay_share = col_share(f, &s->fo, TSL_AN_APP_RUN_DELAY,
+				       TSL_TH_RUN_DELAY_PCT);
+	s->recvq_abs_share = share_recvq_abs(f, &s->fo);
+	s->cwnd_share = cwnd_limited_share(f, &s->fo);
 	s->icmp_n = f->t.icmp_samples;
 	s->corr_inflight = NAN;
 	rtt = tsl_an_series(f, TSL_AN_RTT_P90);
@@ -261,6 +360,15 @@ static bool app_not_reading(const struct fstats *s, struct tsl_verdict *v)
 	}
 	if (s->nvcsw >= TSL_TH_NVCSW_PS && s->idle <= TSL_TH_IDLE_PCT) {
 		CON(v, "owner_involuntary_cs_ps", s->nvcsw, TSL_TH_NVCSW_PS);
+		contra += 0.15;
+	}
+	/* an owner that is runnable wants to read: it is not ignoring the socket */
+	if (s->r_share >= TSL_TH_RUNNABLE_SHARE) {
+		CON(v, "owner_running_share", s->r_share, TSL_TH_RUNNABLE_SHARE);
+		contra += 0.30;
+	}
+	if (s->run_delay >= TSL_TH_RUN_DELAY_PCT) {
+		CON(v, "owner_runqueue_wait_pct", s->run_delay, TSL_TH_RUN_DELAY_PCT);
 		contra += 0.15;
 	}
 	v->confidence = confidence(s->res / TSL_TH_RESIDENCE_US,
@@ -359,7 +467,19 @@ static bool rcvbuf_limited(const struct fstats *s, struct tsl_verdict *v)
 
 	if (share < TSL_TH_WND_SHARE || s->res >= TSL_TH_RESIDENCE_US)
 		return false;
+	/*
+	 * The receiving end is recorded too: a window closed by a queue its
+	 * reader does not drain is not a small buffer (that reader's own
+	 * rules say why); only a window small while its queue is short is.
+	 */
+	if (s->peer && (s->peer->res >= TSL_TH_RESIDENCE_US ||
+			s->peer->recvq_abs_share >= TSL_TH_SHARE))
+		return false;
 	SUP(v, "window_limited_share", share, TSL_TH_WND_SHARE);
+	if (s->peer && s->peer->f->t.reads) {
+		SUP(v, "peer_read_residence_p50_us", s->peer->res, TSL_TH_RESIDENCE_US);
+		SUP(v, "peer_recv_q_64k_share", s->peer->recvq_abs_share, TSL_TH_SHARE);
+	}
 	SUP(v, "window_median_bytes", wnd,
 	    fmax(TSL_TH_SMALL_WND, TSL_TH_SMALL_WND_MSS * s->mss));
 	secs = (f->last_ns - f->first_ns) / 1e9;
@@ -377,40 +497,63 @@ static bool rcvbuf_limited(const struct fstats *s, struct tsl_verdict *v)
 	return true;
 }
 
+/*
+ * The writer is held by its send buffer: the queued memory (skmem w, else
+ * send_q) stays near the buffer's size (skmem tb) and seldom drains. A
+ * paced or otherwise app-limited writer lets the queue drain between its
+ * writes, however full it is right after one.
+ */
 static bool sndbuf_limited(const struct fstats *s, struct tsl_verdict *v)
 {
 	const struct tsl_an_flow *f = s->f;
-	size_t i, n = 0, full = 0, cwnd_lim = 0;
-	double wnd, wshare, share, cshare, contra = 0;
+	size_t i, n = 0, full = 0, all = 0, drained = 0, asleep = 0, known = 0;
+	double wnd, wshare, share, dshare, contra = 0;
 
 	for (i = 0; i < f->n_rows; i++) {
 		const float *r = tsl_an_row(f, i);
-		double q = max2(r[TSL_AN_SNDQ], r[TSL_AN_SD_SEND_Q]);
+		double q = max2(r[TSL_AN_SD_SEND_Q], NAN), w = r[TSL_AN_SD_WQ];
 		double tb = r[TSL_AN_SD_TB];
+		bool is_full;
 
-		if (!s->fo.in[i] || isnan(tb) || tb <= 0)
+		if (isnan(tb) || tb <= 0 || (isnan(q) && isnan(w)))
+			continue;
+		is_full = !isnan(w) ? w >= TSL_TH_WQ_TB * tb : q >= TSL_TH_SNDQ_TB * tb;
+		all++;
+		drained += !isnan(w) ? w < TSL_TH_WQ_DRAINED * tb :
+				       q < TSL_TH_WQ_DRAINED * TSL_TH_SNDQ_TB * tb;
+		if (!s->fo.in[i])
 			continue;
 		n++;
-		full += q >= TSL_TH_SNDQ_TB * tb || r[TSL_AN_SD_WQ] >= TSL_TH_WQ_TB * tb;
-		cwnd_lim += r[TSL_AN_IN_FLIGHT] >= 0.8 * r[TSL_AN_CWND];
+		full += is_full;
+		if (is_full && !isnan(r[TSL_AN_APP_S])) {
+			known++;
+			asleep += r[TSL_AN_APP_S] > 0;
+		}
 	}
 	share = n ? (double)full / n : 0;
-	if (share < TSL_TH_WND_SHARE)
+	dshare = all ? (double)drained / all : 1;
+	if (share < TSL_TH_WND_SHARE || dshare > TSL_TH_DRAINED_SHARE)
 		return false;
-	cshare = (double)cwnd_lim / n;
 	wshare = window_limited(s, &wnd);
 	SUP(v, "send_q_full_share", share, TSL_TH_WND_SHARE);
+	SUP(v, "send_q_drained_share", dshare, TSL_TH_DRAINED_SHARE);
+	if (known)
+		SUP(v, "owner_sleeping_with_send_q_full", (double)asleep / known, 0.5);
 	if (wshare >= TSL_TH_WND_SHARE) {
 		CON(v, "window_limited_share", wshare, TSL_TH_WND_SHARE);
 		contra += 0.30;
 	} else {
 		SUP(v, "window_limited_share", wshare, TSL_TH_WND_SHARE);
 	}
-	if (cshare >= TSL_TH_WND_SHARE) {
-		CON(v, "cwnd_limited_share", cshare, TSL_TH_WND_SHARE);
+	if (s->cwnd_share >= TSL_TH_CWND_SHARE) {
+		CON(v, "cwnd_limited_share", s->cwnd_share, TSL_TH_CWND_SHARE);
 		contra += 0.30;
 	} else {
-		SUP(v, "cwnd_limited_share", cshare, TSL_TH_WND_SHARE);
+		SUP(v, "cwnd_limited_share", s->cwnd_share, TSL_TH_CWND_SHARE);
+	}
+	if (known && (double)asleep / known < 0.5) {
+		CON(v, "owner_sleeping_with_send_q_full", (double)asleep / known, 0.5);
+		contra += 0.15;
 	}
 	v->confidence = confidence(share / TSL_TH_WND_SHARE * 2, share, contra);
 	return true;
@@ -486,25 +629,35 @@ static bool path_latency(const struct fstats *s, struct tsl_verdict *v)
 	return true;
 }
 
+/*
+ * Jitter that lasts and that TCP sees too: ICMP quartiles spread in most
+ * one-second windows, over the recording's quartiles, and TCP's RTT
+ * samples (this end's, else the peer's) spread as much.
+ */
 static bool path_jitter(const struct fstats *s, struct tsl_verdict *v)
 {
 	const struct tsl_an_flow *f = s->f;
-	double spread = s->icmp_p90 - s->icmp_p10, contra = 0, share, rv;
-	size_t i, n = 0, dev = 0;
+	double iqr = s->icmp_iqr, contra = 0, rv, tiqr = s->tcp_iqr, tmed = s->tcp_med;
 
-	if (!(spread >= TSL_TH_JITTER_US) || !(spread >= TSL_TH_JITTER_REL * s->icmp_med))
+	if (!(iqr >= TSL_TH_JITTER_US) || !(iqr >= TSL_TH_JITTER_REL * s->icmp_med) ||
+	    s->jitter_win_share < TSL_TH_JITTER_WIN_SHARE)
 		return false;
-	for (i = 0; i < f->n_rows; i++) {
-		float x = tsl_an_row(f, i)[TSL_AN_ICMP_RTT];
-
-		if (isnan(x))
-			continue;
-		n++;
-		dev += fabs(x - s->icmp_med) >= TSL_TH_JITTER_REL * s->icmp_med;
+	if (isnan(tiqr) && s->peer) {
+		tiqr = s->peer->tcp_iqr;
+		tmed = s->peer->tcp_med;
 	}
-	share = n ? (double)dev / n : 0;
-	SUP(v, "icmp_rtt_spread_us", spread, TSL_TH_JITTER_US);
+	if (!isnan(tiqr) && (!(tiqr >= TSL_TH_JITTER_US) ||
+			     !(tiqr >= TSL_TH_JITTER_REL * tmed)))
+		return false;
+	SUP(v, "icmp_rtt_spread_us", iqr, TSL_TH_JITTER_US);
 	SUP(v, "icmp_rtt_p50_us", s->icmp_med, NAN);
+	SUP(v, "jittery_window_share", s->jitter_win_share, TSL_TH_JITTER_WIN_SHARE);
+	if (!isnan(tiqr)) {
+		SUP(v, "tcp_rtt_spread_us", tiqr, TSL_TH_JITTER_US);
+	} else {
+		CON(v, "tcp_rtt_samples", 0, 1);
+		contra += 0.15;
+	}
 	rv = col_mean(f, &s->fo, TSL_AN_RTTVAR) / col_mean(f, &s->fo, TSL_AN_SRTT);
 	if (rv >= TSL_TH_RTTVAR_REL) {
 		SUP(v, "rttvar_to_srtt", rv, TSL_TH_RTTVAR_REL);
@@ -512,11 +665,11 @@ static bool path_jitter(const struct fstats *s, struct tsl_verdict *v)
 		CON(v, "rttvar_to_srtt", rv, TSL_TH_RTTVAR_REL);
 		contra += 0.15;
 	}
-	if (s->corr_inflight >= TSL_TH_QUEUE_CORR) {
+	if (s->corr_inflight >= TSL_TH_QUEUE_CORR && s->cwnd_share >= TSL_TH_CWND_SHARE) {
 		CON(v, "rtt_in_flight_pearson", s->corr_inflight, TSL_TH_QUEUE_CORR);
 		contra += 0.30;
 	}
-	v->confidence = confidence(spread / TSL_TH_JITTER_US, share, contra);
+	v->confidence = confidence(iqr / TSL_TH_JITTER_US, s->jitter_win_share, contra);
 	return true;
 }
 
@@ -615,9 +768,16 @@ static bool queueing_delay(const struct fstats *s, struct tsl_verdict *v)
 	double x = s->rtt_p90 / s->rtt_min, contra = 0;
 	double *rtt, *icmp, ic = NAN;
 
-	if (!(s->corr_inflight >= TSL_TH_QUEUE_CORR) || !(x >= TSL_TH_QUEUE_RTT_X))
+	/*
+	 * A queue the flow builds: RTT grows with in_flight while the sender
+	 * fills its cwnd. An app-limited sender's in_flight is rate x RTT, so
+	 * it follows any RTT change without queueing anything.
+	 */
+	if (!(s->corr_inflight >= TSL_TH_QUEUE_CORR) || !(x >= TSL_TH_QUEUE_RTT_X) ||
+	    s->cwnd_share < TSL_TH_CWND_SHARE)
 		return false;
 	SUP(v, "rtt_in_flight_pearson", s->corr_inflight, TSL_TH_QUEUE_CORR);
+	SUP(v, "cwnd_limited_share", s->cwnd_share, TSL_TH_CWND_SHARE);
 	SUP(v, "rtt_p90_to_min", x, TSL_TH_QUEUE_RTT_X);
 	rtt = tsl_an_series(s->f, TSL_AN_RTT_P90);
 	icmp = tsl_an_series(s->f, TSL_AN_ICMP_RTT);
@@ -634,18 +794,47 @@ static bool queueing_delay(const struct fstats *s, struct tsl_verdict *v)
 	return true;
 }
 
+/*
+ * The owner waits for a CPU while data waits for it: its run-queue wait
+ * (schedstat run_delay) is a large share of the interval. Without
+ * schedstat: it is runnable in most samples, yet uses little CPU, on a CPU
+ * that is never idle (or is switched out involuntarily often).
+ */
 static bool cpu_contention(const struct fstats *s, struct tsl_verdict *v)
 {
-	double contra = 0;
+	double contra = 0, ratio, share;
+	bool waiting = s->res90 >= TSL_TH_CONTENTION_RES_US ||
+		       s->recvq_share >= TSL_TH_SHARE;
+	bool busy_cpu = s->idle <= TSL_TH_IDLE_PCT;
 
-	if (!(s->nvcsw >= TSL_TH_NVCSW_PS) || !(s->idle <= TSL_TH_IDLE_PCT) ||
-	    !(s->res90 >= TSL_TH_CONTENTION_RES_US))
+	if (!waiting)
 		return false;
+	if (!isnan(s->run_delay)) {
+		if (!(s->run_delay >= TSL_TH_RUN_DELAY_PCT))
+			return false;
+		SUP(v, "owner_runqueue_wait_pct", s->run_delay, TSL_TH_RUN_DELAY_PCT);
+		ratio = s->run_delay / TSL_TH_RUN_DELAY_PCT;
+		share = s->run_delay_share;
+	} else if (busy_cpu && s->r_share >= TSL_TH_RUNNABLE_SHARE &&
+		   s->app_cpu < TSL_TH_APP_CPU_PCT) {
+		SUP(v, "owner_running_share", s->r_share, TSL_TH_RUNNABLE_SHARE);
+		CON(v, "owner_runqueue_wait_pct", NAN, TSL_TH_RUN_DELAY_PCT);
+		ratio = 2;
+		share = s->r_share;
+		contra += 0.10;	/* runnable is inferred, the wait is not measured */
+	} else if (busy_cpu && s->nvcsw >= TSL_TH_NVCSW_PS) {
+		ratio = s->nvcsw / TSL_TH_NVCSW_PS;
+		share = 1 - s->idle / 100;
+	} else {
+		return false;
+	}
+	if (!isnan(s->idle))
+		SUP(v, "owner_cpu_idle_pct", s->idle, TSL_TH_IDLE_PCT);
 	SUP(v, "owner_involuntary_cs_ps", s->nvcsw, TSL_TH_NVCSW_PS);
-	SUP(v, "owner_cpu_idle_pct", s->idle, TSL_TH_IDLE_PCT);
-	SUP(v, "read_residence_p90_us", s->res90, TSL_TH_CONTENTION_RES_US);
-	if (s->r_share >= 0.3)
-		SUP(v, "owner_running_share", s->r_share, 0.3);
+	if (s->res90 >= TSL_TH_CONTENTION_RES_US)
+		SUP(v, "read_residence_p90_us", s->res90, TSL_TH_CONTENTION_RES_US);
+	else
+		SUP(v, "recv_q_high_share", s->recvq_share, TSL_TH_SHARE);
 	if (s->app_cpu >= TSL_TH_APP_CPU_PCT) {
 		CON(v, "owner_cpu_pct", s->app_cpu, TSL_TH_APP_CPU_PCT);
 		contra += 0.30;
@@ -656,8 +845,11 @@ static bool cpu_contention(const struct fstats *s, struct tsl_verdict *v)
 		CON(v, "owner_sleeping_share", s->s_share, 0.7);
 		contra += 0.15;
 	}
-	v->confidence = confidence(s->nvcsw / TSL_TH_NVCSW_PS,
-				   1 - s->idle / 100, contra);
+	if (!busy_cpu && !isnan(s->idle)) {
+		CON(v, "owner_cpu_idle_pct", s->idle, TSL_TH_IDLE_PCT);
+		contra += 0.15;
+	}
+	v->confidence = confidence(ratio, isnan(share) ? 0.5 : share, contra);
 	return true;
 }
 
@@ -823,16 +1015,64 @@ static int focus_flow(const struct tsl_flow_report *fr, struct focus *fo)
 	return 0;
 }
 
+/* An address as IPv6 (IPv4 as ::ffff:a.b.c.d) in @out. */
+static void addr16(const struct tsl_an_flow *f, const uint8_t *a, uint8_t out[16])
+{
+	if (f->id.flags & TSL_F_IPV6) {
+		memcpy(out, a, 16);
+		return;
+	}
+	memset(out, 0, 10);
+	out[10] = out[11] = 0xff;
+	memcpy(out + 12, a, 4);
+}
+
+/* The same connection seen from its other end: addresses and ports swapped. */
+static bool is_peer(const struct tsl_an_flow *a, const struct tsl_an_flow *b)
+{
+	uint8_t as[16], ad[16], bs[16], bd[16];
+
+	if (a == b || !a->has_id || !b->has_id || a->id.id.sport != b->id.id.dport ||
+	    a->id.id.dport != b->id.id.sport)
+		return false;
+	addr16(a, a->id.id.saddr, as);
+	addr16(a, a->id.id.daddr, ad);
+	addr16(b, b->id.id.saddr, bs);
+	addr16(b, b->id.id.daddr, bd);
+	return !memcmp(as, bd, 16) && !memcmp(ad, bs, 16);
+}
+
+static const struct tsl_flow_report *find_peer(const struct tsl_report *r,
+					       const struct tsl_flow_report *fr)
+{
+	size_t k;
+
+	for (k = 0; k < r->n_flows; k++)
+		if (is_peer(fr->f, r->flows[k].f))
+			return &r->flows[k];
+	return NULL;
+}
+
 static int flow_verdicts(struct tsl_report *r, const struct tsl_flow_report *fr)
 {
-	struct fstats s;
+	const struct tsl_flow_report *pfr = find_peer(r, fr);
+	struct fstats s, ps;
 	unsigned int c;
 	int ret = 0;
 
 	memset(&s, 0, sizeof(s));
+	memset(&ps, 0, sizeof(ps));
 	if (focus_flow(fr, &s.fo))
 		return -1;
 	fstats_fill(&s, fr);
+	if (pfr) {
+		if (focus_flow(pfr, &ps.fo)) {
+			free(s.fo.in);
+			return -1;
+		}
+		fstats_fill(&ps, pfr);
+		s.peer = &ps;
+	}
 	for (c = 0; c < TSL_V_NCATEGORIES && !ret; c++) {
 		struct tsl_verdict v;
 
@@ -843,6 +1083,7 @@ static int flow_verdicts(struct tsl_report *r, const struct tsl_flow_report *fr)
 			ret = push(r, &v);
 	}
 	free(s.fo.in);
+	free(ps.fo.in);
 	return ret;
 }
 

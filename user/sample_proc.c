@@ -389,10 +389,42 @@ static int pid_stat(const char *path, struct tsl_proc *out)
 		}
 		tok = strtok_r(NULL, " \n", &save);
 	}
+	/* cutime .. exit_signal (fields 16..38), then processor; older or
+	 * truncated files simply lack it */
+	out->processor = -1;
+	for (i = 16; tok && i < 39; i++)
+		tok = strtok_r(NULL, " \n", &save);
+	if (tok) {
+		const char *q = tok;
+		uint64_t cpu;
+
+		if (!parse_u64(&q, &cpu) && !*q && cpu < MAX_CPUS)
+			out->processor = (int)cpu;
+	}
 	ret = 0;
 err_parse:
 	fclose(fp);
 	return ret;
+}
+
+/* "run_ns run_delay_ns timeslices": absent without CONFIG_SCHED_INFO. */
+static void pid_schedstat(const char *path, struct tsl_proc *out)
+{
+	char buf[128];
+	const char *p = buf;
+	size_t n;
+	FILE *fp = fopen(path, "re");
+
+	out->has_schedstat = false;
+	if (!fp)
+		return;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = 0;
+	fclose(fp);
+	if (parse_u64(&p, &out->run_ns) || parse_u64(&p, &out->run_delay_ns) ||
+	    parse_u64(&p, &out->timeslices))
+		return;
+	out->has_schedstat = true;
 }
 
 static int pid_status(const char *path, struct tsl_proc *out)
@@ -440,5 +472,9 @@ int tsl_sample_pid(const char *procroot, uint32_t pid, struct tsl_proc *out)
 	if (pid_stat(path, out))
 		return -1;
 	snprintf(path, sizeof(path), "%s/%" PRIu32 "/status", procroot, pid);
-	return pid_status(path, out);
+	if (pid_status(path, out))
+		return -1;
+	snprintf(path, sizeof(path), "%s/%" PRIu32 "/schedstat", procroot, pid);
+	pid_schedstat(path, out);
+	return 0;
 }

@@ -187,9 +187,9 @@ static struct last *last_slot(struct tsl_sampler *s, uint16_t src,
 	return &s->last[j];
 }
 
-/* A counter: its increase since the previous tick, when not zero. */
-static int delta(struct tsl_sampler *s, uint16_t src, const char *name,
-		 uint64_t id, int64_t raw)
+/* A counter: its increase since the previous tick, when not zero (@zero: also when zero). */
+static int delta_z(struct tsl_sampler *s, uint16_t src, const char *name,
+		   uint64_t id, int64_t raw, bool zero)
 {
 	int64_t key = intern(s, name);
 	struct last *l;
@@ -202,11 +202,17 @@ static int delta(struct tsl_sampler *s, uint16_t src, const char *name,
 		s->n_last++;
 		return 0;
 	}
-	if (raw == l->value)
+	if (raw == l->value && !zero)
 		return 0;
 	raw -= l->value;
 	l->value += raw;
 	return emit_key(s, src, TSL_SAMPLE_DELTA, key, id, raw);
+}
+
+static int delta(struct tsl_sampler *s, uint16_t src, const char *name,
+		 uint64_t id, int64_t raw)
+{
+	return delta_z(s, src, name, id, raw, false);
 }
 
 /* ---- sources ---- */
@@ -239,7 +245,8 @@ static int cpu_percent(struct tsl_sampler *s, const struct tsl_cpu *a,
 	for (i = 0; i < TSL_CPU_NFIELDS; i++) {
 		int64_t key;
 
-		if (!pct[i])
+		/* zero shares are left out, except idle: 0 % idle is news */
+		if (!pct[i] && i != TSL_CPU_IDLE)
 			continue;
 		key = intern(s, tsl_cpu_field_names[i]);
 		if (key < 0 || emit_key(s, TSL_SRC_CPU, TSL_SAMPLE_CENTI, key,
@@ -343,6 +350,15 @@ static int take_procs(struct tsl_sampler *s)
 		    delta(s, TSL_SRC_PROC, "voluntary_ctxt_switches", pid, p.vcsw) ||
 		    delta(s, TSL_SRC_PROC, "nonvoluntary_ctxt_switches", pid,
 			  p.nvcsw))
+			return -1;
+		if (p.processor >= 0 &&
+		    gauge(s, TSL_SRC_PROC, "processor", pid, p.processor))
+			return -1;
+		if (p.has_schedstat &&
+		    (delta_z(s, TSL_SRC_PROC, "run_delay_ns", pid, p.run_delay_ns,
+			     true) ||
+		     delta(s, TSL_SRC_PROC, "run_ns", pid, p.run_ns) ||
+		     delta(s, TSL_SRC_PROC, "timeslices", pid, p.timeslices)))
 			return -1;
 		i++;
 	}

@@ -64,12 +64,17 @@ void tsl_cpus_free(struct tsl_cpus *c);
 int tsl_cpu_percent(const struct tsl_cpu *a, const struct tsl_cpu *b,
 		    uint32_t pct[TSL_CPU_NFIELDS]);
 
-/* /proc/PID/stat and /proc/PID/status. */
+/* /proc/PID/stat, /proc/PID/status and /proc/PID/schedstat. */
 struct tsl_proc {
 	uint32_t pid;
 	char state;		/* 'R', 'S', 'D', ... */
 	uint64_t utime, stime;	/* clock ticks */
 	uint64_t vcsw, nvcsw;	/* voluntary / nonvoluntary context switches */
+	int processor;		/* CPU last run on (stat field 39); -1: unknown */
+	bool has_schedstat;	/* the next three were read */
+	uint64_t run_ns;	/* time on a CPU */
+	uint64_t run_delay_ns;	/* time runnable, waiting on a run queue */
+	uint64_t timeslices;
 };
 
 int tsl_sample_pid(const char *procroot, uint32_t pid, struct tsl_proc *out);

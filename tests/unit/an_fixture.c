@@ -171,6 +171,7 @@ static void defaults(struct fx_knobs *k)
 	k->net_rx = 100;
 	k->state = 'S';
 	k->utime_ms = 1;
+	k->run_delay_ms = 0;
 	k->vcsw = 10;
 	k->recv_q = 1000;
 	k->send_q = 20000;
@@ -267,6 +268,11 @@ static void host_samples(struct fx *x, const struct fx_knobs *k, uint64_t t)
 		ent(x, TSL_SRC_PROC, DELTA, "voluntary_ctxt_switches", FX_PID, k->vcsw);
 	if (k->nvcsw)
 		ent(x, TSL_SRC_PROC, DELTA, "nonvoluntary_ctxt_switches", FX_PID, k->nvcsw);
+	if (k->run_delay_ms >= 0) {
+		ent(x, TSL_SRC_PROC, 0, "processor", FX_PID, 0);
+		ent(x, TSL_SRC_PROC, DELTA, "run_delay_ns", FX_PID,
+		    (int64_t)k->run_delay_ms * 1000000);
+	}
 	ent(x, TSL_SRC_SOCK, 0, "recv_q", FX_COOKIE, k->recv_q);
 	ent(x, TSL_SRC_SOCK, 0, "send_q", FX_COOKIE, k->send_q);
 	ent(x, TSL_SRC_SOCK, 0, "rtt_us", FX_COOKIE, k->srtt_us);

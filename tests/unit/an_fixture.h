@@ -36,6 +36,7 @@ struct fx_knobs {
 	/* owner process */
 	char state;
 	int utime_ms, stime_ms, vcsw, nvcsw;
+	int run_delay_ms;	/* schedstat run_delay per interval; < 0: not sampled */
 	/* sock_diag */
 	int recv_q, send_q, tb, rb, skw;
 	/* path prober */

@@ -339,6 +339,7 @@ static void contended(struct fx_knobs *k, int i)
 	k->rcvq = k->recv_q = 30000;
 	k->state = 'R';
 	k->utime_ms = 30;
+	k->run_delay_ms = 60;
 	k->rtt_us = 3000;
 }
 
@@ -348,7 +349,8 @@ static void test_cpu_contention(void **state)
 
 	(void)state;
 	expect_top("cpu_contention", NULL, contended, TSL_V_CPU_CONTENTION, &r);
-	assert_float_equal(evidence(&r.verdicts[0], "owner_involuntary_cs_ps"), 500, 0.5);
+	assert_float_equal(evidence(&r.verdicts[0], "owner_runqueue_wait_pct"), 60, 0.5);
+	assert_float_equal(evidence(&r.verdicts[0], "owner_cpu_idle_pct"), 2, 0.01);
 	tsl_report_free(&r);
 }
 

@@ -167,6 +167,11 @@ static void test_pid(void **state)
 	assert_int_equal(p.stime, 37);
 	assert_int_equal(p.vcsw, 1234);
 	assert_int_equal(p.nvcsw, 56);
+	assert_int_equal(p.processor, 3);
+	assert_true(p.has_schedstat);
+	assert_int_equal(p.run_ns, 123456789);
+	assert_int_equal(p.run_delay_ns, 98765432);
+	assert_int_equal(p.timeslices, 4321);
 	assert_int_equal(tsl_sample_pid(FIXTURE, 4243, &p), -1);
 }
 
@@ -197,6 +202,8 @@ static void test_pid_malformed(void **state)
 	assert_int_equal(p.utime, 12);
 	assert_int_equal(p.stime, 34);
 	assert_int_equal(p.nvcsw, 2);
+	assert_int_equal(p.processor, -1);	/* no field 39 */
+	assert_false(p.has_schedstat);
 	put_file(dir, "7/status", "Name:\tx\nvoluntary_ctxt_switches:\t1\n");
 	assert_int_equal(tsl_sample_pid(dir, 7, &p), -1);
 	put_file(dir, "7/status", "voluntary_ctxt_switches: x\n");
