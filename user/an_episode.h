@@ -11,6 +11,7 @@
 #define TSL_EPISODE_FLOOR_US	1000.0	/* never below this RTT */
 #define TSL_EPISODE_MAD_SCALE	1.4826	/* MAD to a standard deviation */
 #define TSL_EPISODE_MIN_SPREAD	0.05	/* scaled MAD taken as >= 5 % of the median */
+#define TSL_EPISODE_RES_FLOOR_US 10000.0	/* read residence episodes: never below */
 
 /* The METHODOLOGY checklist, worst value inside the episode; NAN: not measured. */
 struct tsl_checklist {
@@ -24,8 +25,12 @@ struct tsl_episode {
 	struct tsl_checklist c;
 };
 
+/* What episodes stand out in: a sender's RTT, else a receiver's read residence. */
+enum tsl_episode_signal { TSL_EP_RTT, TSL_EP_RESIDENCE };
+
 struct tsl_episodes {
-	double median, mad, threshold;	/* of RTT p90 per interval, us */
+	enum tsl_episode_signal signal;
+	double median, mad, threshold;	/* of the signal's p90 per interval, us */
 	size_t n_values;		/* intervals with an RTT */
 	struct tsl_episode *v;
 	size_t n;

@@ -111,6 +111,8 @@ static json_t *episodes(const struct tsl_report *r)
 
 	for (k = 0; k < r->n_flows; k++) {
 		const struct tsl_flow_report *fr = &r->flows[k];
+		bool rtt = fr->ep.signal == TSL_EP_RTT;
+		const char *sig = rtt ? "rtt_p90" : "read_residence_p90";
 
 		for (j = 0; j < fr->ep.n; j++) {
 			const struct tsl_episode *e = &fr->ep.v[j];
@@ -124,8 +126,11 @@ static json_t *episodes(const struct tsl_report *r)
 			set(o, "start_wall", wall(r, s));
 			set(o, "end_wall", wall(r, t));
 			set(o, "intervals", u64(e->end - e->start + 1));
-			set(o, "peak_rtt_us", num(e->peak_rtt_us));
-			set(o, "baseline_rtt_p90_us", num(fr->ep.median));
+			set(o, "signal", json_string(sig));
+			set(o, "peak_us", num(e->peak_rtt_us));
+			set(o, "peak_rtt_us", num(rtt ? e->peak_rtt_us : NAN));
+			set(o, "baseline_rtt_p90_us", num(rtt ? fr->ep.median : NAN));
+			set(o, "baseline_p90_us", num(fr->ep.median));
 			set(o, "threshold_us", num(fr->ep.threshold));
 			set(o, "checklist", checklist(&e->c));
 			json_array_append_new(a, o);
@@ -189,7 +194,9 @@ static json_t *flow_summary(const struct tsl_report *r,
 	set(o, "tx_len_mean", t->tx ? num((double)t->tx_bytes / t->tx) : json_null());
 	set(o, "acked_bytes_ps", num(t->acked_bytes / secs));
 	set(o, "read_bytes_ps", num(t->read_bytes / secs));
-	set(o, "baseline_rtt_p90_us", num(fr->ep.median));
+	set(o, "episode_signal", json_string(fr->ep.signal == TSL_EP_RTT ?
+					     "rtt_p90" : "read_residence_p90"));
+	set(o, "baseline_rtt_p90_us", num(fr->ep.signal == TSL_EP_RTT ? fr->ep.median : NAN));
 	set(o, "baseline_mad_us", num(fr->ep.mad));
 	set(o, "episode_threshold_us", num(fr->ep.threshold));
 	set(o, "episodes", u64(fr->ep.n));

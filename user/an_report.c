@@ -90,6 +90,32 @@ static int analyse_flow(struct tsl_report *r, struct tsl_flow_report *fr)
 		return -1;
 	if (tsl_episodes_find(rtt, fr->f->n_rows, r->o.k, r->o.floor_us, &fr->ep))
 		goto out;
+	/*
+	 * A pure receiver has no RTT samples: its stalls show as data waiting
+	 * to be read. Episodes are then intervals whose read residence p90
+	 * stands out (and is >= 10 ms), when the usual residence is below that.
+	 */
+	if (!fr->ep.n_values && fr->f->t.reads) {
+		double *res = tsl_an_series(fr->f, TSL_AN_RES_P90);
+		int err;
+
+		if (!res)
+			goto out;
+		tsl_episodes_free(&fr->ep);
+		err = tsl_episodes_find(res, fr->f->n_rows, r->o.k,
+					fmax(r->o.floor_us, TSL_EPISODE_RES_FLOOR_US),
+					&fr->ep);
+		free(res);
+		if (err)
+			goto out;
+		fr->ep.signal = TSL_EP_RESIDENCE;
+		/* always slow: no stall stands out, the whole recording is the focus */
+		if (!(fr->ep.median < TSL_EPISODE_RES_FLOOR_US)) {
+			free(fr->ep.v);
+			fr->ep.v = NULL;
+			fr->ep.n = 0;
+		}
+	}
 	tsl_episodes_snapshot(fr->f, &fr->ep);
 	ret = correlate(fr, r->o.max_lag);
 out:

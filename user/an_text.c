@@ -53,7 +53,8 @@ static void flow_section(const struct tsl_report *r,
 			t->ack_reason[TSL_ACK_PIGGYBACK],
 			t->ack_reason[TSL_ACK_WINDOW]);
 	if (fr->ep.n_values)
-		fprintf(out, "    RTT p90 per interval: median %.0f us, MAD %.0f us, episode threshold %.0f us\n",
+		fprintf(out, "    %s p90 per interval: median %.0f us, MAD %.0f us, episode threshold %.0f us\n",
+			fr->ep.signal == TSL_EP_RTT ? "RTT" : "read residence",
 			fr->ep.median, fr->ep.mad, fr->ep.threshold);
 	fprintf(out, "    episodes: %zu\n", fr->ep.n);
 	for (j = 0; j < fr->ep.n; j++) {
@@ -63,8 +64,9 @@ static void flow_section(const struct tsl_report *r,
 
 		tsl_iter_wall_str(&r->ix, s, ws, sizeof(ws));
 		tsl_iter_wall_str(&r->ix, x, we, sizeof(we));
-		fprintf(out, "      %s .. %s (%.1f ms): peak RTT %.0f us; recv_q ",
+		fprintf(out, "      %s .. %s (%.1f ms): peak %s %.0f us; recv_q ",
 			ws[0] ? ws : "?", we[0] ? we : "?", (x - s) / 1e6,
+			fr->ep.signal == TSL_EP_RTT ? "RTT" : "read residence",
 			e->peak_rtt_us);
 		pr_num(out, e->c.recv_q);
 		fputs(", send_q ", out);

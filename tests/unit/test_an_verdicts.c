@@ -127,6 +127,72 @@ static void test_app_not_reading(void **state)
 	tsl_report_free(&r);
 }
 
+/* A pure receiver (no RTT samples) whose reader stalls now and then. */
+static void receiver_only(struct fx_knobs *k, int i)
+{
+	(void)i;
+	k->n_tx = 0;
+	k->res_us = 200;
+}
+
+static void stalled(struct fx_knobs *k, int i)
+{
+	(void)i;
+	k->rcvq = k->recv_q = 400000;
+	k->res_us = 300000;
+}
+
+static void test_app_not_reading_receiver(void **state)
+{
+	struct tsl_report r;
+
+	(void)state;
+	expect_top("app_not_reading_receiver", receiver_only, stalled,
+		   TSL_V_APP_NOT_READING, &r);
+	assert_int_equal(r.flows[0].f->rtt.n, 0);
+	assert_int_equal(r.flows[0].ep.signal, TSL_EP_RESIDENCE);
+	assert_int_equal(r.flows[0].ep.n, 1);
+	assert_int_equal(r.flows[0].ep.v[0].start, FX_BAD_FROM);
+	assert_int_equal(r.flows[0].ep.v[0].end, FX_BAD_TO);
+	tsl_report_free(&r);
+}
+
+/*
+ * Server RTT 5.4 ms with RTTvar 10.6 ms while the client sees 0.17 ms, and
+ * 122 KB waiting in the server's recv_q, now and then; the server sleeps.
+ */
+static void server_base(struct fx_knobs *k, int i)
+{
+	(void)i;
+	k->rtt_us = 170;
+	k->srtt_us = 170;
+	k->rttvar_us = 40;
+	k->icmp_us = 160;
+}
+
+static void server_stall(struct fx_knobs *k, int i)
+{
+	(void)i;
+	k->rtt_us = 5400;
+	k->rtt_jitter = 1.5;
+	k->srtt_us = 5422;
+	k->rttvar_us = 10612;
+	k->rcvq = k->recv_q = 122000;
+	k->res_us = 40000;
+	k->state = 'S';
+}
+
+static void test_app_not_reading_server(void **state)
+{
+	struct tsl_report r;
+
+	(void)state;
+	expect_top("app_not_reading_server", server_base, server_stall,
+		   TSL_V_APP_NOT_READING, &r);
+	assert_true(evidence(&r.verdicts[0], "owner_sleeping_share") >= 0.5);
+	tsl_report_free(&r);
+}
+
 static void cpu_bound(struct fx_knobs *k, int i)
 {
 	not_reading(k, i);
@@ -416,6 +482,8 @@ int main(void)
 		cmocka_unit_test(test_app_not_reading),
 		cmocka_unit_test(test_app_cpu_bound),
 		cmocka_unit_test(test_app_blocked),
+		cmocka_unit_test(test_app_not_reading_receiver),
+		cmocka_unit_test(test_app_not_reading_server),
 		cmocka_unit_test(test_rcvbuf_limited),
 		cmocka_unit_test(test_sndbuf_limited),
 		cmocka_unit_test(test_delayed_ack),
