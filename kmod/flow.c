@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
+#include <linux/vmalloc.h>
 #include <linux/slab.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
@@ -154,12 +155,13 @@ int tsl_flow_init(void)
 	/* Twice the flows, so that home buckets stay sparse. */
 	slots = roundup_pow_of_two(tsl_max_flows) * 2;
 	tsl_flow_bits = ilog2(slots);
-	tsl_flows = kvzalloc(array_size(slots, sizeof(*tsl_flows)), GFP_KERNEL);
+	/* vmalloc: page granularity, where kmalloc would round up to a power of two. */
+	tsl_flows = vzalloc(array_size(slots, sizeof(*tsl_flows)));
 	return tsl_flows ? 0 : -ENOMEM;
 }
 
 void tsl_flow_exit(void)
 {
-	kvfree(tsl_flows);
+	vfree(tsl_flows);
 	tsl_flows = NULL;
 }
