@@ -155,13 +155,16 @@ tsl_snmp() {
 		$1 == "Tcp:" && h { print $(n[f]) }'
 }
 
-# tsl_ping_median NS DST COUNT: median RTT in microseconds.
-tsl_ping_median() {
+# tsl_ping_rtts NS DST COUNT: one RTT per reply, in microseconds.
+tsl_ping_rtts() {
 	local ping=/bin/ping
 	[ -x /usr/bin/ping ] && ping=/usr/bin/ping
 	tsl_ns "$1" $ping -c "$3" -i 0.2 "$2" | sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' |
-		awk '{ printf "%d\n", $1 * 1000 }' | tsl_median
+		awk '{ printf "%d\n", $1 * 1000 }'
 }
+
+# tsl_ping_median NS DST COUNT: median RTT in microseconds.
+tsl_ping_median() { tsl_ping_rtts "$@" | tsl_median; }
 
 # tsl_leftovers: what a test should have removed (used by the runner).
 tsl_leftovers() {
