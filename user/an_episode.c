@@ -98,6 +98,29 @@ out:
 	return ret;
 }
 
+double *tsl_residence_series(const struct tsl_an_flow *f, uint64_t iv_ns)
+{
+	double *v = malloc((f->n_rows ? f->n_rows : 1) * sizeof(*v));
+	size_t i, since = 0;
+
+	if (!v)
+		return NULL;
+	for (i = 0; i < f->n_rows; i++) {
+		const float *r = tsl_an_row(f, i);
+		float q = !isnan(r[TSL_AN_SD_RECV_Q]) ? r[TSL_AN_SD_RECV_Q] : r[TSL_AN_RCVQ];
+
+		v[i] = r[TSL_AN_RES_P90];
+		if (!isnan(r[TSL_AN_READS]) && r[TSL_AN_READS] > 0) {
+			since = 0;
+			continue;
+		}
+		since++;
+		if (q > 0)
+			v[i] = since * (iv_ns / 1e3);
+	}
+	return v;
+}
+
 static void worst(double *acc, float v)
 {
 	if (!isnan(v) && (isnan(*acc) || v > *acc))

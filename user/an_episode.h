@@ -12,6 +12,7 @@
 #define TSL_EPISODE_MAD_SCALE	1.4826	/* MAD to a standard deviation */
 #define TSL_EPISODE_MIN_SPREAD	0.05	/* scaled MAD taken as >= 5 % of the median */
 #define TSL_EPISODE_RES_FLOOR_US 10000.0	/* read residence episodes: never below */
+#define TSL_EPISODE_RES_MIN_INTERVALS 3	/* and kept only when they span this many */
 
 /* The METHODOLOGY checklist, worst value inside the episode; NAN: not measured. */
 struct tsl_checklist {
@@ -43,6 +44,13 @@ struct tsl_episodes {
  */
 int tsl_episodes_find(const double *rtt, size_t n, double k, double floor_us,
 		      struct tsl_episodes *out);
+/*
+ * How long data waits to be read, per row of @f (us; NAN: no reads and
+ * nothing queued): read residence p90, or in a row without reads while
+ * recv_q > 0, the time since the last row with reads (at least one
+ * interval of @iv_ns). malloc'ed, n_rows long; NULL when out of memory.
+ */
+double *tsl_residence_series(const struct tsl_an_flow *f, uint64_t iv_ns);
 /* Fill each episode's checklist from the flow's rows. */
 void tsl_episodes_snapshot(const struct tsl_an_flow *f, struct tsl_episodes *e);
 void tsl_episodes_free(struct tsl_episodes *e);

@@ -96,7 +96,8 @@ static int analyse_flow(struct tsl_report *r, struct tsl_flow_report *fr)
 	 * stands out (and is >= 10 ms), when the usual residence is below that.
 	 */
 	if (!fr->ep.n_values && fr->f->t.reads) {
-		double *res = tsl_an_series(fr->f, TSL_AN_RES_P90);
+		double *res = tsl_residence_series(fr->f, r->o.iv_ns);
+		size_t j, len = 0;
 		int err;
 
 		if (!res)
@@ -109,8 +110,14 @@ static int analyse_flow(struct tsl_report *r, struct tsl_flow_report *fr)
 		if (err)
 			goto out;
 		fr->ep.signal = TSL_EP_RESIDENCE;
-		/* always slow: no stall stands out, the whole recording is the focus */
-		if (!(fr->ep.median < TSL_EPISODE_RES_FLOOR_US)) {
+		/*
+		 * Always slow: no stall stands out, the whole recording is the
+		 * focus. A stall in one or two intervals is not a pattern.
+		 */
+		for (j = 0; j < fr->ep.n; j++)
+			len += fr->ep.v[j].end - fr->ep.v[j].start + 1;
+		if (!(fr->ep.median < TSL_EPISODE_RES_FLOOR_US) ||
+		    len < TSL_EPISODE_RES_MIN_INTERVALS) {
 			free(fr->ep.v);
 			fr->ep.v = NULL;
 			fr->ep.n = 0;

@@ -276,7 +276,8 @@ static double jitter_windows(const double *icmp, size_t n)
 	return w ? (double)hit / w : 0;
 }
 
-static void fstats_fill(struct fstats *s, const struct tsl_flow_report *fr)
+static void fstats_fill(struct fstats *s, const struct tsl_flow_report *fr,
+			uint64_t iv_ns)
 {
 	const struct tsl_an_flow *f = fr->f;
 	double *rtt, *infl;
@@ -288,6 +289,24 @@ static void fstats_fill(struct fstats *s, const struct tsl_flow_report *fr)
 	if (isnan(s->res) && f->res.n)
 		s->res = tsl_hist_quantile(&f->res, 0.5);
 	s->res90 = col_median(f, &s->fo, TSL_AN_RES_P90);
+	/*
+	 * Episodes found in how long data waits: inside them, the wait
+	 * includes the intervals without reads while data was queued.
+	 */
+	if (fr->ep.signal == TSL_EP_RESIDENCE && fr->ep.n && iv_ns) {
+		double *w = tsl_residence_series(f, iv_ns);
+		size_t i;
+
+		if (w) {
+			for (i = 0; i < f->n_rows; i++)
+				if (!s->fo.in[i])
+					w[i] = NAN;
+			s->res = fmax(isnan(s->res) ? 0 : s->res, tsl_median(w, f->n_rows));
+			s->res90 = fmax(isnan(s->res90) ? 0 : s->res90,
+					tsl_quantile(w, f->n_rows, 0.9));
+			free(w);
+		}
+	}
 	s->recvq_share = share_recvq(f, &s->fo);
 	s->app_cpu = col_mean(f, &s->fo, TSL_AN_APP_CPU);
 	s->app_user = col_mean(f, &s->fo, TSL_AN_APP_USER);
@@ -555,6 +574,12 @@ static bool sndbuf_limited(const struct fstats *s, struct tsl_verdict *v)
 		CON(v, "owner_sleeping_with_send_q_full", (double)asleep / known, 0.5);
 		contra += 0.15;
 	}
+	/* the receiving end does not drain its queue: the send queue backs up behind it */
+	if (s->peer && (s->peer->res >= TSL_TH_RESIDENCE_US ||
+			s->peer->recvq_abs_share >= TSL_TH_SHARE)) {
+		CON(v, "peer_read_residence_p50_us", s->peer->res, TSL_TH_RESIDENCE_US);
+		contra += 0.30;
+	}
 	v->confidence = confidence(share / TSL_TH_WND_SHARE * 2, share, contra);
 	return true;
 }
@@ -739,9 +764,12 @@ static bool reordering(const struct fstats *s, struct tsl_verdict *v)
 	double sack = col_sum(f, &s->fo, TSL_AN_H_SACK_REORDER), contra = 0, share;
 	size_t i, n = 0, hit = 0;
 
+	/* a receiver's out-of-order arrivals are its sender's retransmissions, when recorded */
+	double retrans = fmax(f->t.retrans_segs, s->peer ? s->peer->f->t.retrans_segs : 0);
+
 	if (rate < TSL_TH_OFO_RATE && !(sack > 0))
 		return false;
-	if (f->t.retrans_segs > TSL_TH_OFO_RETRANS * fmax(f->t.ofo, sack))
+	if (retrans > TSL_TH_OFO_RETRANS * fmax(f->t.ofo, sack))
 		return false;
 	for (i = 0; i < f->n_rows; i++) {
 		const float *r = tsl_an_row(f, i);
@@ -754,7 +782,7 @@ static bool reordering(const struct fstats *s, struct tsl_verdict *v)
 	share = n ? (double)hit / n : 0;
 	SUP(v, "ofo_rate", rate, TSL_TH_OFO_RATE);
 	SUP(v, "TcpExt.TCPSACKReorder", sack, 0);
-	SUP(v, "retrans_segs", f->t.retrans_segs, TSL_TH_OFO_RETRANS * f->t.ofo);
+	SUP(v, "retrans_segs", retrans, TSL_TH_OFO_RETRANS * f->t.ofo);
 	if (f->t.icmp_lost) {
 		CON(v, "icmp_lost", f->t.icmp_lost, 0);
 		contra += 0.15;
@@ -1064,13 +1092,17 @@ static int flow_verdicts(struct tsl_report *r, const struct tsl_flow_report *fr)
 	memset(&ps, 0, sizeof(ps));
 	if (focus_flow(fr, &s.fo))
 		return -1;
-	fstats_fill(&s, fr);
+	fstats_fill(&s, fr, r->o.iv_ns);
 	if (pfr) {
-		if (focus_flow(pfr, &ps.fo)) {
+		/* the other end over the whole recording, not its episodes */
+		ps.fo.n = ps.fo.count = pfr->f->n_rows;
+		ps.fo.in = malloc((ps.fo.n ? ps.fo.n : 1) * sizeof(*ps.fo.in));
+		if (!ps.fo.in) {
 			free(s.fo.in);
 			return -1;
 		}
-		fstats_fill(&ps, pfr);
+		memset(ps.fo.in, 1, (ps.fo.n ? ps.fo.n : 1) * sizeof(*ps.fo.in));
+		fstats_fill(&ps, pfr, r->o.iv_ns);
 		s.peer = &ps;
 	}
 	for (c = 0; c < TSL_V_NCATEGORIES && !ret; c++) {

@@ -38,8 +38,9 @@
  *                   recv_q >= 64 KiB in < 30 % of its intervals
  * sndbuf_limited    skmem w >= 80 % of tb (no w: send_q >= 70 %)  window-limited >= 50 % (.30), cwnd-
  *                   in >= 50 % of focus intervals; below half of  limited >= 50 % (.30), owner not
- *                   that in <= 20 % of all intervals (drains:     sleeping while full (.15)
- *                   app-limited)
+ *                   that in <= 20 % of all intervals (drains:     sleeping while full (.15), peer's
+ *                   app-limited)                                  residence >= 10 ms or recv_q >= 64
+ *                                                                 KiB in >= 30 % (.30)
  * delayed_ack       timer ACKs >= 30 % of ACKs sent with their    ICMP RTT >= 70 % of TCP RTT p50 (.30)
  *                   delay p50 in 20..200 ms, or ACKs received
  *                   flagged delayed >= 30 % with RTT p50 >= 20 ms
