@@ -77,32 +77,6 @@ static void spin_us(unsigned long long us)
 			x += i;
 }
 
-/* Listen with SO_RCVBUF already set (0: the default), accept one connection. */
-static int accept_with_rcvbuf(int port, int rcvbuf)
-{
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
-	int one = 1, zero = 0, lfd, fd;
-
-	lfd = socket(AF_INET6, SOCK_STREAM, 0);
-	if (lfd < 0)
-		tsl_fatal("socket");
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	setsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-	if (rcvbuf)
-		tsl_setopt(lfd, SOL_SOCKET, SO_RCVBUF, rcvbuf, "SO_RCVBUF");
-	if (bind(lfd, (struct sockaddr *)&sin6, sizeof(sin6)) < 0)
-		tsl_fatal("bind port %d", port);
-	if (listen(lfd, 1) < 0)
-		tsl_fatal("listen");
-	printf("listening %d\n", port);
-	fflush(stdout);
-	fd = accept(lfd, NULL, NULL);
-	if (fd < 0)
-		tsl_fatal("accept");
-	close(lfd);
-	return fd;
-}
-
 static int do_recv(int argc, char **argv)
 {
 	unsigned long long got = 0, burn_us = 0;
@@ -131,7 +105,7 @@ static int do_recv(int argc, char **argv)
 	if (!chunk || chunk > sizeof(buf))
 		return 2;
 	srandom(tsl_now_ns());
-	fd = accept_with_rcvbuf(atoi(argv[1]), rcvbuf);
+	fd = tsl_accept_rcvbuf(atoi(argv[1]), rcvbuf);
 	for (;;) {
 		ssize_t n = read(fd, buf, chunk);
 

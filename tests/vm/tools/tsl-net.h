@@ -63,8 +63,18 @@ static inline int tsl_connect(const char *host, int port)
 	return fd;
 }
 
-/* Listen on every address (IPv6 socket accepting IPv4 too) and accept one connection. */
-static inline int tsl_accept_one(int port)
+static inline void tsl_setopt(int fd, int level, int opt, int val, const char *name)
+{
+	if (setsockopt(fd, level, opt, &val, sizeof(val)) < 0)
+		tsl_fatal("setsockopt %s", name);
+}
+
+/*
+ * Listen on every address (IPv6 socket accepting IPv4 too) with SO_RCVBUF set
+ * first when rcvbuf > 0 (so the handshake already offers the small window),
+ * and accept one connection.
+ */
+static inline int tsl_accept_rcvbuf(int port, int rcvbuf)
 {
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
 	int one = 1, zero = 0, lfd, fd;
@@ -74,6 +84,8 @@ static inline int tsl_accept_one(int port)
 		tsl_fatal("socket");
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	setsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (rcvbuf)
+		tsl_setopt(lfd, SOL_SOCKET, SO_RCVBUF, rcvbuf, "SO_RCVBUF");
 	if (bind(lfd, (struct sockaddr *)&sin6, sizeof(sin6)) < 0)
 		tsl_fatal("bind port %d", port);
 	if (listen(lfd, 1) < 0)
@@ -87,10 +99,10 @@ static inline int tsl_accept_one(int port)
 	return fd;
 }
 
-static inline void tsl_setopt(int fd, int level, int opt, int val, const char *name)
+/* Listen on every address and accept one connection. */
+static inline int tsl_accept_one(int port)
 {
-	if (setsockopt(fd, level, opt, &val, sizeof(val)) < 0)
-		tsl_fatal("setsockopt %s", name);
+	return tsl_accept_rcvbuf(port, 0);
 }
 
 static inline unsigned long long tsl_now_ns(void)
