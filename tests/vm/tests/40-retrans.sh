@@ -11,12 +11,16 @@ tsl_netns_pair
 tsl_bg recv tsl_ns srv tsl-stream recv $port 64 0
 tsl_wait_port srv $port
 tsl_record retrans --port $port
-# The sender waits 1.5 s after connecting: loss starts after the handshake
-# and stops once everything is acknowledged, so SYN and FIN are never lost.
-tsl_bg send tsl_ns cli tsl-stream send $SRV4 $port 4096 -w 1500 -l 2
+# The sender writes only once netem is in place (it waits for the go file):
+# loss starts after the handshake and stops once everything is acknowledged,
+# so SYN and FIN are never lost.
+go=$OUT/go
+rm -f "$go"
+tsl_bg send tsl_ns cli tsl-stream send $SRV4 $port 4096 -g "$go" -l 2
 tsl_wait_line "$OUT/send.log" '^connected' 30
 tsl_ns cli "$TC" qdisc add dev veth-cli root netem loss 2%
 before=$(tsl_snmp cli RetransSegs)
+touch "$go"
 tsl_wait_line "$OUT/send.log" '^done' 180 || tsl_result fail transfer "the sender did not finish"
 after=$(tsl_snmp cli RetransSegs)
 tsl_ns cli "$TC" qdisc del dev veth-cli root

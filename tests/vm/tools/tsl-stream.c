@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Bulk TCP sender and a slow receiver that reads a chunk, then sleeps.
 //
-// tsl-stream send HOST PORT TOTAL_KB [-w MS] [-l SEC]
-//   connect, print "connected", wait MS, write TOTAL_KB as fast as the peer
+// tsl-stream send HOST PORT TOTAL_KB [-w MS] [-g FILE] [-l SEC]
+//   connect, print "connected", wait MS (and until FILE exists, if given:
+//   a test sets up its fault, then creates FILE), write TOTAL_KB as fast as the peer
 //   takes it, wait until everything is acknowledged (SIOCOUTQ 0), print
 //   "done", keep the socket open SEC seconds, close.
 // tsl-stream recv PORT CHUNK_KB SLEEP_MS [-H HOLD_KB -h HOLD_MS] [-b RCVBUF]
@@ -19,14 +20,17 @@ static int do_send(int argc, char **argv)
 {
 	unsigned long long total, sent = 0;
 	int fd, opt, wait_ms = 0, linger_s = 0, outq;
+	const char *go = NULL;
 
 	if (argc < 4)
 		return 2;
 	total = strtoull(argv[3], NULL, 0) * 1024;
 	optind = 4;
-	while ((opt = getopt(argc, argv, "w:l:")) != -1) {
+	while ((opt = getopt(argc, argv, "w:g:l:")) != -1) {
 		if (opt == 'w')
 			wait_ms = atoi(optarg);
+		else if (opt == 'g')
+			go = optarg;
 		else if (opt == 'l')
 			linger_s = atoi(optarg);
 		else
@@ -36,6 +40,8 @@ static int do_send(int argc, char **argv)
 	printf("connected\n");
 	fflush(stdout);
 	tsl_sleep_ms(wait_ms);
+	while (go && access(go, F_OK))
+		tsl_sleep_ms(10);
 	memset(buf, 'x', sizeof(buf));
 	while (sent < total) {
 		size_t n = total - sent < sizeof(buf) ? total - sent : sizeof(buf);
