@@ -533,10 +533,16 @@ unsigned long tsl_nl_overruns(const struct tsl_nl *nl)
 	return nl->overruns;
 }
 
-/* Read whatever is queued on the socket. */
+/*
+ * Read what is queued on the socket, at most DRAIN_MAX reads at a time so
+ * that a stream that never lets the socket empty still returns to the
+ * caller (deadlines, samples, signals).
+ */
+#define DRAIN_MAX 64
+
 static int drain(struct tsl_nl *nl)
 {
-	for (;;) {
+	for (int i = 0; i < DRAIN_MAX; i++) {
 		int ret = nl_recvmsgs(nl->sk, nl->cb);
 
 		if (nl->stream_failed)
@@ -554,6 +560,7 @@ static int drain(struct tsl_nl *nl)
 			return -EIO;
 		}
 	}
+	return 0;
 }
 
 int tsl_nl_pump(struct tsl_nl *nl, int timeout_ms)
