@@ -127,7 +127,7 @@ int main(int argc, char **argv)
 	else if (argc > 1 && !strcmp(argv[1], "recv"))
 		ret = do_recv(argc - 1, argv + 1);
 	if (ret == 2)
-		fprintf(stderr, "usage: tsl-stream send HOST PORT TOTAL_KB [-w MS] [-l SEC]\n"
+		fprintf(stderr, "usage: tsl-stream send HOST PORT TOTAL_KB [-w MS] [-g FILE] [-l SEC]\n"
 			"       tsl-stream recv PORT CHUNK_KB SLEEP_MS [-H HOLD_KB -h HOLD_MS] [-b RCVBUF]\n");
 	return ret;
 }
