@@ -49,7 +49,8 @@ tsl_expect first-last "res_last_us <= res_first_us in all reads ($bad violations
 # order them).
 recvq=$(awk '$1 == "ESTAB" { print $2; exit }' "$OUT/ss-recv.txt")
 sendq=$(awk '$1 == "ESTAB" { print $3; exit }' "$OUT/ss-send.txt")
-read -r t_last last < <(awk -v t="$t_ss" '$1 <= t { tl = $1; q = $3 } END { print tl, q }' "$OUT/reads.txt")
+t_last=$(awk -v t="$t_ss" '$1 <= t { tl = $1 } END { print tl }' "$OUT/reads.txt")
+last=$(awk -v t="$t_ss" '$1 <= t { q = $3 } END { print q }' "$OUT/reads.txt")
 late=$(tsl_csv "$csv" '$c["event"] == "data_rx" && $c["cookie"] == k && $c["time_ns"] > a && $c["time_ns"] <= b && $c["ofo"] == 0 { s += $c["len"] } END { print s + 0 }' \
 	-v k="$cookie" -v a="${t_last:-0}" -v b="$t_ss")
 want=$(( ${last:-0} + late ))
