@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Where each event comes from: tracepoints found by name, kprobes only
- * where no tracepoint exists, resolved once at load; attached only while a
- * reader records.
+ * Where each event comes from: tracepoints found by name; where no
+ * tracepoint exists, a function-entry hook: an ftrace_ops callback, or a
+ * kprobe where ftrace cannot hook the function. Resolved once at load;
+ * attached only while a reader records.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/tracepoint.h>
 #include <net/genetlink.h>
@@ -13,13 +15,28 @@
 
 DEFINE_PER_CPU(u64 [TSL_HOOK_COUNT], tsl_hook_hits);
 
-#define TSL_MAX_ALTS 2
+static bool tsl_use_kprobes;
+module_param_named(use_kprobes, tsl_use_kprobes, bool, 0444);
+MODULE_PARM_DESC(use_kprobes,
+		 "Hook functions with kprobes instead of ftrace callbacks (default no)");
+
+#define TSL_MAX_ALTS 4
 
 struct tsl_hook_alt {
 	enum tsl_hook_type type;
 	const char *target;
-	void *handler;		/* tracepoint probe or kprobe pre_handler */
+	void *handler;	/* tracepoint probe, ftrace_func_t or kprobe pre_handler */
 };
+
+#ifdef TSL_HAVE_FTRACE
+#define TSL_FTRACE_ALT(target, handler) { TSL_HOOK_FTRACE, target, handler },
+#else
+#define TSL_FTRACE_ALT(target, handler)
+#endif
+/* A function-entry hook: ftrace where it can, else a kprobe. */
+#define TSL_ENTRY_ALTS(target, name)					\
+	TSL_FTRACE_ALT(target, tsl_ftrace_##name)			\
+	{ TSL_HOOK_KPROBE, target, tsl_kprobe_##name }
 
 struct tsl_hook {
 	const char *event;
@@ -27,6 +44,9 @@ struct tsl_hook {
 	/* resolved at load */
 	int chosen;		/* index into alt, -1 when none is available */
 	struct tracepoint *tp;
+#ifdef TSL_HAVE_FTRACE
+	struct ftrace_ops ops;	/* filter set at load, registered to attach */
+#endif
 	/* while attached */
 	struct kprobe kp;
 	bool attached;
@@ -34,18 +54,18 @@ struct tsl_hook {
 
 static struct tsl_hook tsl_hooks[TSL_HOOK_COUNT] = {
 	[TSL_HOOK_TX] = { "tx,ack_tx", {
-		{ TSL_HOOK_KPROBE, "__tcp_transmit_skb", tsl_kprobe_tx } } },
+		TSL_ENTRY_ALTS("__tcp_transmit_skb", tx) } },
 	[TSL_HOOK_ACK_RX] = { "ack_rx", {
-		{ TSL_HOOK_KPROBE, "tcp_rate_gen", tsl_kprobe_ack_rx } } },
+		TSL_ENTRY_ALTS("tcp_rate_gen", ack_rx) } },
 	[TSL_HOOK_DATA_RX] = { "data_rx,drop", {
 		{ TSL_HOOK_TRACEPOINT, "tcp_probe", tsl_probe_data_rx } } },
 	[TSL_HOOK_READ] = { "read", {
-		{ TSL_HOOK_KPROBE, "__tcp_cleanup_rbuf", tsl_kprobe_read },
-		{ TSL_HOOK_KPROBE, "tcp_cleanup_rbuf", tsl_kprobe_read } } },
+		TSL_ENTRY_ALTS("__tcp_cleanup_rbuf", read),
+		TSL_ENTRY_ALTS("tcp_cleanup_rbuf", read) } },
 	[TSL_HOOK_RETRANS] = { "retrans", {
 		{ TSL_HOOK_TRACEPOINT, "tcp_retransmit_skb", tsl_probe_retrans } } },
 	[TSL_HOOK_RTO] = { "rto", {
-		{ TSL_HOOK_KPROBE, "tcp_retransmit_timer", tsl_kprobe_rto } } },
+		TSL_ENTRY_ALTS("tcp_retransmit_timer", rto) } },
 	[TSL_HOOK_STATE] = { "state", {
 		{ TSL_HOOK_TRACEPOINT, "inet_sock_set_state", tsl_probe_state } } },
 	[TSL_HOOK_DESTROY] = { "flow_end", {
@@ -92,6 +112,41 @@ static bool tsl_kprobe_usable(const char *symbol)
 	return true;
 }
 
+#ifdef TSL_HAVE_FTRACE
+/*
+ * Point the hook's ftrace_ops at @symbol, an exact name in
+ * available_filter_functions; nothing is patched until it is registered.
+ */
+static bool tsl_ftrace_usable(struct tsl_hook *h, const struct tsl_hook_alt *a)
+{
+	char name[KSYM_NAME_LEN];
+
+	if (tsl_use_kprobes)
+		return false;
+	strscpy(name, a->target, sizeof(name));
+	memset(&h->ops, 0, sizeof(h->ops));
+	h->ops.func = a->handler;
+	h->ops.flags = TSL_FTRACE_OPS_FLAGS;
+	if (ftrace_set_filter(&h->ops, name, strlen(name), 1))
+		return false;
+	return true;
+}
+
+/* Drop the filter (an unregistered ops with an empty filter is inert). */
+static void tsl_ftrace_release(struct tsl_hook *h)
+{
+	if (h->chosen >= 0 && h->alt[h->chosen].type == TSL_HOOK_FTRACE)
+		ftrace_set_filter(&h->ops, NULL, 0, 1);
+}
+#else
+static bool tsl_ftrace_usable(struct tsl_hook *h, const struct tsl_hook_alt *a)
+{
+	return false;
+}
+
+static void tsl_ftrace_release(struct tsl_hook *h) { }
+#endif
+
 static void tsl_hook_resolve(struct tsl_hook *h)
 {
 	int i;
@@ -104,13 +159,18 @@ static void tsl_hook_resolve(struct tsl_hook *h)
 			h->tp = tsl_tp_find(a->target);
 			if (!h->tp)
 				continue;
+		} else if (a->type == TSL_HOOK_FTRACE) {
+			if (!tsl_ftrace_usable(h, a))
+				continue;
 		} else if (!tsl_kprobe_usable(a->target)) {
 			continue;
 		}
 		h->chosen = i;
-		if (i)
-			pr_info("%s: %s unavailable, using %s\n", h->event,
-				h->alt[0].target, a->target);
+		if (i && !tsl_use_kprobes)
+			pr_info("%s: %s unavailable, using %s %s\n", h->event,
+				h->alt[0].target,
+				a->type == TSL_HOOK_KPROBE ? "kprobe" : "hook",
+				a->target);
 		return;
 	}
 	pr_warn("%s: no hook available on this kernel\n", h->event);
@@ -123,6 +183,10 @@ static int tsl_hook_attach(struct tsl_hook *h)
 
 	if (a->type == TSL_HOOK_TRACEPOINT) {
 		err = tracepoint_probe_register(h->tp, a->handler, NULL);
+#ifdef TSL_HAVE_FTRACE
+	} else if (a->type == TSL_HOOK_FTRACE) {
+		err = register_ftrace_function(&h->ops);
+#endif
 	} else {
 		memset(&h->kp, 0, sizeof(h->kp));
 		h->kp.symbol_name = a->target;
@@ -144,6 +208,10 @@ static void tsl_hook_detach(struct tsl_hook *h)
 		return;
 	if (a->type == TSL_HOOK_TRACEPOINT)
 		tracepoint_probe_unregister(h->tp, a->handler, NULL);
+#ifdef TSL_HAVE_FTRACE
+	else if (a->type == TSL_HOOK_FTRACE)
+		unregister_ftrace_function(&h->ops);
+#endif
 	else
 		unregister_kprobe(&h->kp);
 	h->attached = false;
@@ -168,7 +236,11 @@ err_attach:
 	return err;
 }
 
-/* Detach in reverse; on return no probe runs or will run. */
+/*
+ * Detach in reverse; on return no probe runs or will run (unregistering an
+ * ftrace_ops waits for callbacks in flight, as tracepoint_synchronize_unregister
+ * does for tracepoint probes).
+ */
 void tsl_hooks_detach(void)
 {
 	int i;
@@ -234,5 +306,9 @@ int tsl_hooks_init(void)
 
 void tsl_hooks_exit(void)
 {
+	int i;
+
 	tsl_hooks_detach();
+	for (i = 0; i < TSL_HOOK_COUNT; i++)
+		tsl_ftrace_release(&tsl_hooks[i]);
 }

@@ -30,6 +30,9 @@ static inline void tsl_probes_typecheck(void)
 		     void (*)(struct sock *, u32, u32, bool, struct rate_sample *)));
 	BUILD_BUG_ON(!__same_type(&tcp_cleanup_rbuf, void (*)(struct sock *, int)));
 	BUILD_BUG_ON(!__same_type(&tcp_retransmit_timer, void (*)(struct sock *)));
+#ifdef TSL_HAVE_FTRACE
+	BUILD_BUG_ON(!__same_type(&tsl_ftrace_tx, ftrace_func_t));
+#endif
 }
 
 /* The delayed-ACK timer's socket while its handler runs on this CPU. */
@@ -220,12 +223,14 @@ static u32 tsl_since_us(u64 now, u64 then)
 	return then && now > then ? div_u64(now - then, NSEC_PER_USEC) : 0;
 }
 
-/* tcp_cleanup_rbuf(sk, copied): recvmsg and friends consumed data. */
-int tsl_kprobe_read(struct kprobe *p, struct pt_regs *regs)
+/*
+ * tcp_cleanup_rbuf(sk, copied): recvmsg and friends consumed data. A
+ * blocking recvmsg also calls it with nothing copied before it sleeps.
+ */
+static __always_inline void tsl_on_read(struct sock *sk, int copied_now)
 {
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	struct tcp_sock *tp = tcp_sk(sk);
-	u32 copied = READ_ONCE(tp->copied_seq);
+	u32 copied;
 	struct tsl_flow *f;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
@@ -233,9 +238,12 @@ int tsl_kprobe_read(struct kprobe *p, struct pt_regs *regs)
 	u64 now;
 
 	tsl_hit(TSL_HOOK_READ);
+	if (copied_now <= 0)
+		return;
 	f = tsl_flow_of(sk, BIT(TSL_EV_READ));
+	copied = READ_ONCE(tp->copied_seq);
 	if (!f || copied == f->copied_seq)
-		return 0;
+		return;
 	tsl_emit_drop(f, sk);
 	now = ktime_get_ns();
 	ev = tsl_ring_reserve_at(&r, TSL_EV_READ, f->cookie, now, &flags);
@@ -257,7 +265,6 @@ int tsl_kprobe_read(struct kprobe *p, struct pt_regs *regs)
 		f->owner_pid = current->tgid;
 		memcpy(f->owner_comm, current->comm, TSL_COMM_LEN);
 	}
-	return 0;
 }
 
 static void tsl_emit_tx(struct tsl_flow *f, struct sock *sk,
@@ -308,11 +315,9 @@ static void tsl_emit_ack_tx(struct tsl_flow *f, struct sock *sk, u32 rcv_nxt,
  * __tcp_transmit_skb(sk, skb, clone_it, gfp_mask, rcv_nxt): every segment
  * TCP sends on an established socket, data (tx) or pure ACK (ack_tx).
  */
-int tsl_kprobe_tx(struct kprobe *p, struct pt_regs *regs)
+static __always_inline void tsl_on_tx(struct sock *sk, struct sk_buff *skb,
+				      u32 rcv_nxt)
 {
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
-	u32 rcv_nxt = regs_get_kernel_argument(regs, 4);
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	bool acks_new, data;
 	struct tsl_flow *f;
@@ -320,16 +325,16 @@ int tsl_kprobe_tx(struct kprobe *p, struct pt_regs *regs)
 
 	tsl_hit(TSL_HOOK_TX);
 	if (cb->tcp_flags & (TCPHDR_SYN | TCPHDR_RST))
-		return 0;
+		return;
 	f = tsl_flow_of(sk, BIT(TSL_EV_TX) | BIT(TSL_EV_ACK_TX));
 	if (!f)
-		return 0;
+		return;
 	data = cb->end_seq != cb->seq;
 	if (data && tsl_wants(TSL_EV_TX))
 		tsl_emit_tx(f, sk, skb);
 	acks_new = rcv_nxt != f->ack_seq;
 	if (data && !acks_new)
-		return 0;
+		return;
 	if (data)
 		reason = TSL_ACK_PIGGYBACK;
 	else if (this_cpu_read(tsl_delack_sk) == sk)
@@ -342,7 +347,6 @@ int tsl_kprobe_tx(struct kprobe *p, struct pt_regs *regs)
 		f->ack_seq = rcv_nxt;
 		f->unacked_since = 0;
 	}
-	return 0;
 }
 
 /*
@@ -350,11 +354,9 @@ int tsl_kprobe_tx(struct kprobe *p, struct pt_regs *regs)
  * ACK that acknowledged something, after RTT estimation and before
  * congestion control; rs->rtt_us is the kernel's RTT sample for it.
  */
-int tsl_kprobe_ack_rx(struct kprobe *p, struct pt_regs *regs)
+static __always_inline void tsl_on_ack_rx(struct sock *sk,
+					  const struct rate_sample *rs)
 {
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	const struct rate_sample *rs =
-		(const struct rate_sample *)regs_get_kernel_argument(regs, 4);
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
 	struct tsl_flow *f;
@@ -365,7 +367,7 @@ int tsl_kprobe_ack_rx(struct kprobe *p, struct pt_regs *regs)
 	tsl_hit(TSL_HOOK_ACK_RX);
 	f = tsl_flow_of(sk, BIT(TSL_EV_ACK_RX));
 	if (!f)
-		return 0;
+		return;
 	ev = tsl_ring_reserve(&r, TSL_EV_ACK_RX, f->cookie, &flags);
 	if (ev) {
 		ev->flags = rs->is_ack_delayed ? TSL_F_DELAYED : 0;
@@ -383,7 +385,6 @@ int tsl_kprobe_ack_rx(struct kprobe *p, struct pt_regs *regs)
 		tsl_ring_commit(r, flags);
 	}
 	f->snd_una = tp->snd_una;
-	return 0;
 }
 
 /* tcp_retransmit_skb tracepoint: a segment (maybe GSO) was sent again. */
@@ -414,9 +415,8 @@ void tsl_probe_retrans(void *data, const struct sock *csk,
 }
 
 /* tcp_retransmit_timer(sk): the retransmission timer expired. */
-int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs)
+static __always_inline void tsl_on_rto(struct sock *sk)
 {
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tsl_flow *f;
 	struct tsl_ring *r;
@@ -426,10 +426,10 @@ int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs)
 	tsl_hit(TSL_HOOK_RTO);
 	f = tsl_flow_of(sk, BIT(TSL_EV_RTO));
 	if (!f)
-		return 0;
+		return;
 	ev = tsl_ring_reserve(&r, TSL_EV_RTO, f->cookie, &flags);
 	if (!ev)
-		return 0;
+		return;
 	ev->rto.rto_us = jiffies_to_usecs(icsk->icsk_rto);
 	ev->rto.snd_una = tcp_sk(sk)->snd_una;
 	ev->rto.packets_out = tcp_sk(sk)->packets_out;
@@ -437,7 +437,6 @@ int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs)
 	ev->rto.backoff = icsk->icsk_backoff;
 	memset(ev->rto.pad, 0, sizeof(ev->rto.pad));
 	tsl_ring_commit(r, flags);
-	return 0;
 }
 
 static void tsl_emit_state(struct tsl_flow *f, int oldstate, int newstate)
@@ -533,3 +532,78 @@ void tsl_probe_timer_exit(void *data, struct timer_list *timer)
 	if (this_cpu_read(tsl_delack_sk))
 		this_cpu_write(tsl_delack_sk, NULL);
 }
+
+/*
+ * Function-entry hooks: the same handlers behind an ftrace_ops callback
+ * (called straight from the function's ftrace trampoline) or, where ftrace
+ * cannot hook the function, a kprobe. Arguments are read from the
+ * registers of the x86_64 calling convention.
+ */
+#define TSL_ARG(regs, n, type)	((type)regs_get_kernel_argument(regs, n))
+
+int tsl_kprobe_tx(struct kprobe *p, struct pt_regs *regs)
+{
+	tsl_on_tx(TSL_ARG(regs, 0, struct sock *),
+		  TSL_ARG(regs, 1, struct sk_buff *), TSL_ARG(regs, 4, u32));
+	return 0;
+}
+
+int tsl_kprobe_ack_rx(struct kprobe *p, struct pt_regs *regs)
+{
+	tsl_on_ack_rx(TSL_ARG(regs, 0, struct sock *),
+		      TSL_ARG(regs, 4, const struct rate_sample *));
+	return 0;
+}
+
+int tsl_kprobe_read(struct kprobe *p, struct pt_regs *regs)
+{
+	tsl_on_read(TSL_ARG(regs, 0, struct sock *), TSL_ARG(regs, 1, int));
+	return 0;
+}
+
+int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs)
+{
+	tsl_on_rto(TSL_ARG(regs, 0, struct sock *));
+	return 0;
+}
+
+#ifdef TSL_HAVE_FTRACE
+#define TSL_FARG(fr, n, type)	((type)tsl_farg(fr, n))
+
+/* Runs the body with the recursion guard held (preemption off). */
+#define TSL_FTRACE_CALLBACK(name, fr)					\
+	static __always_inline void name##_body(tsl_fregs_t *fr);		\
+	void name(unsigned long ip, unsigned long parent_ip,		\
+		  struct ftrace_ops *op, tsl_fregs_t *fr)			\
+	{								\
+		int bit = tsl_ftrace_enter(ip, parent_ip);		\
+									\
+		if (bit < 0)						\
+			return;						\
+		name##_body(fr);					\
+		tsl_ftrace_exit(bit);					\
+	}								\
+	static __always_inline void name##_body(tsl_fregs_t *fr)
+
+TSL_FTRACE_CALLBACK(tsl_ftrace_tx, fr)
+{
+	tsl_on_tx(TSL_FARG(fr, 0, struct sock *),
+		  TSL_FARG(fr, 1, struct sk_buff *), TSL_FARG(fr, 4, u32));
+}
+
+TSL_FTRACE_CALLBACK(tsl_ftrace_ack_rx, fr)
+{
+	tsl_on_ack_rx(TSL_FARG(fr, 0, struct sock *),
+		      TSL_FARG(fr, 4, const struct rate_sample *));
+}
+
+TSL_FTRACE_CALLBACK(tsl_ftrace_read, fr)
+{
+	tsl_on_read(TSL_FARG(fr, 0, struct sock *), TSL_FARG(fr, 1, int));
+}
+
+TSL_FTRACE_CALLBACK(tsl_ftrace_rto, fr)
+{
+	tsl_on_rto(TSL_FARG(fr, 0, struct sock *));
+}
+#endif

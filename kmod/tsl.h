@@ -197,6 +197,17 @@ int tsl_kprobe_tx(struct kprobe *p, struct pt_regs *regs);
 int tsl_kprobe_ack_rx(struct kprobe *p, struct pt_regs *regs);
 int tsl_kprobe_read(struct kprobe *p, struct pt_regs *regs);
 int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs);
+#ifdef TSL_HAVE_FTRACE
+struct ftrace_ops;
+void tsl_ftrace_tx(unsigned long ip, unsigned long parent_ip,
+		   struct ftrace_ops *op, tsl_fregs_t *fr);
+void tsl_ftrace_ack_rx(unsigned long ip, unsigned long parent_ip,
+		       struct ftrace_ops *op, tsl_fregs_t *fr);
+void tsl_ftrace_read(unsigned long ip, unsigned long parent_ip,
+		     struct ftrace_ops *op, tsl_fregs_t *fr);
+void tsl_ftrace_rto(unsigned long ip, unsigned long parent_ip,
+		    struct ftrace_ops *op, tsl_fregs_t *fr);
+#endif
 void tsl_probes_reset(void);
 
 /* loadgen.c: debug builds only. */

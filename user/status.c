@@ -15,6 +15,8 @@ static const char *hook_type(uint8_t type)
 		return "tracepoint";
 	case TSL_HOOK_KPROBE:
 		return "kprobe";
+	case TSL_HOOK_FTRACE:
+		return "ftrace";
 	default:
 		return "none";
 	}

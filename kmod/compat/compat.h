@@ -4,6 +4,7 @@
 #define _TSL_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/ftrace.h>
 #include <net/tcp.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
@@ -29,6 +30,42 @@
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
 #define TSL_HAVE_GENL_RESV_START_OP 1
+#endif
+
+/*
+ * Function-entry hooks through ftrace_ops callbacks (CONFIG_DYNAMIC_FTRACE;
+ * kprobes are the fallback otherwise).
+ * 5.11 changed the callback's last argument from pt_regs to ftrace_regs,
+ * which on x86_64 (DYNAMIC_FTRACE_WITH_ARGS) holds the argument registers
+ * without FTRACE_OPS_FL_SAVE_REGS, and callbacks without
+ * FTRACE_OPS_FL_RECURSION are called straight from the trampoline and
+ * guard themselves (the guard also disables preemption). On 5.10 the
+ * registers come only with SAVE_REGS, and ftrace wraps a callback that is
+ * not FTRACE_OPS_FL_RECURSION_SAFE in its own guard with preemption off.
+ * ftrace_regs_get_argument(): 6.2 (a macro wherever it exists).
+ */
+#ifdef CONFIG_DYNAMIC_FTRACE
+#define TSL_HAVE_FTRACE 1
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0) && \
+	defined(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS)
+typedef struct ftrace_regs tsl_fregs_t;
+#define TSL_FTRACE_OPS_FLAGS		0
+#define tsl_ftrace_enter(ip, pip)	ftrace_test_recursion_trylock(ip, pip)
+#define tsl_ftrace_exit(bit)		ftrace_test_recursion_unlock(bit)
+#ifdef ftrace_regs_get_argument
+#define tsl_farg(fr, n)			ftrace_regs_get_argument(fr, n)
+#else
+#define tsl_farg(fr, n)			regs_get_kernel_argument(&(fr)->regs, n)
+#endif
+#elif LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
+typedef struct pt_regs tsl_fregs_t;
+#define TSL_FTRACE_OPS_FLAGS		FTRACE_OPS_FL_SAVE_REGS
+#define tsl_ftrace_enter(ip, pip)	0
+#define tsl_ftrace_exit(bit)		do { (void)(bit); } while (0)
+#define tsl_farg(fr, n)			regs_get_kernel_argument(fr, n)
+#else
+#undef TSL_HAVE_FTRACE
+#endif
 #endif
 
 /* sk_drops: an atomic_t up to 6.16 (a per-NUMA object from 6.17). */

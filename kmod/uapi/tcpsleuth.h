@@ -76,6 +76,7 @@ enum tsl_hook_type {
 	TSL_HOOK_NONE,		/* not available on this kernel */
 	TSL_HOOK_TRACEPOINT,
 	TSL_HOOK_KPROBE,
+	TSL_HOOK_FTRACE,	/* ftrace_ops callback at function entry */
 };
 
 /* Per CPU, in TSL_A_CPU_STATS. */
