@@ -7,21 +7,8 @@ DRAIN_RATES=${DRAIN_RATES:-50000 100000 200000 400000 800000 1000000 1200000 140
 DRAIN_SECS=${DRAIN_SECS:-2}
 [ -z "${QUICK:-}" ] || DRAIN_SECS=1
 
-# drain_build_ko: tcpsleuth.ko with the synthetic event source, built like
-# tests/vm/build-module does (a private copy, the fetched headers) but with
-# TSL_LOADGEN=1; prints the .ko path.
-drain_build_ko() {
-	local hdr=$kdir/root/usr/src/linux-headers-$kver out
-	out=$work/kmod-loadgen
-	rm -rf "$out"
-	cp -a "$TSL_TOP/kmod/." "$out/"
-	make -C "$hdr" M="$out" CC=gcc TSL_LOADGEN=1 modules > "$out/build.log" 2>&1 ||
-		{ cat "$out/build.log" >&2; return 1; }
-	echo "$out/tcpsleuth.ko"
-}
-
 tsl_log "drain: -icount shift=0 -smp 1, loadgen rates $DRAIN_RATES, ${DRAIN_SECS}s each"
-if lko=$(drain_build_ko); then
+if [ -n "$lko" ]; then
 	gcc -O2 -Wall -Wextra -static -I"$TSL_TOP/user" -o "$work/tsl-chunks" "$BENCH_DIR/tools/tsl-chunks.c"
 	{
 		echo "DRAIN_RATES='$DRAIN_RATES' DRAIN_SECS=$DRAIN_SECS"

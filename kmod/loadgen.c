@@ -4,7 +4,9 @@
  * measuring how fast the reader drains the rings. While a reader records
  * and loadgen_rate > 0, a pinned hrtimer on every CPU writes
  * loadgen_rate / 1000 tx records per millisecond through the same ring code
- * as the probes.
+ * as the probes. With discard=1 the drain takes records off the rings
+ * without sending them (they count as delivered), so the probes' own cost
+ * can be told from the delivery's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,6 +18,10 @@
 static unsigned int tsl_loadgen_rate;
 module_param_named(loadgen_rate, tsl_loadgen_rate, uint, 0644);
 MODULE_PARM_DESC(loadgen_rate, "Debug: synthetic events per second per CPU while recording");
+
+bool tsl_loadgen_discard;
+module_param_named(discard, tsl_loadgen_discard, bool, 0644);
+MODULE_PARM_DESC(discard, "Debug: the drain consumes records without sending them");
 
 static DEFINE_PER_CPU(struct hrtimer, tsl_loadgen_timer);
 static DEFINE_PER_CPU(u64, tsl_loadgen_owed);	/* events per ms * 1000 */

@@ -214,9 +214,12 @@ void tsl_probes_reset(void);
 #ifdef TSL_LOADGEN
 void tsl_loadgen_start(void);
 void tsl_loadgen_stop(void);
+extern bool tsl_loadgen_discard;
+static inline bool tsl_drain_discards(void) { return READ_ONCE(tsl_loadgen_discard); }
 #else
 static inline void tsl_loadgen_start(void) { }
 static inline void tsl_loadgen_stop(void) { }
+static inline bool tsl_drain_discards(void) { return false; }
 #endif
 
 /* genl.c */

@@ -31,12 +31,12 @@ static void print_hooks(const struct tsl_info *info)
 {
 	unsigned int i;
 
-	printf("hooks:\n  %-10s %-10s %-32s %-8s %-8s %s\n", "EVENT", "TYPE",
+	printf("hooks:\n  %-13s %-10s %-32s %-8s %-8s %s\n", "EVENT", "TYPE",
 	       "TARGET", "FALLBACK", "ATTACHED", "HITS");
 	for (i = 0; i < info->n_hooks; i++) {
 		const struct tsl_hook_info *h = &info->hooks[i];
 
-		printf("  %-10s %-10s %-32s %-8s %-8s %" PRIu64 "\n", h->event,
+		printf("  %-13s %-10s %-32s %-8s %-8s %" PRIu64 "\n", h->event,
 		       hook_type(h->type), h->target[0] ? h->target : "-",
 		       yes_no(h->fallback), yes_no(h->attached), h->hits);
 	}

@@ -65,8 +65,9 @@ fi
 # (c) tcpsleuth, every event of the flow, binary recording on tmpfs.
 log "tcpsleuth-all"
 if record_start all --port "$BENCH_PORT" -o /tmp/all.tsl; then
-	# (g) how each tcpsleuth kprobe is implemented.
+	# (g) how each tcpsleuth function hook is implemented.
 	cat /sys/kernel/debug/kprobes/list > "$OUT/kprobes.list" 2>&1
+	cat $TR/enabled_functions > "$OUT/enabled_functions.txt" 2>&1
 	tcpsleuth status > "$OUT/status-all-start.txt"
 	h0=$(hits_total) p0=$(produced_total)
 	pingpong tcpsleuth_all
@@ -82,7 +83,41 @@ else
 	put "tcpsleuth_all error record_failed"
 fi
 
-# (d) ftrace: the same tracepoints, kprobe_events on tcpsleuth's kprobe targets.
+# (p) as (c), but the drain takes the records off the rings without sending
+# them (debug build, discard=1): the probes' own cost.
+log "tcpsleuth-probe"
+if echo 1 > /sys/module/tcpsleuth/parameters/discard &&
+   record_start probe --port "$BENCH_PORT" -o /tmp/probe.tsl; then
+	h0=$(hits_total) p0=$(produced_total)
+	pingpong tcpsleuth_probe
+	h1=$(hits_total) p1=$(produced_total)
+	record_stop
+	put "tcpsleuth_probe hook_hits $(( h1 - h0 ))"
+	put "tcpsleuth_probe records $(( p1 - p0 ))"
+	rm -f /tmp/probe.tsl
+else
+	put "tcpsleuth_probe error record_failed"
+fi
+echo 0 > /sys/module/tcpsleuth/parameters/discard
+
+# (k) as (c), with kprobes in place of the ftrace callbacks (use_kprobes=1).
+log "tcpsleuth-kprobes"
+if tsl_reload use_kprobes=1 && record_start kprobes --port "$BENCH_PORT" -o /tmp/k.tsl; then
+	cat /sys/kernel/debug/kprobes/list > "$OUT/kprobes-k.list" 2>&1
+	tcpsleuth status > "$OUT/status-kprobes.txt"
+	h0=$(hits_total) p0=$(produced_total)
+	pingpong tcpsleuth_kprobes
+	h1=$(hits_total) p1=$(produced_total)
+	record_stop
+	put "tcpsleuth_kprobes hook_hits $(( h1 - h0 ))"
+	put "tcpsleuth_kprobes records $(( p1 - p0 ))"
+	rm -f /tmp/k.tsl
+else
+	put "tcpsleuth_kprobes error record_failed"
+fi
+tsl_reload
+
+# (d) ftrace: the same tracepoints, kprobe_events on tcpsleuth's function hooks.
 log "ftrace"
 ft_events="tcp/tcp_probe tcp/tcp_retransmit_skb sock/inet_sock_set_state tcp/tcp_destroy_sock timer/timer_expire_entry timer/timer_expire_exit"
 ft_ok=1
@@ -90,7 +125,7 @@ echo 0 > $TR/tracing_on
 echo > $TR/trace
 echo 4096 > $TR/buffer_size_kb
 : > $TR/kprobe_events
-for t in $(awk '/^hooks:/ { h = 1; getline; next } /^cpus:/ { h = 0 } h && $2 == "kprobe" { print $3 }' "$OUT/status-0.txt" | sort -u); do
+for t in $(awk '/^hooks:/ { h = 1; getline; next } /^cpus:/ { h = 0 } h && ($2 == "kprobe" || $2 == "ftrace") { print $3 }' "$OUT/status-0.txt" | sort -u); do
 	case $t in
 	__tcp_transmit_skb) spec="sk=%di skb=%si clone=%dx rcv_nxt=%r8:u32" ;;
 	tcp_rate_gen) spec="sk=%di delivered=%si:u32 lost=%dx:u32 rs=%r8" ;;
@@ -142,7 +177,7 @@ if command -v bpftrace > /dev/null; then
 	bpftrace -B full /tmp/tsl-bench.bt > /tmp/bt.out 2> "$OUT/bpftrace.log" &
 	bt_pid=$!
 	TSL_PIDS+=($bt_pid)
-	nk=$(awk '/^hooks:/ { h = 1; getline; next } /^cpus:/ { h = 0 } h && $2 == "kprobe" { print $3 }' "$OUT/status-0.txt" | sort -u | wc -l)
+	nk=$(awk '/^hooks:/ { h = 1; getline; next } /^cpus:/ { h = 0 } h && ($2 == "kprobe" || $2 == "ftrace") { print $3 }' "$OUT/status-0.txt" | sort -u | wc -l)
 	# Compiling the program takes minutes of guest time under TCG.
 	tsl_wait 1200 sh -c "[ \$(grep -c -E ' (__tcp_transmit_skb|tcp_rate_gen|__tcp_cleanup_rbuf|tcp_cleanup_rbuf|tcp_retransmit_timer)\\+' /sys/kernel/debug/kprobes/list) -ge $nk ] || ! kill -0 $bt_pid 2>/dev/null"
 	if kill -0 $bt_pid 2>/dev/null; then
