@@ -41,16 +41,26 @@ offline_run() {
 	bench_meta offline_tshark "$(tshark --version | head -n 1)"
 	oput "all core $core"
 	oput "all reps $OFFLINE_REPS"
-	for n in $OFFLINE_EVENTS; do
-		tsl_log "offline: tcpsleuth report, $n events"
-		"$work/gen-recording" -n "$n" -o "$work/gen.tsl" > /dev/null || return 1
-		oput "tsl_$n file_bytes $(stat -c %s "$work/gen.tsl")"
+	# Events 10 us apart; then the last count again 5 us apart: as many
+	# events as the largest run in the time of the first, so memory can be
+	# seen against events at equal recorded time.
+	local cfg step last=${OFFLINE_EVENTS##* } first=${OFFLINE_EVENTS%% *}
+	for n in $OFFLINE_EVENTS dense; do
+		cfg=tsl_$n step=10000
+		if [ $n = dense ]; then
+			n=$last step=$(( 10000 * first / last ))
+			oput "tsldense_$n step_ns $step"
+			cfg=tsldense_$n
+		fi
+		tsl_log "offline: tcpsleuth report, $n events $step ns apart"
+		"$work/gen-recording" -n "$n" -s $step -o "$work/gen.tsl" > /dev/null || return 1
+		oput "$cfg file_bytes $(stat -c %s "$work/gen.tsl")"
 		cat "$work/gen.tsl" > /dev/null	# in the page cache for every repetition
 		for i in $(seq 1 "$OFFLINE_REPS"); do
-			t=$(otime "$off/time-tsl-$n-$i.txt" "$tsl" report "$work/gen.tsl" --format json -o /dev/null) || return 1
-			oput "tsl_$n run $t"
+			t=$(otime "$off/time-$cfg-$i.txt" "$tsl" report "$work/gen.tsl" --format json -o /dev/null) || return 1
+			oput "$cfg run $t"
 		done
-		"$tsl" report "$work/gen.tsl" --format json -o "$off/report-$n.json" 2>> "$off/stderr.log" || true
+		"$tsl" report "$work/gen.tsl" --format json -o "$off/report-$cfg.json" 2>> "$off/stderr.log" || true
 		rm -f "$work/gen.tsl"
 	done
 

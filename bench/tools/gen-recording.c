@@ -3,7 +3,7 @@
  * gen-recording: write a synthetic recording for the offline-analysis
  * benchmark, through the recording writer (user/recording.c).
  *
- * usage: gen-recording -n EVENTS [-f FLOWS] [-b RECORDS] -o FILE
+ * usage: gen-recording -n EVENTS [-f FLOWS] [-b RECORDS] [-s STEP_NS] -o FILE
  *
  * FLOWS bulk flows (default 4) on 2 CPUs, each with its identity (FLOW)
  * first, then round after round of: tx of 1448 bytes (cwnd 10..40, in flight,
@@ -11,7 +11,8 @@
  * like the kernel does), data_rx of 1448 bytes (receive queue, window),
  * the ACK sent back (quick or delayed, delay_us), and a read every second
  * data segment (residence times); one retransmission every 5000 rounds.
- * Events are 10 us apart in time (100 k events per second over all flows).
+ * Events are STEP_NS apart in time (default 10000: 100 k events per second
+ * over all flows).
  * EVENTS chunks hold RECORDS records each (default 128, one netlink message
  * of a busy reader); every 100 ms of event time a SAMPLE chunk with CPU,
  * softirq, SNMP and per-socket entries, as `tcpsleuth record` writes them.
@@ -28,7 +29,6 @@
 
 #define MONO0	1000000000000ull	/* 1000 s */
 #define REAL0	1795482123000000000ull
-#define STEP_NS	10000ull
 #define SAMPLE_NS 100000000ull
 #define NCPU	2
 #define MAX_FLOWS 64
@@ -50,7 +50,7 @@ static struct tsl_rec_writer *w;
 static struct tsl_event *buf[NCPU];
 static uint32_t n_buf[NCPU], batch = 128;
 static uint64_t seq[NCPU], written, target;
-static uint64_t now = MONO0;
+static uint64_t now = MONO0, step_ns = 10000;
 
 static void flush(unsigned int cpu)
 {
@@ -75,7 +75,7 @@ static struct tsl_event *ev(const struct flow *f, unsigned int cpu, uint8_t kind
 		flush(cpu);
 	e = &buf[cpu][n_buf[cpu]++];
 	memset(e, 0, sizeof(*e));
-	now += STEP_NS;
+	now += step_ns;
 	e->ts_ns = now;
 	e->cookie = f->cookie;
 	e->cpu = cpu;
@@ -193,8 +193,9 @@ int main(int argc, char **argv)
 	FILE *fp;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:f:b:o:")) != -1) {
+	while ((c = getopt(argc, argv, "n:f:b:s:o:")) != -1) {
 		switch (c) {
+		case 's': step_ns = strtoull(optarg, NULL, 0); break;
 		case 'n': target = strtoull(optarg, NULL, 0); break;
 		case 'f': n_flows = atoi(optarg); break;
 		case 'b': batch = atoi(optarg); break;
@@ -202,9 +203,9 @@ int main(int argc, char **argv)
 		default: goto usage;
 		}
 	}
-	if (!path || !target || !n_flows || n_flows > MAX_FLOWS || !batch) {
+	if (!path || !target || !n_flows || n_flows > MAX_FLOWS || !batch || !step_ns) {
 usage:
-		fprintf(stderr, "usage: gen-recording -n EVENTS [-f FLOWS] [-b RECORDS] -o FILE\n");
+		fprintf(stderr, "usage: gen-recording -n EVENTS [-f FLOWS] [-b RECORDS] [-s STEP_NS] -o FILE\n");
 		return 2;
 	}
 	for (i = 0; i < NCPU; i++)
