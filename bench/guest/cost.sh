@@ -50,7 +50,7 @@ pingpong none
 
 # (b) tcpsleuth, filter matching nothing: every hook runs, nothing recorded.
 log "tcpsleuth-nomatch"
-if record_start nomatch --port 1 -o /dev/null; then
+if record_start nomatch --port 1 --interval 0 -o /dev/null; then
 	h0=$(hits_total)
 	pingpong tcpsleuth_nomatch
 	h1=$(hits_total)
@@ -64,7 +64,7 @@ fi
 
 # (c) tcpsleuth, every event of the flow, binary recording on tmpfs.
 log "tcpsleuth-all"
-if record_start all --port "$BENCH_PORT" -o /tmp/all.tsl; then
+if record_start all --port "$BENCH_PORT" --interval 0 -o /tmp/all.tsl; then
 	# (g) how each tcpsleuth function hook is implemented.
 	cat /sys/kernel/debug/kprobes/list > "$OUT/kprobes.list" 2>&1
 	cat $TR/enabled_functions > "$OUT/enabled_functions.txt" 2>&1
@@ -87,7 +87,7 @@ fi
 # them (debug build, discard=1): the probes' own cost.
 log "tcpsleuth-probe"
 if echo 1 > /sys/module/tcpsleuth/parameters/discard &&
-   record_start probe --port "$BENCH_PORT" -o /tmp/probe.tsl; then
+   record_start probe --port "$BENCH_PORT" --interval 0 -o /tmp/probe.tsl; then
 	h0=$(hits_total) p0=$(produced_total)
 	pingpong tcpsleuth_probe
 	h1=$(hits_total) p1=$(produced_total)
@@ -102,7 +102,7 @@ echo 0 > /sys/module/tcpsleuth/parameters/discard
 
 # (k) as (c), with kprobes in place of the ftrace callbacks (use_kprobes=1).
 log "tcpsleuth-kprobes"
-if tsl_reload use_kprobes=1 && record_start kprobes --port "$BENCH_PORT" -o /tmp/k.tsl; then
+if tsl_reload use_kprobes=1 && record_start kprobes --port "$BENCH_PORT" --interval 0 -o /tmp/k.tsl; then
 	cat /sys/kernel/debug/kprobes/list > "$OUT/kprobes-k.list" 2>&1
 	tcpsleuth status > "$OUT/status-kprobes.txt"
 	h0=$(hits_total) p0=$(produced_total)
@@ -116,6 +116,17 @@ else
 	put "tcpsleuth_kprobes error record_failed"
 fi
 tsl_reload
+
+# (s) the system samplers (default --interval 100 ms: /proc and sysfs
+# counters, sock_diag, ICMP to peers) with a filter matching nothing: their
+# cost, which (b), (c), (p) and (k) leave out (--interval 0).
+log "tcpsleuth-samplers"
+if record_start samplers --port 1 -o /dev/null; then
+	pingpong tcpsleuth_samplers
+	record_stop
+else
+	put "tcpsleuth_samplers error record_failed"
+fi
 
 # (d) ftrace: the same tracepoints, kprobe_events on tcpsleuth's function hooks.
 log "ftrace"
