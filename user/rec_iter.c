@@ -66,8 +66,23 @@ const struct tsl_iter_flow *tsl_iter_find_flow(const struct tsl_iter_index *ix,
 	return f->used ? f : NULL;
 }
 
+/*
+ * Keep a (monotonic, realtime) pair only when the offset between the two
+ * clocks moved by more than 1 us since the last one kept: every EVENTS
+ * chunk carries a pair, and keeping them all would make the index grow
+ * with the number of events rather than with clock adjustments.
+ */
+#define CLOCK_SLACK_NS	1000
+
 static int add_clock(struct tsl_iter_index *ix, uint64_t mono, uint64_t real)
 {
+	if (ix->n_clocks) {
+		const struct tsl_iter_clock *last = &ix->clocks[ix->n_clocks - 1];
+		int64_t moved = (int64_t)(real - mono) - (int64_t)(last->real - last->mono);
+
+		if (moved >= -CLOCK_SLACK_NS && moved <= CLOCK_SLACK_NS)
+			return 0;
+	}
 	if (ix->n_clocks == ix->clock_cap) {
 		size_t cap = ix->clock_cap ? ix->clock_cap * 2 : 64;
 		void *p = realloc(ix->clocks, cap * sizeof(*ix->clocks));
