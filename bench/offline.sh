@@ -33,7 +33,7 @@ offline_run() {
 		echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q tshark tcpdump time >&2 || return 1
 	fi
-	[ -x "$tsl" ] || make -C "$TSL_TOP/user" >&2 || return 1
+	make -s -C "$TSL_TOP/user" >&2 || return 1	# up to date with the tree
 	gcc -O2 -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -I"$TSL_TOP/kmod/uapi" -I"$TSL_TOP/user" \
 		-o "$work/gen-recording" "$BENCH_DIR/tools/gen-recording.c" "$TSL_TOP/user/recording.c" || return 1
 	bench_meta offline_commit "$(git -C "$TSL_TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)"
