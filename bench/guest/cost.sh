@@ -27,6 +27,17 @@ pingpong() {
 	done
 }
 
+# counted CONFIG: pingpong CONFIG, with the hook hits and records
+# tcpsleuth counted meanwhile.
+counted() {
+	local h0 p0 h1 p1
+	h0=$(hits_total) p0=$(produced_total)
+	pingpong "$1"
+	h1=$(hits_total) p1=$(produced_total)
+	put "$1 hook_hits $(( h1 - h0 ))"
+	put "$1 records $(( p1 - p0 ))"
+}
+
 # record_start NAME ARGS...: a tcpsleuth recording in the background.
 record_start() {
 	local name=$1
@@ -51,13 +62,9 @@ pingpong none
 # (b) tcpsleuth, filter matching nothing: every hook runs, nothing recorded.
 log "tcpsleuth-nomatch"
 if record_start nomatch --port 1 --interval 0 -o /dev/null; then
-	h0=$(hits_total)
-	pingpong tcpsleuth_nomatch
-	h1=$(hits_total)
+	counted tcpsleuth_nomatch
 	tcpsleuth status > "$OUT/status-nomatch.txt"
 	record_stop
-	put "tcpsleuth_nomatch hook_hits $(( h1 - h0 ))"
-	put "tcpsleuth_nomatch records $(( 0 ))"
 else
 	put "tcpsleuth_nomatch error record_failed"
 fi
@@ -69,13 +76,9 @@ if record_start all --port "$BENCH_PORT" --interval 0 -o /tmp/all.tsl; then
 	cat /sys/kernel/debug/kprobes/list > "$OUT/kprobes.list" 2>&1
 	cat $TR/enabled_functions > "$OUT/enabled_functions.txt" 2>&1
 	tcpsleuth status > "$OUT/status-all-start.txt"
-	h0=$(hits_total) p0=$(produced_total)
-	pingpong tcpsleuth_all
-	h1=$(hits_total) p1=$(produced_total)
+	counted tcpsleuth_all
 	tcpsleuth status > "$OUT/status-all.txt"
 	record_stop
-	put "tcpsleuth_all hook_hits $(( h1 - h0 ))"
-	put "tcpsleuth_all records $(( p1 - p0 ))"
 	put "tcpsleuth_all reader_summary $(tsl_summary "$OUT/all.err" | tr ' ' ,)"
 	put "tcpsleuth_all file_bytes $(stat -c %s /tmp/all.tsl)"
 	rm -f /tmp/all.tsl
@@ -88,12 +91,8 @@ fi
 log "tcpsleuth-probe"
 if echo 1 > /sys/module/tcpsleuth/parameters/discard &&
    record_start probe --port "$BENCH_PORT" --interval 0 -o /tmp/probe.tsl; then
-	h0=$(hits_total) p0=$(produced_total)
-	pingpong tcpsleuth_probe
-	h1=$(hits_total) p1=$(produced_total)
+	counted tcpsleuth_probe
 	record_stop
-	put "tcpsleuth_probe hook_hits $(( h1 - h0 ))"
-	put "tcpsleuth_probe records $(( p1 - p0 ))"
 	rm -f /tmp/probe.tsl
 else
 	put "tcpsleuth_probe error record_failed"
@@ -105,12 +104,8 @@ log "tcpsleuth-kprobes"
 if tsl_reload use_kprobes=1 && record_start kprobes --port "$BENCH_PORT" --interval 0 -o /tmp/k.tsl; then
 	cat /sys/kernel/debug/kprobes/list > "$OUT/kprobes-k.list" 2>&1
 	tcpsleuth status > "$OUT/status-kprobes.txt"
-	h0=$(hits_total) p0=$(produced_total)
-	pingpong tcpsleuth_kprobes
-	h1=$(hits_total) p1=$(produced_total)
+	counted tcpsleuth_kprobes
 	record_stop
-	put "tcpsleuth_kprobes hook_hits $(( h1 - h0 ))"
-	put "tcpsleuth_kprobes records $(( p1 - p0 ))"
 	rm -f /tmp/k.tsl
 else
 	put "tcpsleuth_kprobes error record_failed"
