@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Guest half of the throughput and memory benchmarks (appended to a header
-# that sets BENCH_PAIRS and BENCH_SECS). Normal TCG, several CPUs.
+# that sets BENCH_PAIRS, BENCH_SECS and BENCH_REC_ARGS, extra arguments of
+# `tcpsleuth record`). Normal TCG with several CPUs, or -icount with one.
 # Writes $OUT/tput.txt ("PATH OFFLOAD TRACER RUN MBITS" lines) and
 # $OUT/mem.txt ("METRIC VALUE" lines).
 set -u
@@ -74,7 +75,7 @@ iperf() {
 one() {
 	local mbit rec=
 	if [ "$3" = tcpsleuth ]; then
-		tcpsleuth record -q --port $PORT -o /tmp/t.tsl > /dev/null 2> /tmp/t.err &
+		tcpsleuth record -q --port $PORT $BENCH_REC_ARGS -o /tmp/t.tsl > /dev/null 2> /tmp/t.err &
 		rec=$!
 		TSL_PIDS+=($rec)
 		sleep 1
