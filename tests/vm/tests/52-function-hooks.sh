@@ -57,7 +57,7 @@ tsl_reload $TSL_MODPARAMS use_kprobes=1
 transfer kprobe
 kp=$(fn_hooks "$OUT/status-kprobe.txt" kprobe)
 bad=
-for t in $kp; do grep -E " $t\+0x0 " "$OUT/kprobes-kprobe.txt" | grep -qE '\[(FTRACE|OPTIMIZED)\]' || bad+=" $t"; done
+for t in $kp; do grep -E " $t\+0x[0-9a-f]+ " "$OUT/kprobes-kprobe.txt" | grep -qE '\[(FTRACE|OPTIMIZED)\]' || bad+=" $t"; done
 tsl_expect kprobe-hooks "use_kprobes=1: function hooks are kprobes: $(echo $kp) (want 4)" [ "$(echo $kp | wc -w)" = 4 ]
 tsl_expect kprobe-ftrace "each kprobe is [FTRACE] or [OPTIMIZED] (not:${bad:- none})" [ -z "$bad" ]
 read -r tx ack rx rd <<< "$(events kprobe)"
