@@ -28,16 +28,6 @@ static const struct nla_policy tsl_filter_policy[TSL_FILTER_A_MAX + 1] = {
 	[TSL_FILTER_A_KINDS]	= { .type = NLA_U32 },
 };
 
-static bool tsl_port_in(const u16 *set, u8 n, u16 port)
-{
-	u8 i;
-
-	for (i = 0; i < n; i++)
-		if (set[i] == port)
-			return true;
-	return false;
-}
-
 static bool tsl_prefix_match(const struct tsl_prefix *p, u8 family,
 			     const __be32 *addr)
 {
@@ -49,7 +39,8 @@ static bool tsl_prefix_match(const struct tsl_prefix *p, u8 family,
 				 (const struct in6_addr *)p->addr, p->len);
 }
 
-static bool tsl_addr_match(const struct tsl_filter *f, const struct sock *sk)
+/* The address part of tsl_filter_match(), out of line. */
+bool tsl_addr_match(const struct tsl_filter *f, const struct sock *sk)
 {
 	const __be32 *local, *remote;
 	u8 family = sk->sk_family;
@@ -77,32 +68,6 @@ static bool tsl_addr_match(const struct tsl_filter *f, const struct sock *sk)
 			    tsl_prefix_match(&f->addr[i], AF_INET, &remote[3]))
 				return true;
 	return false;
-}
-
-/* Called on every hook hit for an untracked socket: cheap tests first. */
-bool tsl_filter_match(const struct tsl_filter *f, const struct sock *sk)
-{
-	u16 lport = sk->sk_num;
-	u16 rport = ntohs(sk->sk_dport);
-	u8 i;
-
-	if (f->n_port && !tsl_port_in(f->port, f->n_port, lport) &&
-	    !tsl_port_in(f->port, f->n_port, rport))
-		return false;
-	if (f->n_lport && !tsl_port_in(f->lport, f->n_lport, lport))
-		return false;
-	if (f->n_rport && !tsl_port_in(f->rport, f->n_rport, rport))
-		return false;
-	if (f->n_netns) {
-		u32 inum = sock_net(sk)->ns.inum;
-
-		for (i = 0; i < f->n_netns; i++)
-			if (f->netns[i] == inum)
-				break;
-		if (i == f->n_netns)
-			return false;
-	}
-	return !f->n_addr || tsl_addr_match(f, sk);
 }
 
 static int tsl_prefix_parse(const struct nlattr *nla, struct tsl_prefix *p,

@@ -15,8 +15,12 @@
 #include <net/net_namespace.h>
 #include "tsl.h"
 
-/* Records per message at most: with headers, a message fits in 16 KiB. */
-#define TSL_BATCH	240
+/*
+ * Records per message at most: with headers a message fits in 32 KiB, or
+ * in 16 KiB when no 32 KiB buffer can be had at once.
+ */
+#define TSL_BATCH	480
+#define TSL_BATCH_MIN	240
 #define TSL_END_TRIES	200	/* final drain: 5 ms apart, 1 s in all */
 
 static struct genl_family tsl_family;
@@ -71,7 +75,12 @@ static int tsl_send_batch(int cpu)
 		smp_store_release(&r->tail, tail + n);
 		return n;
 	}
-	skb = genlmsg_new(n * sizeof(struct tsl_event) + 256, GFP_KERNEL);
+	skb = genlmsg_new(n * sizeof(struct tsl_event) + 256,
+			  GFP_KERNEL | (n > TSL_BATCH_MIN ? __GFP_NOWARN : 0));
+	if (!skb && n > TSL_BATCH_MIN) {
+		n = TSL_BATCH_MIN;
+		skb = genlmsg_new(n * sizeof(struct tsl_event) + 256, GFP_KERNEL);
+	}
 	if (!skb)
 		return -ENOMEM;
 	hdr = genlmsg_put(skb, 0, 0, &tsl_family, 0, TSL_CMD_EVENTS);
@@ -112,7 +121,7 @@ static int tsl_drain(void)
 		/* A partial batch empties the ring: go on to the next CPU. */
 		do {
 			n = tsl_send_batch(cpu);
-		} while (n == TSL_BATCH);
+		} while (n == TSL_BATCH || n == TSL_BATCH_MIN);
 		if (n < 0)
 			return n;
 	}

@@ -80,16 +80,19 @@ static noinline void tsl_announce(struct tsl_flow *f, const struct sock *sk)
 }
 
 /*
- * The flow of @sk if events of @kind are wanted for it, else NULL. Called
- * with preemption off (tracepoint and kprobe context).
+ * The flow of @sk if events of @kinds are wanted for it, else NULL; *@wanted
+ * gets the kinds the filter wants. Called with preemption off (tracepoint,
+ * ftrace callback and kprobe context).
  */
-static __always_inline struct tsl_flow *tsl_flow_of(struct sock *sk, u32 kinds)
+static __always_inline struct tsl_flow *tsl_flow_of(struct sock *sk, u32 kinds,
+						    u32 *wanted)
 {
 	const struct tsl_filter *flt = rcu_dereference_sched(tsl_filter);
 	struct tsl_flow *f;
 
 	if (unlikely(!flt) || !(flt->kinds & kinds))
 		return NULL;
+	*wanted = flt->kinds;
 	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
 		return NULL;
 	if (!tsl_filter_match(flt, sk))
@@ -114,7 +117,7 @@ static __always_inline bool tsl_wants(u32 kind)
 #define TSL_RX_KINDS (BIT(TSL_EV_DATA_RX) | BIT(TSL_EV_READ) | \
 		      BIT(TSL_EV_ACK_TX) | BIT(TSL_EV_DROP))
 
-static void tsl_emit_drop(struct tsl_flow *f, struct sock *sk)
+static void tsl_emit_drop(struct tsl_flow *f, struct sock *sk, u32 wanted)
 {
 	u32 now = tsl_sk_drops(sk);
 	struct tsl_ring *r;
@@ -123,7 +126,7 @@ static void tsl_emit_drop(struct tsl_flow *f, struct sock *sk)
 
 	if (likely(now == f->drops))
 		return;
-	if (tsl_wants(TSL_EV_DROP)) {
+	if (wanted & BIT(TSL_EV_DROP)) {
 		ev = tsl_ring_reserve(&r, TSL_EV_DROP, f->cookie, &flags);
 		if (ev) {
 			ev->drop.count = now - f->drops;
@@ -162,14 +165,14 @@ void tsl_probe_data_rx(void *data, struct sock *sk, struct sk_buff *skb)
 	struct tsl_ring *r;
 	struct tsl_event *ev;
 	unsigned long flags;
-	u32 len;
+	u32 len, wanted;
 	u64 now;
 
 	tsl_hit(TSL_HOOK_DATA_RX);
-	f = tsl_flow_of(sk, TSL_RX_KINDS);
+	f = tsl_flow_of(sk, TSL_RX_KINDS, &wanted);
 	if (!f)
 		return;
-	tsl_emit_drop(f, sk);
+	tsl_emit_drop(f, sk, wanted);
 	len = cb->end_seq - cb->seq - !!(cb->tcp_flags & TCPHDR_SYN) -
 	      !!(cb->tcp_flags & TCPHDR_FIN);
 	if (!len)
@@ -179,7 +182,7 @@ void tsl_probe_data_rx(void *data, struct sock *sk, struct sk_buff *skb)
 		tsl_arrival_push(f, cb->end_seq, now);
 	if (!f->unacked_since)
 		f->unacked_since = now;
-	if (!tsl_wants(TSL_EV_DATA_RX))
+	if (!(wanted & BIT(TSL_EV_DATA_RX)))
 		return;
 	ev = tsl_ring_reserve_at(&r, TSL_EV_DATA_RX, f->cookie, now, &flags);
 	if (!ev)
@@ -230,7 +233,7 @@ static u32 tsl_since_us(u64 now, u64 then)
 static __always_inline void tsl_on_read(struct sock *sk, int copied_now)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	u32 copied;
+	u32 copied, wanted;
 	struct tsl_flow *f;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
@@ -240,11 +243,11 @@ static __always_inline void tsl_on_read(struct sock *sk, int copied_now)
 	tsl_hit(TSL_HOOK_READ);
 	if (copied_now <= 0)
 		return;
-	f = tsl_flow_of(sk, BIT(TSL_EV_READ));
+	f = tsl_flow_of(sk, BIT(TSL_EV_READ), &wanted);
 	copied = READ_ONCE(tp->copied_seq);
 	if (!f || copied == f->copied_seq)
 		return;
-	tsl_emit_drop(f, sk);
+	tsl_emit_drop(f, sk, wanted);
 	now = ktime_get_ns();
 	ev = tsl_ring_reserve_at(&r, TSL_EV_READ, f->cookie, now, &flags);
 	if (ev) {
@@ -268,7 +271,7 @@ static __always_inline void tsl_on_read(struct sock *sk, int copied_now)
 }
 
 static void tsl_emit_tx(struct tsl_flow *f, struct sock *sk,
-			const struct sk_buff *skb)
+			const struct sk_buff *skb, u64 now)
 {
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	const struct tcp_sock *tp = tcp_sk(sk);
@@ -276,7 +279,7 @@ static void tsl_emit_tx(struct tsl_flow *f, struct sock *sk,
 	struct tsl_event *ev;
 	unsigned long flags;
 
-	ev = tsl_ring_reserve(&r, TSL_EV_TX, f->cookie, &flags);
+	ev = tsl_ring_reserve_at(&r, TSL_EV_TX, f->cookie, now, &flags);
 	if (!ev)
 		return;
 	ev->flags = before(cb->seq, tp->snd_nxt) ? TSL_F_RETRANS : 0;
@@ -292,13 +295,13 @@ static void tsl_emit_tx(struct tsl_flow *f, struct sock *sk,
 }
 
 static void tsl_emit_ack_tx(struct tsl_flow *f, struct sock *sk, u32 rcv_nxt,
-			    u8 reason)
+			    u8 reason, u64 now)
 {
 	struct tsl_ring *r;
 	struct tsl_event *ev;
 	unsigned long flags;
 
-	ev = tsl_ring_reserve(&r, TSL_EV_ACK_TX, f->cookie, &flags);
+	ev = tsl_ring_reserve_at(&r, TSL_EV_ACK_TX, f->cookie, now, &flags);
 	if (!ev)
 		return;
 	ev->ack_tx.ack = rcv_nxt;
@@ -321,17 +324,21 @@ static __always_inline void tsl_on_tx(struct sock *sk, struct sk_buff *skb,
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	bool acks_new, data;
 	struct tsl_flow *f;
+	u32 wanted;
 	u8 reason;
+	u64 now;
 
 	tsl_hit(TSL_HOOK_TX);
 	if (cb->tcp_flags & (TCPHDR_SYN | TCPHDR_RST))
 		return;
-	f = tsl_flow_of(sk, BIT(TSL_EV_TX) | BIT(TSL_EV_ACK_TX));
+	f = tsl_flow_of(sk, BIT(TSL_EV_TX) | BIT(TSL_EV_ACK_TX), &wanted);
 	if (!f)
 		return;
+	/* One time for both records of a segment that carries an ACK too. */
+	now = ktime_get_ns();
 	data = cb->end_seq != cb->seq;
-	if (data && tsl_wants(TSL_EV_TX))
-		tsl_emit_tx(f, sk, skb);
+	if (data && (wanted & BIT(TSL_EV_TX)))
+		tsl_emit_tx(f, sk, skb, now);
 	acks_new = rcv_nxt != f->ack_seq;
 	if (data && !acks_new)
 		return;
@@ -341,8 +348,8 @@ static __always_inline void tsl_on_tx(struct sock *sk, struct sk_buff *skb,
 		reason = TSL_ACK_TIMER;
 	else
 		reason = acks_new ? TSL_ACK_QUICK : TSL_ACK_WINDOW;
-	if (tsl_wants(TSL_EV_ACK_TX))
-		tsl_emit_ack_tx(f, sk, rcv_nxt, reason);
+	if (wanted & BIT(TSL_EV_ACK_TX))
+		tsl_emit_ack_tx(f, sk, rcv_nxt, reason, now);
 	if (acks_new) {
 		f->ack_seq = rcv_nxt;
 		f->unacked_since = 0;
@@ -360,12 +367,13 @@ static __always_inline void tsl_on_ack_rx(struct sock *sk,
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
 	struct tsl_flow *f;
+	u32 wanted;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
 	unsigned long flags;
 
 	tsl_hit(TSL_HOOK_ACK_RX);
-	f = tsl_flow_of(sk, BIT(TSL_EV_ACK_RX));
+	f = tsl_flow_of(sk, BIT(TSL_EV_ACK_RX), &wanted);
 	if (!f)
 		return;
 	ev = tsl_ring_reserve(&r, TSL_EV_ACK_RX, f->cookie, &flags);
@@ -394,12 +402,13 @@ void tsl_probe_retrans(void *data, const struct sock *csk,
 	struct sock *sk = (struct sock *)csk;
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	struct tsl_flow *f;
+	u32 wanted;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
 	unsigned long flags;
 
 	tsl_hit(TSL_HOOK_RETRANS);
-	f = tsl_flow_of(sk, BIT(TSL_EV_RETRANS));
+	f = tsl_flow_of(sk, BIT(TSL_EV_RETRANS), &wanted);
 	if (!f)
 		return;
 	ev = tsl_ring_reserve(&r, TSL_EV_RETRANS, f->cookie, &flags);
@@ -419,12 +428,13 @@ static __always_inline void tsl_on_rto(struct sock *sk)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tsl_flow *f;
+	u32 wanted;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
 	unsigned long flags;
 
 	tsl_hit(TSL_HOOK_RTO);
-	f = tsl_flow_of(sk, BIT(TSL_EV_RTO));
+	f = tsl_flow_of(sk, BIT(TSL_EV_RTO), &wanted);
 	if (!f)
 		return;
 	ev = tsl_ring_reserve(&r, TSL_EV_RTO, f->cookie, &flags);
@@ -472,12 +482,13 @@ void tsl_probe_state(void *data, const struct sock *csk, const int oldstate,
 {
 	struct sock *sk = (struct sock *)csk;
 	struct tsl_flow *f;
+	u32 wanted;
 
 	tsl_hit(TSL_HOOK_STATE);
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
 	if (newstate == TCP_ESTABLISHED)
-		f = tsl_flow_of(sk, TSL_EV_ALL);
+		f = tsl_flow_of(sk, TSL_EV_ALL, &wanted);
 	else
 		f = tsl_flow_lookup(sk);
 	if (!f)
