@@ -54,8 +54,9 @@ static int tsl_put_clock(struct sk_buff *skb)
 
 /*
  * Send up to TSL_BATCH records of @cpu's ring. Records leave the ring only
- * once the reader's socket took the message. Returns records sent, 0 when
- * empty, or a negative errno (-EAGAIN: the reader's socket is full).
+ * once the reader's socket took the message (debug builds with discard=1:
+ * at once, unsent). Returns records sent, 0 when empty, or a negative errno
+ * (-EAGAIN: the reader's socket is full).
  */
 static int tsl_send_batch(int cpu)
 {
@@ -70,11 +71,8 @@ static int tsl_send_batch(int cpu)
 
 	if (!n)
 		return 0;
-	if (tsl_drain_discards()) {
-		r->delivered += n;
-		smp_store_release(&r->tail, tail + n);
-		return n;
-	}
+	if (tsl_drain_discards())
+		goto consumed;
 	skb = genlmsg_new(n * sizeof(struct tsl_event) + 256,
 			  GFP_KERNEL | (n > TSL_BATCH_MIN ? __GFP_NOWARN : 0));
 	if (!skb && n > TSL_BATCH_MIN) {
@@ -103,6 +101,7 @@ static int tsl_send_batch(int cpu)
 	err = genlmsg_unicast(tsl_sess.net, skb, tsl_sess.portid);
 	if (err)
 		return err;
+consumed:
 	r->delivered += n;
 	smp_store_release(&r->tail, tail + n);
 	return n;
