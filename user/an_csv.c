@@ -102,9 +102,6 @@ int tsl_report_csv_episodes(const struct tsl_report *r, FILE *out)
 	static const char *const head[] = {
 		"cookie", "flow", "start_ns", "end_ns", "start_wall", "end_wall",
 		"intervals", "peak_rtt_us", "baseline_rtt_p90_us", "threshold_us",
-		"recv_q", "send_q", "app_cpu_pct", "softirq_pct", "retrans_segs",
-		"icmp_rtt_us", "nic_errors", "ack_delay_p90_us",
-		"read_residence_p90_us",
 	};
 	struct row h = { .n = 0 };
 	size_t k, j;
@@ -112,6 +109,8 @@ int tsl_report_csv_episodes(const struct tsl_report *r, FILE *out)
 
 	for (c = 0; c < sizeof(head) / sizeof(head[0]); c++)
 		put_s(&h, head[c]);
+	for (c = 0; c < TSL_CHECKLIST_FIELDS; c++)
+		put_s(&h, tsl_checklist_fields[c].name);
 	write_row(out, &h, NULL, 0);
 	for (k = 0; k < r->n_flows; k++) {
 		const struct tsl_flow_report *fr = &r->flows[k];
@@ -132,15 +131,8 @@ int tsl_report_csv_episodes(const struct tsl_report *r, FILE *out)
 			put_d(&row, e->peak_rtt_us);
 			put_d(&row, fr->ep.median);
 			put_d(&row, fr->ep.threshold);
-			put_d(&row, e->c.recv_q);
-			put_d(&row, e->c.send_q);
-			put_d(&row, e->c.app_cpu_pct);
-			put_d(&row, e->c.softirq_pct);
-			put_d(&row, e->c.retrans_segs);
-			put_d(&row, e->c.icmp_rtt_us);
-			put_d(&row, e->c.nic_errors);
-			put_d(&row, e->c.ack_delay_p90_us);
-			put_d(&row, e->c.read_residence_p90_us);
+			for (c = 0; c < TSL_CHECKLIST_FIELDS; c++)
+				put_d(&row, tsl_checklist_value(&e->c, c));
 			write_row(out, &row, NULL, 0);
 		}
 	}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Episodes: runs of intervals whose RTT p90 stands out from the flow's baseline, with the checklist at that time.
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,6 +133,22 @@ static void sum(double *acc, float v)
 	if (!isnan(v))
 		*acc = isnan(*acc) ? v : *acc + v;
 }
+
+#define FIELD(f, label) { #f, label, offsetof(struct tsl_checklist, f) }
+const struct tsl_checklist_field tsl_checklist_fields[TSL_CHECKLIST_FIELDS] = {
+	FIELD(recv_q, "recv_q"),
+	FIELD(send_q, "send_q"),
+	FIELD(app_cpu_pct, "app CPU %"),
+	FIELD(softirq_pct, "softirq %"),
+	FIELD(retrans_segs, "retrans"),
+	FIELD(icmp_rtt_us, "ICMP RTT us"),
+	FIELD(nic_errors, "NIC errors"),
+	FIELD(ack_delay_p90_us, "ACK delay p90 us"),
+	FIELD(read_residence_p90_us, "residence p90 us"),
+};
+#undef FIELD
+_Static_assert(sizeof(struct tsl_checklist) == TSL_CHECKLIST_FIELDS * sizeof(double),
+	       "every checklist field is in tsl_checklist_fields");
 
 void tsl_episodes_snapshot(const struct tsl_an_flow *f, struct tsl_episodes *e)
 {

@@ -20,6 +20,20 @@ struct tsl_checklist {
 	double icmp_rtt_us, nic_errors, ack_delay_p90_us, read_residence_p90_us;
 };
 
+/* The checklist's fields, in report order: JSON/CSV name, text label. */
+struct tsl_checklist_field {
+	const char *name, *label;
+	size_t off;		/* of the double in struct tsl_checklist */
+};
+#define TSL_CHECKLIST_FIELDS	9
+extern const struct tsl_checklist_field tsl_checklist_fields[TSL_CHECKLIST_FIELDS];
+
+static inline double tsl_checklist_value(const struct tsl_checklist *c,
+					 unsigned int i)
+{
+	return *(const double *)((const char *)c + tsl_checklist_fields[i].off);
+}
+
 struct tsl_episode {
 	size_t start, end;	/* rows of the flow, inclusive */
 	double peak_rtt_us;

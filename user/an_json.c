@@ -91,16 +91,10 @@ static json_t *verdicts(const struct tsl_report *r)
 static json_t *checklist(const struct tsl_checklist *c)
 {
 	json_t *o = json_object();
+	unsigned int i;
 
-	set(o, "recv_q", num(c->recv_q));
-	set(o, "send_q", num(c->send_q));
-	set(o, "app_cpu_pct", num(c->app_cpu_pct));
-	set(o, "softirq_pct", num(c->softirq_pct));
-	set(o, "retrans_segs", num(c->retrans_segs));
-	set(o, "icmp_rtt_us", num(c->icmp_rtt_us));
-	set(o, "nic_errors", num(c->nic_errors));
-	set(o, "ack_delay_p90_us", num(c->ack_delay_p90_us));
-	set(o, "read_residence_p90_us", num(c->read_residence_p90_us));
+	for (i = 0; i < TSL_CHECKLIST_FIELDS; i++)
+		set(o, tsl_checklist_fields[i].name, num(tsl_checklist_value(c, i)));
 	return o;
 }
 

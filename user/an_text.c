@@ -34,6 +34,7 @@ static void flow_section(const struct tsl_report *r,
 	const struct tsl_an_flow *f = fr->f;
 	const struct tsl_an_totals *t = &f->t;
 	char name[128], ws[40], we[40];
+	unsigned int i;
 	size_t j;
 
 	tsl_report_flow_name(f, name, sizeof(name));
@@ -64,27 +65,15 @@ static void flow_section(const struct tsl_report *r,
 
 		tsl_iter_wall_str(&r->ix, s, ws, sizeof(ws));
 		tsl_iter_wall_str(&r->ix, x, we, sizeof(we));
-		fprintf(out, "      %s .. %s (%.1f ms): peak %s %.0f us; recv_q ",
+		fprintf(out, "      %s .. %s (%.1f ms): peak %s %.0f us; ",
 			ws[0] ? ws : "?", we[0] ? we : "?", (x - s) / 1e6,
 			fr->ep.signal == TSL_EP_RTT ? "RTT" : "read residence",
 			e->peak_rtt_us);
-		pr_num(out, e->c.recv_q);
-		fputs(", send_q ", out);
-		pr_num(out, e->c.send_q);
-		fputs(", app CPU % ", out);
-		pr_num(out, e->c.app_cpu_pct);
-		fputs(", softirq % ", out);
-		pr_num(out, e->c.softirq_pct);
-		fputs(", retrans ", out);
-		pr_num(out, e->c.retrans_segs);
-		fputs(", ICMP RTT us ", out);
-		pr_num(out, e->c.icmp_rtt_us);
-		fputs(", NIC errors ", out);
-		pr_num(out, e->c.nic_errors);
-		fputs(", ACK delay p90 us ", out);
-		pr_num(out, e->c.ack_delay_p90_us);
-		fputs(", residence p90 us ", out);
-		pr_num(out, e->c.read_residence_p90_us);
+		for (i = 0; i < TSL_CHECKLIST_FIELDS; i++) {
+			fprintf(out, "%s%s ", i ? ", " : "",
+				tsl_checklist_fields[i].label);
+			pr_num(out, tsl_checklist_value(&e->c, i));
+		}
 		fputc('\n', out);
 	}
 	for (j = 0; j < fr->n_corr && j < TOP_CORRELATIONS; j++) {
