@@ -81,7 +81,7 @@ static noinline void tsl_announce(struct tsl_flow *f, const struct sock *sk)
 
 /*
  * The flow of @sk if events of @kinds are wanted for it, else NULL; *@wanted
- * gets the kinds the filter wants. Called with preemption off (tracepoint,
+ * (unless NULL) gets the kinds the filter wants. Called with preemption off (tracepoint,
  * ftrace callback and kprobe context).
  */
 static __always_inline struct tsl_flow *tsl_flow_of(struct sock *sk, u32 kinds,
@@ -92,7 +92,8 @@ static __always_inline struct tsl_flow *tsl_flow_of(struct sock *sk, u32 kinds,
 
 	if (unlikely(!flt) || !(flt->kinds & kinds))
 		return NULL;
-	*wanted = flt->kinds;
+	if (wanted)
+		*wanted = flt->kinds;
 	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
 		return NULL;
 	if (!tsl_filter_match(flt, sk))
@@ -367,13 +368,12 @@ static __always_inline void tsl_on_ack_rx(struct sock *sk,
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
 	struct tsl_flow *f;
-	u32 wanted;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
 	unsigned long flags;
 
 	tsl_hit(TSL_HOOK_ACK_RX);
-	f = tsl_flow_of(sk, BIT(TSL_EV_ACK_RX), &wanted);
+	f = tsl_flow_of(sk, BIT(TSL_EV_ACK_RX), NULL);
 	if (!f)
 		return;
 	ev = tsl_ring_reserve(&r, TSL_EV_ACK_RX, f->cookie, &flags);
@@ -402,13 +402,12 @@ void tsl_probe_retrans(void *data, const struct sock *csk,
 	struct sock *sk = (struct sock *)csk;
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	struct tsl_flow *f;
-	u32 wanted;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
 	unsigned long flags;
 
 	tsl_hit(TSL_HOOK_RETRANS);
-	f = tsl_flow_of(sk, BIT(TSL_EV_RETRANS), &wanted);
+	f = tsl_flow_of(sk, BIT(TSL_EV_RETRANS), NULL);
 	if (!f)
 		return;
 	ev = tsl_ring_reserve(&r, TSL_EV_RETRANS, f->cookie, &flags);
@@ -428,13 +427,12 @@ static __always_inline void tsl_on_rto(struct sock *sk)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tsl_flow *f;
-	u32 wanted;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
 	unsigned long flags;
 
 	tsl_hit(TSL_HOOK_RTO);
-	f = tsl_flow_of(sk, BIT(TSL_EV_RTO), &wanted);
+	f = tsl_flow_of(sk, BIT(TSL_EV_RTO), NULL);
 	if (!f)
 		return;
 	ev = tsl_ring_reserve(&r, TSL_EV_RTO, f->cookie, &flags);
@@ -482,13 +480,12 @@ void tsl_probe_state(void *data, const struct sock *csk, const int oldstate,
 {
 	struct sock *sk = (struct sock *)csk;
 	struct tsl_flow *f;
-	u32 wanted;
 
 	tsl_hit(TSL_HOOK_STATE);
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
 	if (newstate == TCP_ESTABLISHED)
-		f = tsl_flow_of(sk, TSL_EV_ALL, &wanted);
+		f = tsl_flow_of(sk, TSL_EV_ALL, NULL);
 	else
 		f = tsl_flow_lookup(sk);
 	if (!f)
