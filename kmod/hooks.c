@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Where each event comes from: tracepoints found by name; where no
- * tracepoint exists, a function-entry hook: an ftrace_ops callback, or a
- * kprobe where ftrace cannot hook the function. Resolved once at load;
- * attached only while a reader records.
+ * tracepoint exists, a function-entry hook: a direct call from the
+ * function's fentry site to a trampoline of ours, else an ftrace_ops
+ * callback, else a kprobe. Resolved at load; attached only while a reader
+ * records (where the preferred kind cannot be attached, e.g. because a BPF
+ * trampoline holds the function's direct call, the next one is).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,37 +17,64 @@
 
 DEFINE_PER_CPU(u64 [TSL_HOOK_COUNT], tsl_hook_hits);
 
-static bool tsl_use_kprobes;
-module_param_named(use_kprobes, tsl_use_kprobes, bool, 0444);
-MODULE_PARM_DESC(use_kprobes,
-		 "Hook functions with kprobes instead of ftrace callbacks (default no)");
+static char *tsl_func_hooks = "direct";
+module_param_named(func_hooks, tsl_func_hooks, charp, 0444);
+MODULE_PARM_DESC(func_hooks,
+		 "Preferred function-entry hook: direct (default), ftrace or kprobe; "
+		 "later kinds are the fallbacks");
 
-#define TSL_MAX_ALTS 4
+/* The first kind of function hook func_hooks allows (they are ordered). */
+static enum tsl_hook_type tsl_first_fn_type = TSL_HOOK_DIRECT;
+
+#define TSL_MAX_ALTS 8
 
 struct tsl_hook_alt {
 	enum tsl_hook_type type;
 	const char *target;
-	void *handler;	/* tracepoint probe, ftrace_func_t or kprobe pre_handler */
+	void *handler;	/* tracepoint probe, trampoline, ftrace_func_t or kprobe pre_handler */
 };
 
+#ifdef TSL_HAVE_DIRECT
+#define TSL_DIRECT_ALT(target, tramp) { TSL_HOOK_DIRECT, target, tramp },
+#else
+#define TSL_DIRECT_ALT(target, tramp)
+#endif
 #ifdef TSL_HAVE_FTRACE
 #define TSL_FTRACE_ALT(target, handler) { TSL_HOOK_FTRACE, target, handler },
 #else
 #define TSL_FTRACE_ALT(target, handler)
 #endif
-/* A function-entry hook: ftrace where it can, else a kprobe. */
+/* A function-entry hook: a direct call, an ftrace callback or a kprobe. */
 #define TSL_ENTRY_ALTS(target, name)					\
+	TSL_DIRECT_ALT(target, tsl_tramp_##name)			\
 	TSL_FTRACE_ALT(target, tsl_ftrace_##name)			\
 	{ TSL_HOOK_KPROBE, target, tsl_kprobe_##name }
+
+/* Whether func_hooks lets hooks of @type be used. */
+static bool tsl_type_allowed(enum tsl_hook_type type)
+{
+	switch (type) {
+	case TSL_HOOK_DIRECT:
+	case TSL_HOOK_FTRACE:
+		/* ordered by preference: direct < ftrace < kprobe */
+		return type == TSL_HOOK_DIRECT ?
+		       tsl_first_fn_type == TSL_HOOK_DIRECT :
+		       tsl_first_fn_type != TSL_HOOK_KPROBE;
+	default:
+		return true;
+	}
+}
 
 struct tsl_hook {
 	const char *event;
 	struct tsl_hook_alt alt[TSL_MAX_ALTS];
 	/* resolved at load */
 	int chosen;		/* index into alt, -1 when none is available */
+	int preferred;		/* the first alternative func_hooks allows */
 	struct tracepoint *tp;
-#ifdef TSL_HAVE_FTRACE
+#if defined(TSL_HAVE_FTRACE) || defined(TSL_HAVE_DIRECT)
 	struct ftrace_ops ops;	/* filter set at load, registered to attach */
+	unsigned long ip;	/* the function's address (direct calls on 5.10) */
 #endif
 	/* while attached */
 	struct kprobe kp;
@@ -100,45 +129,61 @@ static struct tracepoint *tsl_tp_find(const char *name)
 /*
  * A kprobe target exists and may be probed. Registered disabled, the probe
  * is resolved and checked against the blacklist without patching any code.
+ * *@addr (unless NULL) gets the target's address.
  */
-static bool tsl_kprobe_usable(const char *symbol)
+static bool tsl_kprobe_usable(const char *symbol, unsigned long *addr)
 {
 	struct kprobe kp = { .symbol_name = symbol,
 			     .flags = KPROBE_FLAG_DISABLED };
 
 	if (register_kprobe(&kp))
 		return false;
+	if (addr)
+		*addr = (unsigned long)kp.addr;
 	unregister_kprobe(&kp);
 	return true;
 }
 
-#ifdef TSL_HAVE_FTRACE
+#if defined(TSL_HAVE_FTRACE) || defined(TSL_HAVE_DIRECT)
+static bool tsl_is_ftrace_type(enum tsl_hook_type type)
+{
+	return type == TSL_HOOK_FTRACE || type == TSL_HOOK_DIRECT;
+}
+
 /*
- * Point the hook's ftrace_ops at @symbol, an exact name in
+ * Point the hook's ftrace_ops at @a's target, an exact name in
  * available_filter_functions; nothing is patched until it is registered.
  */
 static bool tsl_ftrace_usable(struct tsl_hook *h, const struct tsl_hook_alt *a)
 {
 	char name[KSYM_NAME_LEN];
 
-	if (tsl_use_kprobes)
-		return false;
-	strscpy(name, a->target, sizeof(name));
 	memset(&h->ops, 0, sizeof(h->ops));
-	h->ops.func = a->handler;
-	h->ops.flags = TSL_FTRACE_OPS_FLAGS;
-	if (ftrace_set_filter(&h->ops, name, strlen(name), 1))
-		return false;
-	return true;
+	if (a->type == TSL_HOOK_FTRACE) {
+		h->ops.func = a->handler;
+		h->ops.flags = TSL_FTRACE_OPS_FLAGS;
+	}
+#ifdef TSL_DIRECT_BY_ADDR
+	/* registered by address: the kprobe lookup resolves the name */
+	if (a->type == TSL_HOOK_DIRECT)
+		return tsl_kprobe_usable(a->target, &h->ip);
+#endif
+	strscpy(name, a->target, sizeof(name));
+	return !ftrace_set_filter(&h->ops, name, strlen(name), 1);
 }
 
 /* Drop the filter (an unregistered ops with an empty filter is inert). */
 static void tsl_ftrace_release(struct tsl_hook *h)
 {
-	if (h->chosen >= 0 && h->alt[h->chosen].type == TSL_HOOK_FTRACE)
+	if (h->chosen >= 0 && tsl_is_ftrace_type(h->alt[h->chosen].type))
 		ftrace_set_filter(&h->ops, NULL, 0, 1);
 }
 #else
+static bool tsl_is_ftrace_type(enum tsl_hook_type type)
+{
+	return false;
+}
+
 static bool tsl_ftrace_usable(struct tsl_hook *h, const struct tsl_hook_alt *a)
 {
 	return false;
@@ -147,57 +192,103 @@ static bool tsl_ftrace_usable(struct tsl_hook *h, const struct tsl_hook_alt *a)
 static void tsl_ftrace_release(struct tsl_hook *h) { }
 #endif
 
-static void tsl_hook_resolve(struct tsl_hook *h)
+static const char *tsl_type_name(enum tsl_hook_type type)
+{
+	switch (type) {
+	case TSL_HOOK_TRACEPOINT:
+		return "tracepoint";
+	case TSL_HOOK_DIRECT:
+		return "direct call";
+	case TSL_HOOK_FTRACE:
+		return "ftrace callback";
+	default:
+		return "kprobe";
+	}
+}
+
+/* Choose the first available alternative from @from on. */
+static void tsl_hook_resolve(struct tsl_hook *h, int from)
 {
 	int i;
 
 	h->chosen = -1;
-	for (i = 0; i < TSL_MAX_ALTS && h->alt[i].target; i++) {
+	for (i = from; i < TSL_MAX_ALTS && h->alt[i].target; i++) {
 		const struct tsl_hook_alt *a = &h->alt[i];
 
+		if (!tsl_type_allowed(a->type))
+			continue;
+		if (from == 0 && h->preferred < 0)
+			h->preferred = i;
 		if (a->type == TSL_HOOK_TRACEPOINT) {
 			h->tp = tsl_tp_find(a->target);
 			if (!h->tp)
 				continue;
-		} else if (a->type == TSL_HOOK_FTRACE) {
+		} else if (tsl_is_ftrace_type(a->type)) {
 			if (!tsl_ftrace_usable(h, a))
 				continue;
-		} else if (!tsl_kprobe_usable(a->target)) {
+		} else if (!tsl_kprobe_usable(a->target, NULL)) {
 			continue;
 		}
 		h->chosen = i;
-		if (i && !tsl_use_kprobes)
-			pr_info("%s: %s unavailable, using %s %s\n", h->event,
-				h->alt[0].target,
-				a->type == TSL_HOOK_KPROBE ? "kprobe" : "hook",
-				a->target);
+		if (i != h->preferred)
+			pr_info("%s: %s %s unavailable, using %s %s\n", h->event,
+				tsl_type_name(h->alt[h->preferred].type),
+				h->alt[h->preferred].target,
+				tsl_type_name(a->type), a->target);
 		return;
 	}
 	pr_warn("%s: no hook available on this kernel\n", h->event);
 }
 
-static int tsl_hook_attach(struct tsl_hook *h)
+static int tsl_hook_register(struct tsl_hook *h)
 {
 	const struct tsl_hook_alt *a = &h->alt[h->chosen];
-	int err;
 
-	if (a->type == TSL_HOOK_TRACEPOINT) {
-		err = tracepoint_probe_register(h->tp, a->handler, NULL);
-#ifdef TSL_HAVE_FTRACE
-	} else if (a->type == TSL_HOOK_FTRACE) {
-		err = register_ftrace_function(&h->ops);
+	switch (a->type) {
+	case TSL_HOOK_TRACEPOINT:
+		return tracepoint_probe_register(h->tp, a->handler, NULL);
+#ifdef TSL_HAVE_DIRECT
+	case TSL_HOOK_DIRECT:
+		return tsl_direct_register(&h->ops, h->ip,
+					   (unsigned long)a->handler);
 #endif
-	} else {
+#ifdef TSL_HAVE_FTRACE
+	case TSL_HOOK_FTRACE:
+		return register_ftrace_function(&h->ops);
+#endif
+	default:
 		memset(&h->kp, 0, sizeof(h->kp));
 		h->kp.symbol_name = a->target;
 		h->kp.pre_handler = a->handler;
-		err = register_kprobe(&h->kp);
+		return register_kprobe(&h->kp);
 	}
-	if (err)
-		pr_err("cannot attach to %s: %d\n", a->target, err);
-	else
-		h->attached = true;
-	return err;
+}
+
+/*
+ * Attach the chosen alternative; where a direct call cannot be had (another
+ * user, a BPF trampoline say, holds the function's), the next one.
+ */
+static int tsl_hook_attach(struct tsl_hook *h)
+{
+	int err;
+
+	for (;;) {
+		const struct tsl_hook_alt *a = &h->alt[h->chosen];
+
+		err = tsl_hook_register(h);
+		if (!err) {
+			h->attached = true;
+			return 0;
+		}
+		pr_err("cannot attach %s to %s: %d\n", tsl_type_name(a->type),
+		       a->target, err);
+		if (a->type != TSL_HOOK_DIRECT)
+			return err;
+		tsl_ftrace_release(h);
+		tsl_hook_resolve(h, h->chosen + 1);
+		if (h->chosen < 0)
+			return err;
+	}
 }
 
 static void tsl_hook_detach(struct tsl_hook *h)
@@ -206,14 +297,23 @@ static void tsl_hook_detach(struct tsl_hook *h)
 
 	if (!h->attached)
 		return;
-	if (a->type == TSL_HOOK_TRACEPOINT)
+	switch (a->type) {
+	case TSL_HOOK_TRACEPOINT:
 		tracepoint_probe_unregister(h->tp, a->handler, NULL);
-#ifdef TSL_HAVE_FTRACE
-	else if (a->type == TSL_HOOK_FTRACE)
-		unregister_ftrace_function(&h->ops);
+		break;
+#ifdef TSL_HAVE_DIRECT
+	case TSL_HOOK_DIRECT:
+		tsl_direct_unregister(&h->ops, h->ip, (unsigned long)a->handler);
+		break;
 #endif
-	else
+#ifdef TSL_HAVE_FTRACE
+	case TSL_HOOK_FTRACE:
+		unregister_ftrace_function(&h->ops);
+		break;
+#endif
+	default:
 		unregister_kprobe(&h->kp);
+	}
 	h->attached = false;
 }
 
@@ -239,15 +339,23 @@ err_attach:
 /*
  * Detach in reverse; on return no probe runs or will run (unregistering an
  * ftrace_ops waits for callbacks in flight, as tracepoint_synchronize_unregister
- * does for tracepoint probes).
+ * does for tracepoint probes; tsl_sync_trampolines() for a task preempted in
+ * a direct-call trampoline).
  */
 void tsl_hooks_detach(void)
 {
+	bool direct = false;
 	int i;
 
-	for (i = TSL_HOOK_COUNT - 1; i >= 0; i--)
-		tsl_hook_detach(&tsl_hooks[i]);
+	for (i = TSL_HOOK_COUNT - 1; i >= 0; i--) {
+		struct tsl_hook *h = &tsl_hooks[i];
+
+		direct |= h->attached && h->alt[h->chosen].type == TSL_HOOK_DIRECT;
+		tsl_hook_detach(h);
+	}
 	tracepoint_synchronize_unregister();
+	if (direct)
+		tsl_sync_trampolines();
 }
 
 static u64 tsl_hook_hits_sum(int id)
@@ -271,7 +379,7 @@ static int tsl_hook_put(struct sk_buff *skb, int id)
 	    nla_put_u8(skb, TSL_HOOK_A_TYPE,
 		       h->chosen < 0 ? TSL_HOOK_NONE : h->alt[alt].type) ||
 	    nla_put_string(skb, TSL_HOOK_A_TARGET, h->alt[alt].target) ||
-	    nla_put_u8(skb, TSL_HOOK_A_FALLBACK, h->chosen != 0) ||
+	    nla_put_u8(skb, TSL_HOOK_A_FALLBACK, h->chosen != h->preferred) ||
 	    nla_put_u8(skb, TSL_HOOK_A_ATTACHED, h->attached) ||
 	    nla_put_u64_64bit(skb, TSL_HOOK_A_HITS, tsl_hook_hits_sum(id),
 			      TSL_A_PAD))
@@ -299,8 +407,21 @@ int tsl_hooks_init(void)
 {
 	int i;
 
-	for (i = 0; i < TSL_HOOK_COUNT; i++)
-		tsl_hook_resolve(&tsl_hooks[i]);
+	if (sysfs_streq(tsl_func_hooks, "direct")) {
+		tsl_first_fn_type = TSL_HOOK_DIRECT;
+	} else if (sysfs_streq(tsl_func_hooks, "ftrace")) {
+		tsl_first_fn_type = TSL_HOOK_FTRACE;
+	} else if (sysfs_streq(tsl_func_hooks, "kprobe")) {
+		tsl_first_fn_type = TSL_HOOK_KPROBE;
+	} else {
+		pr_err("func_hooks=%s: want direct, ftrace or kprobe\n",
+		       tsl_func_hooks);
+		return -EINVAL;
+	}
+	for (i = 0; i < TSL_HOOK_COUNT; i++) {
+		tsl_hooks[i].preferred = -1;
+		tsl_hook_resolve(&tsl_hooks[i], 0);
+	}
 	return 0;
 }
 

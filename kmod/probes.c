@@ -575,6 +575,77 @@ int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
+#ifdef TSL_HAVE_DIRECT
+/*
+ * Direct calls: the function's fentry call is patched to call one of these
+ * trampolines. At that point the argument registers hold the function's
+ * arguments, so the trampoline keeps the ones the function takes, calls a
+ * handler declared with the function's own parameters, puts them back and
+ * returns into the function. No ftrace trampoline and no recursion guard:
+ * only these four functions lead here and no handler calls any of them.
+ * The asm part may be preempted; the handler runs with preemption off.
+ */
+#define TSL_TRAMPOLINE(name, handler, save, restore)			\
+	asm(".pushsection .text, \"ax\", @progbits\n"			\
+	    ".p2align 4\n"						\
+	    ".globl " #name "\n"					\
+	    ".type " #name ", @function\n"				\
+	    #name ":\n\t"						\
+	    ASM_ENDBR							\
+	    "pushq %rbp\n\t"						\
+	    "movq %rsp, %rbp\n\t"					\
+	    CALL_DEPTH_ACCOUNT						\
+	    save							\
+	    "call " #handler "\n\t"					\
+	    restore							\
+	    "leave\n\t"						\
+	    ASM_RET							\
+	    ".size " #name ", .-" #name "\n"				\
+	    ".popsection\n")
+
+#define TSL_SAVE1	"pushq %rdi\n\t"
+#define TSL_RESTORE1	"popq %rdi\n\t"
+#define TSL_SAVE2	TSL_SAVE1 "pushq %rsi\n\t"
+#define TSL_RESTORE2	"popq %rsi\n\t" TSL_RESTORE1
+#define TSL_SAVE5	TSL_SAVE2 "pushq %rdx\n\tpushq %rcx\n\tpushq %r8\n\t"
+#define TSL_RESTORE5	"popq %r8\n\tpopq %rcx\n\tpopq %rdx\n\t" TSL_RESTORE2
+
+static void notrace __used tsl_direct_tx(struct sock *sk, struct sk_buff *skb,
+					 int clone_it, gfp_t gfp, u32 rcv_nxt)
+{
+	preempt_disable_notrace();
+	tsl_on_tx(sk, skb, rcv_nxt);
+	preempt_enable_notrace();
+}
+TSL_TRAMPOLINE(tsl_tramp_tx, tsl_direct_tx, TSL_SAVE5, TSL_RESTORE5);
+
+static void notrace __used tsl_direct_ack_rx(struct sock *sk, u32 delivered,
+					     u32 lost, bool is_sack_reneg,
+					     struct rate_sample *rs)
+{
+	preempt_disable_notrace();
+	tsl_on_ack_rx(sk, rs);
+	preempt_enable_notrace();
+}
+TSL_TRAMPOLINE(tsl_tramp_ack_rx, tsl_direct_ack_rx, TSL_SAVE5, TSL_RESTORE5);
+
+static void notrace __used tsl_direct_read(struct sock *sk, int copied)
+{
+	preempt_disable_notrace();
+	tsl_on_read(sk, copied);
+	preempt_enable_notrace();
+}
+TSL_TRAMPOLINE(tsl_tramp_read, tsl_direct_read, TSL_SAVE2, TSL_RESTORE2);
+
+static void notrace __used tsl_direct_rto(struct sock *sk)
+{
+	preempt_disable_notrace();
+	tsl_on_rto(sk);
+	preempt_enable_notrace();
+}
+TSL_TRAMPOLINE(tsl_tramp_rto, tsl_direct_rto, TSL_SAVE1, TSL_RESTORE1);
+#endif
+
 #ifdef TSL_HAVE_FTRACE
 #define TSL_FARG(fr, n, type)	((type)tsl_farg(fr, n))
 

@@ -248,6 +248,13 @@ void tsl_ftrace_read(unsigned long ip, unsigned long parent_ip,
 void tsl_ftrace_rto(unsigned long ip, unsigned long parent_ip,
 		    struct ftrace_ops *op, tsl_fregs_t *fr);
 #endif
+#ifdef TSL_HAVE_DIRECT
+/* Trampolines (not C functions: only their addresses are used). */
+void tsl_tramp_tx(void);
+void tsl_tramp_ack_rx(void);
+void tsl_tramp_read(void);
+void tsl_tramp_rto(void);
+#endif
 void tsl_probes_reset(void);
 
 /* loadgen.c: debug builds only. */

@@ -17,6 +17,8 @@ static const char *hook_type(uint8_t type)
 		return "kprobe";
 	case TSL_HOOK_FTRACE:
 		return "ftrace";
+	case TSL_HOOK_DIRECT:
+		return "direct";
 	default:
 		return "none";
 	}

@@ -68,6 +68,60 @@ typedef struct pt_regs tsl_fregs_t;
 #endif
 #endif
 
+/*
+ * Direct calls (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS): a function's fentry
+ * call patched to call a trampoline of ours, with no ftrace trampoline in
+ * between. 5.10 registers one by the function's address; 5.16 added the
+ * form that takes an ftrace_ops filtered to the function (..._multi), which
+ * 6.5 renamed to register_ftrace_direct() and gave unregister a third
+ * argument (whether to free the ops' filter).
+ */
+#ifdef CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS
+#define TSL_HAVE_DIRECT 1
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#define tsl_direct_register(ops, ip, tramp)	register_ftrace_direct(ops, tramp)
+#define tsl_direct_unregister(ops, ip, tramp)	unregister_ftrace_direct(ops, tramp, false)
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(5, 16, 0)
+#define tsl_direct_register(ops, ip, tramp)	register_ftrace_direct_multi(ops, tramp)
+#define tsl_direct_unregister(ops, ip, tramp)	unregister_ftrace_direct_multi(ops, tramp)
+#else
+#define TSL_DIRECT_BY_ADDR 1
+#define tsl_direct_register(ops, ip, tramp)	register_ftrace_direct(ip, tramp)
+#define tsl_direct_unregister(ops, ip, tramp)	unregister_ftrace_direct(ip, tramp)
+#endif
+#endif
+
+/*
+ * A trampoline's instructions: ENDBR where the kernel has IBT (5.18: its
+ * address is taken), call-depth accounting (6.2), the return thunk (the
+ * kernels here all have ASM_RET).
+ */
+#include <asm/linkage.h>
+#include <asm/nospec-branch.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 18, 0)
+#include <asm/ibt.h>
+#endif
+#ifndef ASM_ENDBR
+#define ASM_ENDBR ""
+#endif
+#ifndef CALL_DEPTH_ACCOUNT
+#define CALL_DEPTH_ACCOUNT ""
+#endif
+#ifndef ASM_RET
+#define ASM_RET "ret\n\t"
+#endif
+
+/*
+ * After a trampoline of ours is unhooked, wait until no task can still be
+ * in it: tasks RCU where tasks can be preempted there, else any RCU grace
+ * period (no CPU is between two instructions of it across a quiescent state).
+ */
+#ifdef CONFIG_TASKS_RCU
+#define tsl_sync_trampolines()	synchronize_rcu_tasks()
+#else
+#define tsl_sync_trampolines()	synchronize_rcu()
+#endif
+
 /* sk_drops: an atomic_t up to 6.16 (a per-NUMA object from 6.17). */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
 #error "tcpsleuth has not been checked against Linux 6.16 and later"

@@ -77,6 +77,7 @@ enum tsl_hook_type {
 	TSL_HOOK_TRACEPOINT,
 	TSL_HOOK_KPROBE,
 	TSL_HOOK_FTRACE,	/* ftrace_ops callback at function entry */
+	TSL_HOOK_DIRECT,	/* direct call from the function's fentry site */
 };
 
 /* Per CPU, in TSL_A_CPU_STATS. */

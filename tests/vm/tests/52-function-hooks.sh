@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Function hooks: ftrace callbacks by default (in enabled_functions while
-# recording), kprobes with use_kprobes=1 (ftrace-based, never int3); both
-# record the same 1 MiB transfer completely.
+# Function hooks: direct calls by default (in enabled_functions, pointing at
+# tcpsleuth's trampoline, while recording), ftrace callbacks with
+# func_hooks=ftrace, kprobes with func_hooks=kprobe (ftrace-based, never
+# int3); each records the same 1 MiB transfer completely.
 set -e
 . /tsl/lib.sh
 trap 'tsl_reload $TSL_MODPARAMS > /dev/null 2>&1; tsl_cleanup' EXIT
@@ -41,26 +42,44 @@ events() {
 		END { print tx + 0, ack + 0, rx + 0, rd + 0 }'
 }
 
+# complete NAME: the transfer was recorded completely.
+complete() {
+	read -r tx ack rx rd <<< "$(events $1)"
+	tsl_log "$1: $tx tx, $ack ack_rx, $rx data_rx, $rd bytes read"
+	tsl_expect $1-events "tx $tx, ack_rx $ack, data_rx $rx > 0; reads $rd of 1048576 bytes" \
+		[ "$tx" -gt 0 -a "$ack" -gt 0 -a "$rx" -gt 0 -a "$rd" = 1048576 ]
+}
+
+transfer direct
+dc=$(fn_hooks "$OUT/status-direct.txt" direct)
+missing=
+# enabled_functions: the function's line, then "direct-->" and the trampoline
+for t in $dc; do
+	grep -A1 "^$t " "$OUT/enabled-direct.txt" | grep -q 'direct-->tsl_tramp_' || missing+=" $t"
+done
+tsl_expect direct-hooks "function hooks are direct calls: $(echo $dc) (want 4)" [ "$(echo $dc | wc -w)" = 4 ]
+tsl_expect direct-enabled "each calls a tcpsleuth trampoline in enabled_functions (not:${missing:- none})" [ -z "$missing" ]
+tsl_expect direct-no-kprobes "no tcpsleuth kprobe or ftrace callback" \
+	[ -z "$(fn_hooks "$OUT/status-direct.txt" kprobe; fn_hooks "$OUT/status-direct.txt" ftrace)" ]
+complete direct
+
+tsl_reload $TSL_MODPARAMS func_hooks=ftrace
 transfer ftrace
 ft=$(fn_hooks "$OUT/status-ftrace.txt" ftrace)
 missing=
 for t in $ft; do grep -q "^$t " "$OUT/enabled-ftrace.txt" || missing+=" $t"; done
-tsl_expect ftrace-hooks "function hooks are ftrace callbacks: $(echo $ft) (want 4)" [ "$(echo $ft | wc -w)" = 4 ]
+tsl_expect ftrace-hooks "func_hooks=ftrace: function hooks are ftrace callbacks: $(echo $ft) (want 4)" [ "$(echo $ft | wc -w)" = 4 ]
 tsl_expect ftrace-enabled "each is in enabled_functions while recording (missing:${missing:- none})" [ -z "$missing" ]
-tsl_expect ftrace-no-kprobes "no tcpsleuth kprobe is registered" [ -z "$(fn_hooks "$OUT/status-ftrace.txt" kprobe)" ]
-read -r tx ack rx rd <<< "$(events ftrace)"
-tsl_log "ftrace: $tx tx, $ack ack_rx, $rx data_rx, $rd bytes read"
-tsl_expect ftrace-events "tx $tx, ack_rx $ack, data_rx $rx > 0; reads $rd of 1048576 bytes" \
-	[ "$tx" -gt 0 -a "$ack" -gt 0 -a "$rx" -gt 0 -a "$rd" = 1048576 ]
+complete ftrace
 
-tsl_reload $TSL_MODPARAMS use_kprobes=1
+tsl_reload $TSL_MODPARAMS func_hooks=kprobe
 transfer kprobe
 kp=$(fn_hooks "$OUT/status-kprobe.txt" kprobe)
 bad=
 for t in $kp; do grep -E " $t\+0x[0-9a-f]+ " "$OUT/kprobes-kprobe.txt" | grep -qE '\[(FTRACE|OPTIMIZED)\]' || bad+=" $t"; done
-tsl_expect kprobe-hooks "use_kprobes=1: function hooks are kprobes: $(echo $kp) (want 4)" [ "$(echo $kp | wc -w)" = 4 ]
+tsl_expect kprobe-hooks "func_hooks=kprobe: function hooks are kprobes: $(echo $kp) (want 4)" [ "$(echo $kp | wc -w)" = 4 ]
 tsl_expect kprobe-ftrace "each kprobe is [FTRACE] or [OPTIMIZED] (not:${bad:- none})" [ -z "$bad" ]
-read -r tx ack rx rd <<< "$(events kprobe)"
-tsl_log "kprobes: $tx tx, $ack ack_rx, $rx data_rx, $rd bytes read"
-tsl_expect kprobe-events "tx $tx, ack_rx $ack, data_rx $rx > 0; reads $rd of 1048576 bytes" \
-	[ "$tx" -gt 0 -a "$ack" -gt 0 -a "$rx" -gt 0 -a "$rd" = 1048576 ]
+complete kprobe
+
+tsl_reload $TSL_MODPARAMS func_hooks=bogus 2> "$OUT/bogus.err" && bogus=loaded || bogus=refused
+tsl_expect bogus-param "func_hooks=bogus: $bogus" [ $bogus = refused ]
