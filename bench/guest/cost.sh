@@ -99,9 +99,28 @@ else
 fi
 echo 0 > /sys/module/tcpsleuth/parameters/discard
 
-# (k) as (c), with kprobes in place of the ftrace callbacks (use_kprobes=1).
+# (t) as (b) and (c), with ftrace callbacks in place of the direct calls
+# (func_hooks=ftrace).
+log "tcpsleuth-ftrace-callbacks"
+if tsl_reload func_hooks=ftrace && record_start nomatch-ftraceops --port 1 --interval 0 -o /dev/null; then
+	counted tcpsleuth_nomatch_ftraceops
+	record_stop
+else
+	put "tcpsleuth_nomatch_ftraceops error record_failed"
+fi
+if record_start ftraceops --port "$BENCH_PORT" --interval 0 -o /tmp/t.tsl; then
+	cat $TR/enabled_functions > "$OUT/enabled_functions-t.txt" 2>&1
+	tcpsleuth status > "$OUT/status-ftraceops.txt"
+	counted tcpsleuth_ftraceops
+	record_stop
+	rm -f /tmp/t.tsl
+else
+	put "tcpsleuth_ftraceops error record_failed"
+fi
+
+# (k) as (c), with kprobes in place of the direct calls (func_hooks=kprobe).
 log "tcpsleuth-kprobes"
-if tsl_reload use_kprobes=1 && record_start kprobes --port "$BENCH_PORT" --interval 0 -o /tmp/k.tsl; then
+if tsl_reload func_hooks=kprobe && record_start kprobes --port "$BENCH_PORT" --interval 0 -o /tmp/k.tsl; then
 	cat /sys/kernel/debug/kprobes/list > "$OUT/kprobes-k.list" 2>&1
 	tcpsleuth status > "$OUT/status-kprobes.txt"
 	counted tcpsleuth_kprobes
@@ -131,7 +150,7 @@ echo 0 > $TR/tracing_on
 echo > $TR/trace
 echo 4096 > $TR/buffer_size_kb
 : > $TR/kprobe_events
-for t in $(awk '/^hooks:/ { h = 1; getline; next } /^cpus:/ { h = 0 } h && ($2 == "kprobe" || $2 == "ftrace") { print $3 }' "$OUT/status-0.txt" | sort -u); do
+for t in $(awk '/^hooks:/ { h = 1; getline; next } /^cpus:/ { h = 0 } h && ($2 == "kprobe" || $2 == "ftrace" || $2 == "direct") { print $3 }' "$OUT/status-0.txt" | sort -u); do
 	case $t in
 	__tcp_transmit_skb) spec="sk=%di skb=%si clone=%dx rcv_nxt=%r8:u32" ;;
 	tcp_rate_gen) spec="sk=%di delivered=%si:u32 lost=%dx:u32 rs=%r8" ;;
@@ -183,7 +202,7 @@ if command -v bpftrace > /dev/null; then
 	bpftrace -B full /tmp/tsl-bench.bt > /tmp/bt.out 2> "$OUT/bpftrace.log" &
 	bt_pid=$!
 	TSL_PIDS+=($bt_pid)
-	nk=$(awk '/^hooks:/ { h = 1; getline; next } /^cpus:/ { h = 0 } h && ($2 == "kprobe" || $2 == "ftrace") { print $3 }' "$OUT/status-0.txt" | sort -u | wc -l)
+	nk=$(awk '/^hooks:/ { h = 1; getline; next } /^cpus:/ { h = 0 } h && ($2 == "kprobe" || $2 == "ftrace" || $2 == "direct") { print $3 }' "$OUT/status-0.txt" | sort -u | wc -l)
 	# Compiling the program takes minutes of guest time under TCG.
 	tsl_wait 1200 sh -c "[ \$(grep -c -E ' (__tcp_transmit_skb|tcp_rate_gen|__tcp_cleanup_rbuf|tcp_cleanup_rbuf|tcp_retransmit_timer)\\+' /sys/kernel/debug/kprobes/list) -ge $nk ] || ! kill -0 $bt_pid 2>/dev/null"
 	if kill -0 $bt_pid 2>/dev/null; then
