@@ -39,12 +39,24 @@ static bool tsl_prefix_match(const struct tsl_prefix *p, u8 family,
 				 (const struct in6_addr *)p->addr, p->len);
 }
 
-/* The address part of tsl_filter_match(), out of line. */
-bool tsl_addr_match(const struct tsl_filter *f, const struct sock *sk)
+/* The network namespace and address parts of the filter (after the ports). */
+bool tsl_filter_rest(const struct tsl_filter *f, const struct sock *sk)
 {
 	const __be32 *local, *remote;
 	u8 family = sk->sk_family;
 	u8 i;
+
+	if (f->n_netns) {
+		u32 inum = sock_net(sk)->ns.inum;
+
+		for (i = 0; i < f->n_netns; i++)
+			if (f->netns[i] == inum)
+				break;
+		if (i == f->n_netns)
+			return false;
+	}
+	if (!f->n_addr)
+		return true;
 
 #if IS_ENABLED(CONFIG_IPV6)
 	if (family == AF_INET6) {

@@ -80,25 +80,37 @@ static noinline void tsl_announce(struct tsl_flow *f, const struct sock *sk)
 }
 
 /*
- * The flow of @sk if events of @kinds are wanted for it, else NULL; *@wanted
- * (unless NULL) gets the kinds the filter wants. Called with preemption off (tracepoint,
- * ftrace callback and kprobe context).
+ * The filter if it wants some of @kinds and @sk's ports pass it, else NULL.
+ * This is all a hook hit of a socket with other ports runs: inline, with
+ * the rest of each handler out of line (noinline) so that such a hit
+ * saves and restores no registers. Called with preemption off (tracepoint,
+ * direct call handler, ftrace callback and kprobe context).
  */
-static __always_inline struct tsl_flow *tsl_flow_of(struct sock *sk, u32 kinds,
-						    u32 *wanted)
+static __always_inline const struct tsl_filter *tsl_gate(const struct sock *sk,
+							 u32 kinds)
 {
 	const struct tsl_filter *flt = rcu_dereference_sched(tsl_filter);
-	struct tsl_flow *f;
 
 	if (unlikely(!flt) || !(flt->kinds & kinds))
 		return NULL;
-	if (wanted)
-		*wanted = flt->kinds;
 	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
 		return NULL;
-	if (!tsl_filter_match(flt, sk))
+	return tsl_filter_ports(flt, sk) ? flt : NULL;
+}
+
+/*
+ * The flow of a socket that passed tsl_gate(), if it passes the rest of
+ * the filter; NULL when it does not or there is no room.
+ */
+static __always_inline struct tsl_flow *tsl_flow_for(const struct tsl_filter *flt,
+						     struct sock *sk)
+{
+	struct tsl_flow *f;
+
+	if ((flt->n_netns | flt->n_addr) && !tsl_filter_rest(flt, sk))
 		return NULL;
 	f = tsl_flow_get(sk);
+
 	if (unlikely(!f)) {
 		this_cpu_inc(tsl_rings.refused);
 		return NULL;
@@ -157,20 +169,20 @@ static void tsl_arrival_push(struct tsl_flow *f, u32 end_seq, u64 ts)
 	f->arr_count++;
 }
 
-/* tcp_probe, at the start of tcp_rcv_established: a segment arrives. */
-void tsl_probe_data_rx(void *data, struct sock *sk, struct sk_buff *skb)
+static noinline void tsl_data_rx(const struct tsl_filter *flt,
+				 struct sock *sk, struct sk_buff *skb)
 {
+	u32 wanted = flt->kinds;
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct tsl_flow *f;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
 	unsigned long flags;
-	u32 len, wanted;
+	u32 len;
 	u64 now;
 
-	tsl_hit(TSL_HOOK_DATA_RX);
-	f = tsl_flow_of(sk, TSL_RX_KINDS, &wanted);
+	f = tsl_flow_for(flt, sk);
 	if (!f)
 		return;
 	tsl_emit_drop(f, sk, wanted);
@@ -196,6 +208,17 @@ void tsl_probe_data_rx(void *data, struct sock *sk, struct sk_buff *skb)
 	ev->data_rx.rcv_wnd = tp->rcv_wnd;
 	ev->data_rx.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	tsl_ring_commit(r, flags);
+}
+
+/* tcp_probe, at the start of tcp_rcv_established: a segment arrives. */
+void tsl_probe_data_rx(void *data, struct sock *sk, struct sk_buff *skb)
+{
+	const struct tsl_filter *flt;
+
+	tsl_hit(TSL_HOOK_DATA_RX);
+	flt = tsl_gate(sk, TSL_RX_KINDS);
+	if (flt)
+		tsl_data_rx(flt, sk, skb);
 }
 
 /* Arrival time of the byte at @seq, or 0 when it is not remembered. */
@@ -227,24 +250,18 @@ static u32 tsl_since_us(u64 now, u64 then)
 	return then && now > then ? div_u64(now - then, NSEC_PER_USEC) : 0;
 }
 
-/*
- * tcp_cleanup_rbuf(sk, copied): recvmsg and friends consumed data. A
- * blocking recvmsg also calls it with nothing copied before it sleeps.
- */
-static __always_inline void tsl_on_read(struct sock *sk, int copied_now)
+static noinline void tsl_read(const struct tsl_filter *flt, struct sock *sk)
 {
+	u32 wanted = flt->kinds;
 	struct tcp_sock *tp = tcp_sk(sk);
-	u32 copied, wanted;
 	struct tsl_flow *f;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
 	unsigned long flags;
+	u32 copied;
 	u64 now;
 
-	tsl_hit(TSL_HOOK_READ);
-	if (copied_now <= 0)
-		return;
-	f = tsl_flow_of(sk, BIT(TSL_EV_READ), &wanted);
+	f = tsl_flow_for(flt, sk);
 	copied = READ_ONCE(tp->copied_seq);
 	if (!f || copied == f->copied_seq)
 		return;
@@ -269,6 +286,22 @@ static __always_inline void tsl_on_read(struct sock *sk, int copied_now)
 		f->owner_pid = current->tgid;
 		memcpy(f->owner_comm, current->comm, TSL_COMM_LEN);
 	}
+}
+
+/*
+ * tcp_cleanup_rbuf(sk, copied): recvmsg and friends consumed data. A
+ * blocking recvmsg also calls it with nothing copied before it sleeps.
+ */
+static __always_inline void tsl_on_read(struct sock *sk, int copied_now)
+{
+	const struct tsl_filter *flt;
+
+	tsl_hit(TSL_HOOK_READ);
+	if (copied_now <= 0)
+		return;
+	flt = tsl_gate(sk, BIT(TSL_EV_READ));
+	if (flt)
+		tsl_read(flt, sk);
 }
 
 static void tsl_emit_tx(struct tsl_flow *f, struct sock *sk,
@@ -315,24 +348,17 @@ static void tsl_emit_ack_tx(struct tsl_flow *f, struct sock *sk, u32 rcv_nxt,
 	tsl_ring_commit(r, flags);
 }
 
-/*
- * __tcp_transmit_skb(sk, skb, clone_it, gfp_mask, rcv_nxt): every segment
- * TCP sends on an established socket, data (tx) or pure ACK (ack_tx).
- */
-static __always_inline void tsl_on_tx(struct sock *sk, struct sk_buff *skb,
-				      u32 rcv_nxt)
+static noinline void tsl_tx(const struct tsl_filter *flt, struct sock *sk,
+			    struct sk_buff *skb, u32 rcv_nxt)
 {
+	u32 wanted = flt->kinds;
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	bool acks_new, data;
 	struct tsl_flow *f;
-	u32 wanted;
 	u8 reason;
 	u64 now;
 
-	tsl_hit(TSL_HOOK_TX);
-	if (cb->tcp_flags & (TCPHDR_SYN | TCPHDR_RST))
-		return;
-	f = tsl_flow_of(sk, BIT(TSL_EV_TX) | BIT(TSL_EV_ACK_TX), &wanted);
+	f = tsl_flow_for(flt, sk);
 	if (!f)
 		return;
 	/* One time for both records of a segment that carries an ACK too. */
@@ -358,12 +384,24 @@ static __always_inline void tsl_on_tx(struct sock *sk, struct sk_buff *skb,
 }
 
 /*
- * tcp_rate_gen(sk, delivered, lost, is_sack_reneg, rs): called once per
- * ACK that acknowledged something, after RTT estimation and before
- * congestion control; rs->rtt_us is the kernel's RTT sample for it.
+ * __tcp_transmit_skb(sk, skb, clone_it, gfp_mask, rcv_nxt): every segment
+ * TCP sends on an established socket, data (tx) or pure ACK (ack_tx).
  */
-static __always_inline void tsl_on_ack_rx(struct sock *sk,
-					  const struct rate_sample *rs)
+static __always_inline void tsl_on_tx(struct sock *sk, struct sk_buff *skb,
+				      u32 rcv_nxt)
+{
+	const struct tsl_filter *flt;
+
+	tsl_hit(TSL_HOOK_TX);
+	if (TCP_SKB_CB(skb)->tcp_flags & (TCPHDR_SYN | TCPHDR_RST))
+		return;
+	flt = tsl_gate(sk, BIT(TSL_EV_TX) | BIT(TSL_EV_ACK_TX));
+	if (flt)
+		tsl_tx(flt, sk, skb, rcv_nxt);
+}
+
+static noinline void tsl_ack_rx(const struct tsl_filter *flt, struct sock *sk,
+				const struct rate_sample *rs)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
@@ -372,8 +410,7 @@ static __always_inline void tsl_on_ack_rx(struct sock *sk,
 	struct tsl_event *ev;
 	unsigned long flags;
 
-	tsl_hit(TSL_HOOK_ACK_RX);
-	f = tsl_flow_of(sk, BIT(TSL_EV_ACK_RX), NULL);
+	f = tsl_flow_for(flt, sk);
 	if (!f)
 		return;
 	ev = tsl_ring_reserve(&r, TSL_EV_ACK_RX, f->cookie, &flags);
@@ -395,19 +432,32 @@ static __always_inline void tsl_on_ack_rx(struct sock *sk,
 	f->snd_una = tp->snd_una;
 }
 
-/* tcp_retransmit_skb tracepoint: a segment (maybe GSO) was sent again. */
-void tsl_probe_retrans(void *data, const struct sock *csk,
-		       const struct sk_buff *skb)
+/*
+ * tcp_rate_gen(sk, delivered, lost, is_sack_reneg, rs): called once per
+ * ACK that acknowledged something, after RTT estimation and before
+ * congestion control; rs->rtt_us is the kernel's RTT sample for it.
+ */
+static __always_inline void tsl_on_ack_rx(struct sock *sk,
+					  const struct rate_sample *rs)
 {
-	struct sock *sk = (struct sock *)csk;
+	const struct tsl_filter *flt;
+
+	tsl_hit(TSL_HOOK_ACK_RX);
+	flt = tsl_gate(sk, BIT(TSL_EV_ACK_RX));
+	if (flt)
+		tsl_ack_rx(flt, sk, rs);
+}
+
+static noinline void tsl_retrans(const struct tsl_filter *flt, struct sock *sk,
+				 const struct sk_buff *skb)
+{
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	struct tsl_flow *f;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
 	unsigned long flags;
 
-	tsl_hit(TSL_HOOK_RETRANS);
-	f = tsl_flow_of(sk, BIT(TSL_EV_RETRANS), NULL);
+	f = tsl_flow_for(flt, sk);
 	if (!f)
 		return;
 	ev = tsl_ring_reserve(&r, TSL_EV_RETRANS, f->cookie, &flags);
@@ -422,8 +472,19 @@ void tsl_probe_retrans(void *data, const struct sock *csk,
 	tsl_ring_commit(r, flags);
 }
 
-/* tcp_retransmit_timer(sk): the retransmission timer expired. */
-static __always_inline void tsl_on_rto(struct sock *sk)
+/* tcp_retransmit_skb tracepoint: a segment (maybe GSO) was sent again. */
+void tsl_probe_retrans(void *data, const struct sock *csk,
+		       const struct sk_buff *skb)
+{
+	const struct tsl_filter *flt;
+
+	tsl_hit(TSL_HOOK_RETRANS);
+	flt = tsl_gate(csk, BIT(TSL_EV_RETRANS));
+	if (flt)
+		tsl_retrans(flt, (struct sock *)csk, skb);
+}
+
+static noinline void tsl_rto(const struct tsl_filter *flt, struct sock *sk)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tsl_flow *f;
@@ -431,8 +492,7 @@ static __always_inline void tsl_on_rto(struct sock *sk)
 	struct tsl_event *ev;
 	unsigned long flags;
 
-	tsl_hit(TSL_HOOK_RTO);
-	f = tsl_flow_of(sk, BIT(TSL_EV_RTO), NULL);
+	f = tsl_flow_for(flt, sk);
 	if (!f)
 		return;
 	ev = tsl_ring_reserve(&r, TSL_EV_RTO, f->cookie, &flags);
@@ -445,6 +505,17 @@ static __always_inline void tsl_on_rto(struct sock *sk)
 	ev->rto.backoff = icsk->icsk_backoff;
 	memset(ev->rto.pad, 0, sizeof(ev->rto.pad));
 	tsl_ring_commit(r, flags);
+}
+
+/* tcp_retransmit_timer(sk): the retransmission timer expired. */
+static __always_inline void tsl_on_rto(struct sock *sk)
+{
+	const struct tsl_filter *flt;
+
+	tsl_hit(TSL_HOOK_RTO);
+	flt = tsl_gate(sk, BIT(TSL_EV_RTO));
+	if (flt)
+		tsl_rto(flt, sk);
 }
 
 static void tsl_emit_state(struct tsl_flow *f, int oldstate, int newstate)
@@ -479,13 +550,14 @@ void tsl_probe_state(void *data, const struct sock *csk, const int oldstate,
 		     const int newstate)
 {
 	struct sock *sk = (struct sock *)csk;
+	const struct tsl_filter *flt;
 	struct tsl_flow *f;
 
 	tsl_hit(TSL_HOOK_STATE);
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
 	if (newstate == TCP_ESTABLISHED)
-		f = tsl_flow_of(sk, TSL_EV_ALL, NULL);
+		f = (flt = tsl_gate(sk, TSL_EV_ALL)) ? tsl_flow_for(flt, sk) : NULL;
 	else
 		f = tsl_flow_lookup(sk);
 	if (!f)
@@ -583,7 +655,9 @@ int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs)
  * handler declared with the function's own parameters, puts them back and
  * returns into the function. No ftrace trampoline and no recursion guard:
  * only these four functions lead here and no handler calls any of them.
- * The asm part may be preempted; the handler runs with preemption off.
+ * The asm part may be preempted; the handler runs with preemption off. No
+ * frame pointer: the kernels here unwind with ORC, which objtool builds
+ * for these instructions too.
  */
 #define TSL_TRAMPOLINE(name, handler, save, restore)			\
 	asm(".pushsection .text, \"ax\", @progbits\n"			\
@@ -592,13 +666,10 @@ int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs)
 	    ".type " #name ", @function\n"				\
 	    #name ":\n\t"						\
 	    ASM_ENDBR							\
-	    "pushq %rbp\n\t"						\
-	    "movq %rsp, %rbp\n\t"					\
 	    CALL_DEPTH_ACCOUNT						\
 	    save							\
 	    "call " #handler "\n\t"					\
 	    restore							\
-	    "leave\n\t"						\
 	    ASM_RET							\
 	    ".size " #name ", .-" #name "\n"				\
 	    ".popsection\n")

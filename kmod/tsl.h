@@ -149,7 +149,7 @@ struct tsl_filter {
 };
 
 extern struct tsl_filter __rcu *tsl_filter;
-bool tsl_addr_match(const struct tsl_filter *f, const struct sock *sk);
+bool tsl_filter_rest(const struct tsl_filter *f, const struct sock *sk);
 
 static __always_inline bool tsl_port_in(const u16 *set, u8 n, u16 port)
 {
@@ -162,15 +162,15 @@ static __always_inline bool tsl_port_in(const u16 *set, u8 n, u16 port)
 }
 
 /*
- * Whether @sk passes the filter: on every hook hit of a socket without a
- * flow, so inline and the cheap tests first.
+ * Whether @sk's ports pass the filter: on every hook hit of a socket
+ * without a flow, so inline; the rest (network namespace, addresses),
+ * tsl_filter_rest(), only for sockets that got this far.
  */
-static __always_inline bool tsl_filter_match(const struct tsl_filter *f,
+static __always_inline bool tsl_filter_ports(const struct tsl_filter *f,
 					     const struct sock *sk)
 {
 	u16 lport = sk->sk_num;
 	u16 rport = ntohs(sk->sk_dport);
-	u8 i;
 
 	if (f->n_port && !tsl_port_in(f->port, f->n_port, lport) &&
 	    !tsl_port_in(f->port, f->n_port, rport))
@@ -179,17 +179,9 @@ static __always_inline bool tsl_filter_match(const struct tsl_filter *f,
 		return false;
 	if (f->n_rport && !tsl_port_in(f->rport, f->n_rport, rport))
 		return false;
-	if (f->n_netns) {
-		u32 inum = sock_net(sk)->ns.inum;
-
-		for (i = 0; i < f->n_netns; i++)
-			if (f->netns[i] == inum)
-				break;
-		if (i == f->n_netns)
-			return false;
-	}
-	return !f->n_addr || tsl_addr_match(f, sk);
+	return true;
 }
+
 int tsl_filter_parse(struct nlattr *nest, struct tsl_filter **out,
 		     struct netlink_ext_ack *extack);
 int tsl_filter_put(struct sk_buff *skb, const struct tsl_filter *f);
