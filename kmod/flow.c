@@ -75,6 +75,7 @@ static void tsl_flow_fill(struct tsl_flow *f, struct sock *sk)
 	f->snd_una = READ_ONCE(tp->snd_una);
 	f->copied_seq = READ_ONCE(tp->copied_seq);
 	f->ack_seq = READ_ONCE(tp->rcv_nxt);
+	f->rx_high = f->ack_seq;
 	f->drops = tsl_sk_drops(sk);
 	sock_diag_save_cookie(sk, cookie);
 	smp_store_release(&f->cookie, ((u64)cookie[1] << 32) | cookie[0]);

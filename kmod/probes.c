@@ -169,6 +169,42 @@ static void tsl_arrival_push(struct tsl_flow *f, u32 end_seq, u64 ts)
 	f->arr_count++;
 }
 
+/*
+ * Payload can reach the receive queue where tcp_probe does not fire: on the
+ * segment that completes a passive open (tcp_rcv_state_process in
+ * SYN_RECV) and in the states after a close (FIN_WAIT1/2). Once rcv_nxt is
+ * past all that data_rx showed, the rest is recorded as one data_rx with
+ * TSL_F_UNSEEN, at the next arrival or read.
+ */
+static void tsl_emit_unseen(struct tsl_flow *f, struct sock *sk, u32 wanted,
+			    u64 now)
+{
+	u32 rcv_nxt = READ_ONCE(tcp_sk(sk)->rcv_nxt);
+	struct tsl_ring *r;
+	struct tsl_event *ev;
+	unsigned long flags;
+	u32 len;
+
+	if (likely(!after(rcv_nxt, f->rx_high)))
+		return;
+	/* a FIN unseen too takes a sequence number, not a byte */
+	len = rcv_nxt - f->rx_high - !!sock_flag(sk, SOCK_DONE);
+	if (len && (wanted & BIT(TSL_EV_DATA_RX))) {
+		ev = tsl_ring_reserve_at(&r, TSL_EV_DATA_RX, f->cookie, now, &flags);
+		if (ev) {
+			ev->flags = TSL_F_UNSEEN;
+			ev->data_rx.seq = f->rx_high;
+			ev->data_rx.len = len;
+			ev->data_rx.rcv_nxt = f->rx_high;
+			ev->data_rx.rcvq = rcv_nxt - READ_ONCE(tcp_sk(sk)->copied_seq);
+			ev->data_rx.rcv_wnd = tcp_sk(sk)->rcv_wnd;
+			ev->data_rx.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+			tsl_ring_commit(r, flags);
+		}
+	}
+	f->rx_high = rcv_nxt;
+}
+
 static noinline void tsl_data_rx(const struct tsl_filter *flt,
 				 struct sock *sk, struct sk_buff *skb)
 {
@@ -188,9 +224,16 @@ static noinline void tsl_data_rx(const struct tsl_filter *flt,
 	tsl_emit_drop(f, sk, wanted);
 	len = cb->end_seq - cb->seq - !!(cb->tcp_flags & TCPHDR_SYN) -
 	      !!(cb->tcp_flags & TCPHDR_FIN);
-	if (!len)
+	if (!len) {
+		/* a FIN alone, in order: past the payload shown as well */
+		if (cb->seq == f->rx_high && cb->end_seq != cb->seq)
+			f->rx_high = cb->end_seq;
 		return;
+	}
 	now = ktime_get_ns();
+	tsl_emit_unseen(f, sk, wanted, now);
+	if (after(cb->end_seq, f->rx_high))
+		f->rx_high = cb->end_seq;
 	if (cb->seq == tp->rcv_nxt)
 		tsl_arrival_push(f, cb->end_seq, now);
 	if (!f->unacked_since)
@@ -267,6 +310,7 @@ static noinline void tsl_read(const struct tsl_filter *flt, struct sock *sk)
 		return;
 	tsl_emit_drop(f, sk, wanted);
 	now = ktime_get_ns();
+	tsl_emit_unseen(f, sk, wanted, now);
 	ev = tsl_ring_reserve_at(&r, TSL_EV_READ, f->cookie, now, &flags);
 	if (ev) {
 		/* Reading the FIN advances copied_seq by one: no data byte. */

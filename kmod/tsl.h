@@ -118,6 +118,7 @@ struct tsl_flow {
 	u8 arr_count;
 	u8 pad;
 	u32 owner_pid;
+	u32 rx_high;			/* end of the payload data_rx has shown */
 	char owner_comm[TSL_COMM_LEN];
 	struct tsl_arrival arr[TSL_ARRIVALS];
 };

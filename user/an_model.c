@@ -327,7 +327,9 @@ static int on_data_rx(struct tsl_an_flow *f, float *r, const struct tsl_event *e
 	r[TSL_AN_RCV_WND] = e->rcv_wnd;
 	r[TSL_AN_RCVBUF] = e->rcvbuf;
 	f->t.data_rx++;
-	mss_seen(f, e->len, 1);
+	/* payload found queued after the fact may be several segments */
+	if (!(ev->flags & TSL_F_UNSEEN))
+		mss_seen(f, e->len, 1);
 	if (ev->flags & TSL_F_OFO) {
 		add(r, TSL_AN_OFO, 1);
 		f->t.ofo++;

@@ -21,7 +21,7 @@ enum col {
 	C_DPORT, C_NETNS, C_SEQ, C_END_SEQ, C_LEN, C_SEGS, C_RETRANS, C_CWND,
 	C_IN_FLIGHT, C_SNDQ, C_SND_WND, C_ACK, C_ACKED, C_RTT, C_SRTT,
 	C_RTTVAR, C_RTO, C_SSTHRESH, C_CA_STATE, C_DELAYED, C_RCV_NXT, C_RCVQ,
-	C_RCV_WND, C_RCVBUF, C_OFO, C_BYTES, C_RES_FIRST, C_RES_LAST, C_PID,
+	C_RCV_WND, C_RCVBUF, C_OFO, C_UNSEEN, C_BYTES, C_RES_FIRST, C_RES_LAST, C_PID,
 	C_COMM, C_DELAY, C_REASON, C_TOTAL_RETRANS, C_PACKETS_OUT,
 	C_RETRANSMITS, C_BACKOFF, C_OLDSTATE, C_NEWSTATE, C_COUNT, C_TOTAL,
 	NCOLS
@@ -33,7 +33,7 @@ const char *const tsl_csv_columns[TSL_CSV_NCOLS] = {
 	"daddr", "dport", "netns", "seq", "end_seq", "len", "segs", "retrans",
 	"cwnd", "in_flight", "sndq", "snd_wnd", "ack", "acked", "rtt_us",
 	"srtt_us", "rttvar_us", "rto_us", "ssthresh", "ca_state", "delayed",
-	"rcv_nxt", "rcvq", "rcv_wnd", "rcvbuf", "ofo", "bytes",
+	"rcv_nxt", "rcvq", "rcv_wnd", "rcvbuf", "ofo", "unseen", "bytes",
 	"res_first_us", "res_last_us", "pid", "comm", "delay_us", "reason",
 	"total_retrans", "packets_out", "retransmits", "backoff", "oldstate",
 	"newstate", "count", "total",
@@ -148,6 +148,7 @@ static void fill_data_rx(struct row *r, const struct tsl_event *ev)
 	setu(r, C_RCV_WND, e->rcv_wnd);
 	setu(r, C_RCVBUF, e->rcvbuf);
 	setu(r, C_OFO, !!(ev->flags & TSL_F_OFO));
+	setu(r, C_UNSEEN, !!(ev->flags & TSL_F_UNSEEN));
 }
 
 static void fill_read(struct row *r, const struct tsl_event *ev)

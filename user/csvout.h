@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#define TSL_CSV_NCOLS 48
+#define TSL_CSV_NCOLS 49
 
 /* Column names, in output order. */
 extern const char *const tsl_csv_columns[TSL_CSV_NCOLS];

@@ -151,6 +151,9 @@ enum tsl_event_kind {
 #define TSL_F_IPV6	0x04	/* flow: an AF_INET6 socket */
 #define TSL_F_DELAYED	0x08	/* ack_rx: the kernel thinks the ACK was delayed */
 #define TSL_F_CLONE	0x10	/* reserved */
+#define TSL_F_UNSEEN	0x20	/* data_rx: payload found queued that no hook saw
+				 * arrive (seq..seq+len); the time is when it was
+				 * found, at the next arrival or read */
 
 /* ack_tx reasons */
 enum tsl_ack_reason {

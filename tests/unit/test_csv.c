@@ -22,7 +22,7 @@ static const char header[] =
 	"time_ns,wall_time,cpu,event,cookie,saddr,sport,daddr,dport,netns,"
 	"seq,end_seq,len,segs,retrans,cwnd,in_flight,sndq,snd_wnd,ack,acked,"
 	"rtt_us,srtt_us,rttvar_us,rto_us,ssthresh,ca_state,delayed,rcv_nxt,"
-	"rcvq,rcv_wnd,rcvbuf,ofo,bytes,res_first_us,res_last_us,pid,comm,"
+	"rcvq,rcv_wnd,rcvbuf,ofo,unseen,bytes,res_first_us,res_last_us,pid,comm,"
 	"delay_us,reason,total_retrans,packets_out,retransmits,backoff,"
 	"oldstate,newstate,count,total";
 
@@ -225,6 +225,8 @@ static void test_kind_fields(void **state)
 	assert_string_equal(cell(atx, "reason"), "piggyback");
 	assert_string_equal(cell(atx, "delay_us"), "40");
 	assert_string_equal(cell(drx, "ofo"), "1");
+	assert_string_equal(cell(drx, "unseen"), "0");
+	assert_string_equal(cell(tx, "unseen"), "");
 	assert_string_equal(cell(drx, "rcv_nxt"), "7");
 	assert_string_equal(cell(rt, "ca_state"), "loss");
 	assert_string_equal(cell(rt, "total_retrans"), "3");
