@@ -280,10 +280,13 @@ static int tsl_hook_attach(struct tsl_hook *h)
 			h->attached = true;
 			return 0;
 		}
-		pr_err("cannot attach %s to %s: %d\n", tsl_type_name(a->type),
-		       a->target, err);
-		if (a->type != TSL_HOOK_DIRECT)
+		if (a->type != TSL_HOOK_DIRECT) {
+			pr_err("cannot attach %s to %s: %d\n",
+			       tsl_type_name(a->type), a->target, err);
 			return err;
+		}
+		pr_info("%s: the direct call of %s is taken (%d), trying the next hook\n",
+			h->event, a->target, err);
 		tsl_ftrace_release(h);
 		tsl_hook_resolve(h, h->chosen + 1);
 		if (h->chosen < 0)
