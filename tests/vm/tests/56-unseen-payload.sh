@@ -24,7 +24,7 @@ tsl_record_stop
 cat "$OUT/early.err"
 csv=$OUT/early.csv
 tsl_expect reader "reader exit status $TSL_REC_RC" [ "$TSL_REC_RC" = 0 ]
-rcv=$(tsl_csv "$csv" '$c["event"] == "flow" && $c["saddr"] == a && $c["sport"] == p { print $c["cookie"]; exit }' -v a=$SRV4 -v p=$port)
+rcv=$(tsl_csv "$csv" '$c["event"] == "flow" && $c["sport"] == p { print $c["cookie"]; exit }' -v p=$port)
 tsl_expect receiver "receiver flow ${rcv:-none}" [ -n "$rcv" ]
 read -r bytes unseen ubytes first <<< "$(tsl_csv "$csv" '$c["event"] == "data_rx" && $c["cookie"] == k {
 	s += $c["len"]; if (!n++) f = $c["unseen"] "@" $c["seq"]
