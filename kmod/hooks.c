@@ -23,7 +23,7 @@ MODULE_PARM_DESC(func_hooks,
 		 "Preferred function-entry hook: direct (default), ftrace or kprobe; "
 		 "later kinds are the fallbacks");
 
-/* The first kind of function hook func_hooks allows (they are ordered). */
+/* The first kind of function hook func_hooks allows (see tsl_fn_rank()). */
 static enum tsl_hook_type tsl_first_fn_type = TSL_HOOK_DIRECT;
 
 #define TSL_MAX_ALTS 8
@@ -50,19 +50,27 @@ struct tsl_hook_alt {
 	TSL_FTRACE_ALT(target, tsl_ftrace_##name)			\
 	{ TSL_HOOK_KPROBE, target, tsl_kprobe_##name }
 
-/* Whether func_hooks lets hooks of @type be used. */
-static bool tsl_type_allowed(enum tsl_hook_type type)
+/* A function hook's place in the order of preference; -1 for tracepoints. */
+static int tsl_fn_rank(enum tsl_hook_type type)
 {
 	switch (type) {
 	case TSL_HOOK_DIRECT:
+		return 0;
 	case TSL_HOOK_FTRACE:
-		/* ordered by preference: direct < ftrace < kprobe */
-		return type == TSL_HOOK_DIRECT ?
-		       tsl_first_fn_type == TSL_HOOK_DIRECT :
-		       tsl_first_fn_type != TSL_HOOK_KPROBE;
+		return 1;
+	case TSL_HOOK_KPROBE:
+		return 2;
 	default:
-		return true;
+		return -1;
 	}
+}
+
+/* Whether func_hooks lets hooks of @type be used. */
+static bool tsl_type_allowed(enum tsl_hook_type type)
+{
+	int rank = tsl_fn_rank(type);
+
+	return rank < 0 || rank >= tsl_fn_rank(tsl_first_fn_type);
 }
 
 struct tsl_hook {
@@ -71,6 +79,7 @@ struct tsl_hook {
 	/* resolved at load */
 	int chosen;		/* index into alt, -1 when none is available */
 	int preferred;		/* the first alternative func_hooks allows */
+	int at_load;		/* chosen at load; each attach starts from it */
 	struct tracepoint *tp;
 #if defined(TSL_HAVE_FTRACE) || defined(TSL_HAVE_DIRECT)
 	struct ftrace_ops ops;	/* filter set at load, registered to attach */
@@ -265,13 +274,20 @@ static int tsl_hook_register(struct tsl_hook *h)
 }
 
 /*
- * Attach the chosen alternative; where a direct call cannot be had (another
- * user, a BPF trampoline say, holds the function's), the next one.
+ * Attach the alternative chosen at load; where a direct call cannot be had
+ * (another user, a BPF trampoline say, holds the function's), the next one.
  */
 static int tsl_hook_attach(struct tsl_hook *h)
 {
 	int err;
 
+	if (h->chosen != h->at_load) {
+		/* an earlier attach fell back: try the first choice again */
+		tsl_ftrace_release(h);
+		tsl_hook_resolve(h, h->at_load);
+		if (h->chosen < 0)
+			return -ENOENT;
+	}
 	for (;;) {
 		const struct tsl_hook_alt *a = &h->alt[h->chosen];
 
@@ -296,10 +312,11 @@ static int tsl_hook_attach(struct tsl_hook *h)
 
 static void tsl_hook_detach(struct tsl_hook *h)
 {
-	const struct tsl_hook_alt *a = &h->alt[h->chosen];
+	const struct tsl_hook_alt *a;
 
 	if (!h->attached)
 		return;
+	a = &h->alt[h->chosen];
 	switch (a->type) {
 	case TSL_HOOK_TRACEPOINT:
 		tracepoint_probe_unregister(h->tp, a->handler, NULL);
@@ -326,7 +343,7 @@ int tsl_hooks_attach(void)
 	int i, err;
 
 	for (i = 0; i < TSL_HOOK_COUNT; i++) {
-		if (tsl_hooks[i].chosen < 0)
+		if (tsl_hooks[i].at_load < 0)
 			continue;
 		err = tsl_hook_attach(&tsl_hooks[i]);
 		if (err)
@@ -424,6 +441,7 @@ int tsl_hooks_init(void)
 	for (i = 0; i < TSL_HOOK_COUNT; i++) {
 		tsl_hooks[i].preferred = -1;
 		tsl_hook_resolve(&tsl_hooks[i], 0);
+		tsl_hooks[i].at_load = tsl_hooks[i].chosen;
 	}
 	return 0;
 }

@@ -3,7 +3,8 @@
 # A function whose direct call another module holds (as a BPF trampoline
 # would): tcpsleuth hooks it with an ftrace callback instead, says so in
 # `status` (FALLBACK yes), hooks the others directly, and records the
-# transfer completely.
+# transfer completely. Once the direct call is free again, the next
+# recording takes it.
 set -e
 . /tsl/lib.sh
 holder_loaded() { grep -q '^tsl_holder ' /proc/modules; }
@@ -44,3 +45,11 @@ read -r ack rd <<< "$(tsl_csv "$OUT/busy.csv" '$c["event"] == "ack_rx" { a++ } $
 tsl_log "ack_rx $ack, reads $rd bytes"
 tsl_expect events "ack_rx $ack > 0 through the ftrace callback; reads $rd of 1048576 bytes" \
 	[ "$ack" -gt 0 -a "$rd" = 1048576 ]
+
+rmmod tsl_holder
+tsl_record again --port $port
+tcpsleuth status > "$OUT/status.txt"
+tsl_record_stop
+read -r type fallback attached <<< "$(hook $target)"
+tsl_expect freed "$target after tsl_holder left: $type, fallback $fallback, attached $attached (want direct no yes)" \
+	[ "$type.$fallback.$attached" = direct.no.yes ]
