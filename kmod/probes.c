@@ -130,15 +130,13 @@ static __always_inline bool tsl_wants(u32 kind)
 #define TSL_RX_KINDS (BIT(TSL_EV_DATA_RX) | BIT(TSL_EV_READ) | \
 		      BIT(TSL_EV_ACK_TX) | BIT(TSL_EV_DROP))
 
-static void tsl_emit_drop(struct tsl_flow *f, struct sock *sk, u32 wanted)
+static noinline void tsl_emit_drop(struct tsl_flow *f, struct sock *sk,
+				   u32 wanted, u32 now)
 {
-	u32 now = tsl_sk_drops(sk);
 	struct tsl_ring *r;
 	struct tsl_event *ev;
 	unsigned long flags;
 
-	if (likely(now == f->drops))
-		return;
 	if (wanted & BIT(TSL_EV_DROP)) {
 		ev = tsl_ring_reserve(&r, TSL_EV_DROP, f->cookie, &flags);
 		if (ev) {
@@ -150,6 +148,16 @@ static void tsl_emit_drop(struct tsl_flow *f, struct sock *sk, u32 wanted)
 		}
 	}
 	f->drops = now;
+}
+
+/* A drop event when the socket's drop counter moved (out of line then). */
+static __always_inline void tsl_check_drops(struct tsl_flow *f,
+					    struct sock *sk, u32 wanted)
+{
+	u32 now = tsl_sk_drops(sk);
+
+	if (unlikely(now != f->drops))
+		tsl_emit_drop(f, sk, wanted, now);
 }
 
 /* Remember when in-order data arrived, for read residence. */
@@ -176,17 +184,14 @@ static void tsl_arrival_push(struct tsl_flow *f, u32 end_seq, u64 ts)
  * past all that data_rx showed, the rest is recorded as one data_rx with
  * TSL_F_UNSEEN, at the next arrival or read.
  */
-static void tsl_emit_unseen(struct tsl_flow *f, struct sock *sk, u32 wanted,
-			    u64 now)
+static noinline void tsl_emit_unseen(struct tsl_flow *f, struct sock *sk,
+				     u32 wanted, u64 now, u32 rcv_nxt)
 {
-	u32 rcv_nxt = READ_ONCE(tcp_sk(sk)->rcv_nxt);
 	struct tsl_ring *r;
 	struct tsl_event *ev;
 	unsigned long flags;
 	u32 len;
 
-	if (likely(!after(rcv_nxt, f->rx_high)))
-		return;
 	/* a FIN unseen too takes a sequence number, not a byte */
 	len = rcv_nxt - f->rx_high - !!sock_flag(sk, SOCK_DONE);
 	if (len && (wanted & BIT(TSL_EV_DATA_RX))) {
@@ -205,6 +210,16 @@ static void tsl_emit_unseen(struct tsl_flow *f, struct sock *sk, u32 wanted,
 	f->rx_high = rcv_nxt;
 }
 
+/* Payload no hook saw, when rcv_nxt is past what data_rx showed. */
+static __always_inline void tsl_check_unseen(struct tsl_flow *f,
+					     struct sock *sk, u32 wanted, u64 now)
+{
+	u32 rcv_nxt = READ_ONCE(tcp_sk(sk)->rcv_nxt);
+
+	if (unlikely(after(rcv_nxt, f->rx_high)))
+		tsl_emit_unseen(f, sk, wanted, now, rcv_nxt);
+}
+
 static noinline void tsl_data_rx(const struct tsl_filter *flt,
 				 struct sock *sk, struct sk_buff *skb)
 {
@@ -221,7 +236,7 @@ static noinline void tsl_data_rx(const struct tsl_filter *flt,
 	f = tsl_flow_for(flt, sk);
 	if (!f)
 		return;
-	tsl_emit_drop(f, sk, wanted);
+	tsl_check_drops(f, sk, wanted);
 	len = cb->end_seq - cb->seq - !!(cb->tcp_flags & TCPHDR_SYN) -
 	      !!(cb->tcp_flags & TCPHDR_FIN);
 	if (!len) {
@@ -231,7 +246,7 @@ static noinline void tsl_data_rx(const struct tsl_filter *flt,
 		return;
 	}
 	now = ktime_get_ns();
-	tsl_emit_unseen(f, sk, wanted, now);
+	tsl_check_unseen(f, sk, wanted, now);
 	if (after(cb->end_seq, f->rx_high))
 		f->rx_high = cb->end_seq;
 	if (cb->seq == tp->rcv_nxt)
@@ -308,9 +323,9 @@ static noinline void tsl_read(const struct tsl_filter *flt, struct sock *sk)
 	copied = READ_ONCE(tp->copied_seq);
 	if (!f || copied == f->copied_seq)
 		return;
-	tsl_emit_drop(f, sk, wanted);
+	tsl_check_drops(f, sk, wanted);
 	now = ktime_get_ns();
-	tsl_emit_unseen(f, sk, wanted, now);
+	tsl_check_unseen(f, sk, wanted, now);
 	ev = tsl_ring_reserve_at(&r, TSL_EV_READ, f->cookie, now, &flags);
 	if (ev) {
 		/* Reading the FIN advances copied_seq by one: no data byte. */
