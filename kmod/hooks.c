@@ -215,6 +215,17 @@ static const char *tsl_type_name(enum tsl_hook_type type)
 	}
 }
 
+/* The first alternative func_hooks allows, available or not; -1 if none. */
+static int tsl_hook_preferred(const struct tsl_hook *h)
+{
+	int i;
+
+	for (i = 0; i < TSL_MAX_ALTS && h->alt[i].target; i++)
+		if (tsl_type_allowed(h->alt[i].type))
+			return i;
+	return -1;
+}
+
 /* Choose the first available alternative from @from on. */
 static void tsl_hook_resolve(struct tsl_hook *h, int from)
 {
@@ -226,8 +237,6 @@ static void tsl_hook_resolve(struct tsl_hook *h, int from)
 
 		if (!tsl_type_allowed(a->type))
 			continue;
-		if (from == 0 && h->preferred < 0)
-			h->preferred = i;
 		if (a->type == TSL_HOOK_TRACEPOINT) {
 			h->tp = tsl_tp_find(a->target);
 			if (!h->tp)
@@ -439,7 +448,7 @@ int tsl_hooks_init(void)
 		return -EINVAL;
 	}
 	for (i = 0; i < TSL_HOOK_COUNT; i++) {
-		tsl_hooks[i].preferred = -1;
+		tsl_hooks[i].preferred = tsl_hook_preferred(&tsl_hooks[i]);
 		tsl_hook_resolve(&tsl_hooks[i], 0);
 		tsl_hooks[i].at_load = tsl_hooks[i].chosen;
 	}

@@ -110,7 +110,6 @@ static __always_inline struct tsl_flow *tsl_flow_for(const struct tsl_filter *fl
 	if ((flt->n_netns | flt->n_addr) && !tsl_filter_rest(flt, sk))
 		return NULL;
 	f = tsl_flow_get(sk);
-
 	if (unlikely(!f)) {
 		this_cpu_inc(tsl_rings.refused);
 		return NULL;
