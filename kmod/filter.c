@@ -11,6 +11,7 @@
 #include "tsl.h"
 
 struct tsl_filter __rcu *tsl_filter;
+unsigned long tsl_portmap[TSL_PORTMAP_LONGS];
 static DEFINE_MUTEX(tsl_filter_lock);
 
 static const struct nla_policy tsl_prefix_policy[TSL_PREFIX_A_MAX + 1] = {
@@ -242,14 +243,41 @@ int tsl_filter_put(struct sk_buff *skb, const struct tsl_filter *f)
 	return 0;
 }
 
-/* Publishes @f (owned from now on) and frees the old filter after RCU. */
+/* The port map's word @w as @f alone would have it. */
+static unsigned long tsl_portmap_word(const struct tsl_filter *f, unsigned int w)
+{
+	const u16 *lists[] = { f->port, f->lport, f->rport };
+	const u8 counts[] = { f->n_port, f->n_lport, f->n_rport };
+	unsigned long word = 0;
+	unsigned int l, i;
+
+	if (!(f->n_port | f->n_lport | f->n_rport))
+		return ~0UL;
+	for (l = 0; l < ARRAY_SIZE(lists); l++)
+		for (i = 0; i < counts[l]; i++)
+			if (BIT_WORD(lists[l][i]) == w)
+				word |= BIT_MASK(lists[l][i]);
+	return word;
+}
+
+/*
+ * Publishes @f (owned from now on) and frees the old filter after RCU. The
+ * port map gains @f's ports before @f is published and loses the others
+ * after (see tsl_portmap in tsl.h).
+ */
 void tsl_filter_replace(struct tsl_filter *f)
 {
 	struct tsl_filter *old;
+	unsigned int w;
 
 	mutex_lock(&tsl_filter_lock);
+	for (w = 0; w < TSL_PORTMAP_LONGS; w++)
+		WRITE_ONCE(tsl_portmap[w], tsl_portmap[w] | tsl_portmap_word(f, w));
 	old = rcu_replace_pointer(tsl_filter, f,
 				  lockdep_is_held(&tsl_filter_lock));
+	smp_wmb();	/* @f published before any bit goes */
+	for (w = 0; w < TSL_PORTMAP_LONGS; w++)
+		WRITE_ONCE(tsl_portmap[w], tsl_portmap_word(f, w));
 	mutex_unlock(&tsl_filter_lock);
 	if (old)
 		kfree_rcu(old, rcu);
@@ -262,7 +290,7 @@ int tsl_filter_init(void)
 	if (!f)
 		return -ENOMEM;
 	f->kinds = TSL_EV_ALL;
-	rcu_assign_pointer(tsl_filter, f);
+	tsl_filter_replace(f);
 	return 0;
 }
 

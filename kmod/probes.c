@@ -8,6 +8,7 @@
 
 #include <linux/kprobes.h>
 #include <linux/sched.h>
+#include <linux/stringify.h>
 #include <linux/timer.h>
 #include <net/inet_connection_sock.h>
 #include <net/tcp.h>
@@ -80,34 +81,39 @@ static noinline void tsl_announce(struct tsl_flow *f, const struct sock *sk)
 }
 
 /*
- * The filter if it wants some of @kinds and @sk's ports pass it, else NULL.
- * This is all a hook hit of a socket with other ports runs: inline, with
- * the rest of each handler out of line (noinline) so that such a hit
- * saves and restores no registers. Called with preemption off (tracepoint,
- * direct call handler, ftrace callback and kprobe context).
+ * The filter if it wants some of @kinds, for a hook hit whose socket the
+ * port map let through. Called with preemption off (tracepoint, direct
+ * call handler, ftrace callback and kprobe context).
+ */
+static __always_inline const struct tsl_filter *tsl_gate_kinds(u32 kinds)
+{
+	const struct tsl_filter *flt = rcu_dereference_sched(tsl_filter);
+
+	return likely(flt) && (flt->kinds & kinds) ? flt : NULL;
+}
+
+/*
+ * What a hook hit runs for every socket: the port map, then the filter's
+ * kinds. Inline, with the rest of each handler out of line (noinline), so
+ * that a hit of a socket that is not traced saves and restores no
+ * registers.
  */
 static __always_inline const struct tsl_filter *tsl_gate(const struct sock *sk,
 							 u32 kinds)
 {
-	const struct tsl_filter *flt = rcu_dereference_sched(tsl_filter);
-
-	if (unlikely(!flt) || !(flt->kinds & kinds))
-		return NULL;
-	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
-		return NULL;
-	return tsl_filter_ports(flt, sk) ? flt : NULL;
+	return tsl_ports_named(sk) ? tsl_gate_kinds(kinds) : NULL;
 }
 
 /*
- * The flow of a socket that passed tsl_gate(), if it passes the rest of
- * the filter; NULL when it does not or there is no room.
+ * The flow of a socket that passed tsl_gate(), if it passes the whole
+ * filter; NULL when it does not or there is no room.
  */
 static __always_inline struct tsl_flow *tsl_flow_for(const struct tsl_filter *flt,
 						     struct sock *sk)
 {
 	struct tsl_flow *f;
 
-	if ((flt->n_netns | flt->n_addr) && !tsl_filter_rest(flt, sk))
+	if (!tsl_filter_match(flt, sk))
 		return NULL;
 	f = tsl_flow_get(sk);
 	if (unlikely(!f)) {
@@ -350,16 +356,19 @@ static noinline void tsl_read(const struct tsl_filter *flt, struct sock *sk)
  * tcp_cleanup_rbuf(sk, copied): recvmsg and friends consumed data. A
  * blocking recvmsg also calls it with nothing copied before it sleeps.
  */
-static __always_inline void tsl_on_read(struct sock *sk, int copied_now)
+static __always_inline void tsl_read_named(struct sock *sk)
 {
-	const struct tsl_filter *flt;
+	const struct tsl_filter *flt = tsl_gate_kinds(BIT(TSL_EV_READ));
 
-	tsl_hit(TSL_HOOK_READ);
-	if (copied_now <= 0)
-		return;
-	flt = tsl_gate(sk, BIT(TSL_EV_READ));
 	if (flt)
 		tsl_read(flt, sk);
+}
+
+static __always_inline void tsl_on_read(struct sock *sk, int copied_now)
+{
+	tsl_hit(TSL_HOOK_READ);
+	if (copied_now > 0 && tsl_ports_named(sk))
+		tsl_read_named(sk);
 }
 
 static void tsl_emit_tx(struct tsl_flow *f, struct sock *sk,
@@ -445,17 +454,24 @@ static noinline void tsl_tx(const struct tsl_filter *flt, struct sock *sk,
  * __tcp_transmit_skb(sk, skb, clone_it, gfp_mask, rcv_nxt): every segment
  * TCP sends on an established socket, data (tx) or pure ACK (ack_tx).
  */
-static __always_inline void tsl_on_tx(struct sock *sk, struct sk_buff *skb,
-				      u32 rcv_nxt)
+static __always_inline void tsl_tx_named(struct sock *sk, struct sk_buff *skb,
+					 u32 rcv_nxt)
 {
 	const struct tsl_filter *flt;
 
-	tsl_hit(TSL_HOOK_TX);
 	if (TCP_SKB_CB(skb)->tcp_flags & (TCPHDR_SYN | TCPHDR_RST))
 		return;
-	flt = tsl_gate(sk, BIT(TSL_EV_TX) | BIT(TSL_EV_ACK_TX));
+	flt = tsl_gate_kinds(BIT(TSL_EV_TX) | BIT(TSL_EV_ACK_TX));
 	if (flt)
 		tsl_tx(flt, sk, skb, rcv_nxt);
+}
+
+static __always_inline void tsl_on_tx(struct sock *sk, struct sk_buff *skb,
+				      u32 rcv_nxt)
+{
+	tsl_hit(TSL_HOOK_TX);
+	if (tsl_ports_named(sk))
+		tsl_tx_named(sk, skb, rcv_nxt);
 }
 
 static noinline void tsl_ack_rx(const struct tsl_filter *flt, struct sock *sk,
@@ -495,15 +511,21 @@ static noinline void tsl_ack_rx(const struct tsl_filter *flt, struct sock *sk,
  * ACK that acknowledged something, after RTT estimation and before
  * congestion control; rs->rtt_us is the kernel's RTT sample for it.
  */
+static __always_inline void tsl_ack_rx_named(struct sock *sk,
+					     const struct rate_sample *rs)
+{
+	const struct tsl_filter *flt = tsl_gate_kinds(BIT(TSL_EV_ACK_RX));
+
+	if (flt)
+		tsl_ack_rx(flt, sk, rs);
+}
+
 static __always_inline void tsl_on_ack_rx(struct sock *sk,
 					  const struct rate_sample *rs)
 {
-	const struct tsl_filter *flt;
-
 	tsl_hit(TSL_HOOK_ACK_RX);
-	flt = tsl_gate(sk, BIT(TSL_EV_ACK_RX));
-	if (flt)
-		tsl_ack_rx(flt, sk, rs);
+	if (tsl_ports_named(sk))
+		tsl_ack_rx_named(sk, rs);
 }
 
 static noinline void tsl_retrans(const struct tsl_filter *flt, struct sock *sk,
@@ -566,14 +588,19 @@ static noinline void tsl_rto(const struct tsl_filter *flt, struct sock *sk)
 }
 
 /* tcp_retransmit_timer(sk): the retransmission timer expired. */
-static __always_inline void tsl_on_rto(struct sock *sk)
+static __always_inline void tsl_rto_named(struct sock *sk)
 {
-	const struct tsl_filter *flt;
+	const struct tsl_filter *flt = tsl_gate_kinds(BIT(TSL_EV_RTO));
 
-	tsl_hit(TSL_HOOK_RTO);
-	flt = tsl_gate(sk, BIT(TSL_EV_RTO));
 	if (flt)
 		tsl_rto(flt, sk);
+}
+
+static __always_inline void tsl_on_rto(struct sock *sk)
+{
+	tsl_hit(TSL_HOOK_RTO);
+	if (tsl_ports_named(sk))
+		tsl_rto_named(sk);
 }
 
 static void tsl_emit_state(struct tsl_flow *f, int oldstate, int newstate)
@@ -709,15 +736,40 @@ int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs)
 /*
  * Direct calls: the function's fentry call is patched to call one of these
  * trampolines. At that point the argument registers hold the function's
- * arguments, so the trampoline keeps the ones the function takes, calls a
- * handler declared with the function's own parameters, puts them back and
- * returns into the function. No ftrace trampoline and no recursion guard:
- * only these four functions lead here and no handler calls any of them.
- * The asm part may be preempted; the handler runs with preemption off. No
- * frame pointer: the kernels here unwind with ORC, which objtool builds
- * for these instructions too.
+ * arguments and %rax is free (none of the four is variadic). A trampoline
+ * counts the hit, tests the socket's ports against the port map (see
+ * tsl.h) with %rax alone, and returns if neither is named: that is all a
+ * hit of a socket that is not traced costs. Otherwise it keeps the
+ * argument registers the function takes, calls a handler declared with
+ * the function's own parameters, puts them back and returns into the
+ * function. No ftrace trampoline and no recursion guard: only these four
+ * functions lead here and no handler calls any of them. The asm part may
+ * be preempted (each of its memory accesses is one instruction); the
+ * handler runs with preemption off. No frame pointer: the kernels here
+ * unwind with ORC, which objtool builds for these instructions too.
+ *
+ * The asm spells out what it reads: struct sock's port fields (checked
+ * against offsetof() below), the hook's slot in the per-CPU tsl_hook_hits
+ * (%gs-relative, as the compiler addresses per-CPU data on x86_64) and
+ * tsl_portmap, tested with bt.
  */
-#define TSL_TRAMPOLINE(name, handler, save, restore)			\
+#define TSL_SK_DPORT	12
+#define TSL_SK_NUM	14
+static_assert(offsetof(struct sock, sk_dport) == TSL_SK_DPORT);
+static_assert(offsetof(struct sock, sk_num) == TSL_SK_NUM);
+static_assert(sizeof(((struct sock *)0)->sk_num) == 2);
+
+#define TSL_HITS_TX	0
+#define TSL_HITS_ACK_RX	1
+#define TSL_HITS_READ	3
+#define TSL_HITS_RTO	5
+static_assert(TSL_HITS_TX == TSL_HOOK_TX && TSL_HITS_ACK_RX == TSL_HOOK_ACK_RX &&
+	      TSL_HITS_READ == TSL_HOOK_READ && TSL_HITS_RTO == TSL_HOOK_RTO);
+
+/* Skips the handler (to 1:) when copied (the second argument) is not > 0. */
+#define TSL_READ_COPIED	"testl %esi, %esi\n\tjle 1f\n\t"
+
+#define TSL_TRAMPOLINE(name, handler, hits, test, save, restore)		\
 	asm(".pushsection .text, \"ax\", @progbits\n"			\
 	    ".p2align 4\n"						\
 	    ".globl " #name "\n"					\
@@ -725,9 +777,20 @@ int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs)
 	    #name ":\n\t"						\
 	    ASM_ENDBR							\
 	    CALL_DEPTH_ACCOUNT						\
+	    "incq %gs:tsl_hook_hits+8*" __stringify(hits) "(%rip)\n\t"	\
+	    test							\
+	    "movzwl " __stringify(TSL_SK_NUM) "(%rdi), %eax\n\t"	\
+	    "btq %rax, tsl_portmap(%rip)\n\t"				\
+	    "jc 2f\n\t"							\
+	    "movzwl " __stringify(TSL_SK_DPORT) "(%rdi), %eax\n\t"	\
+	    "rolw $8, %ax\n\t"						\
+	    "btq %rax, tsl_portmap(%rip)\n\t"				\
+	    "jnc 1f\n"							\
+	    "2:\n\t"							\
 	    save							\
 	    "call " #handler "\n\t"					\
 	    restore							\
+	    "1:\n\t"							\
 	    ASM_RET							\
 	    ".size " #name ", .-" #name "\n"				\
 	    ".popsection\n")
@@ -743,36 +806,40 @@ static void notrace __used tsl_direct_tx(struct sock *sk, struct sk_buff *skb,
 					 int clone_it, gfp_t gfp, u32 rcv_nxt)
 {
 	preempt_disable_notrace();
-	tsl_on_tx(sk, skb, rcv_nxt);
+	tsl_tx_named(sk, skb, rcv_nxt);
 	preempt_enable_notrace();
 }
-TSL_TRAMPOLINE(tsl_tramp_tx, tsl_direct_tx, TSL_SAVE5, TSL_RESTORE5);
+TSL_TRAMPOLINE(tsl_tramp_tx, tsl_direct_tx, TSL_HITS_TX, "",
+	       TSL_SAVE5, TSL_RESTORE5);
 
 static void notrace __used tsl_direct_ack_rx(struct sock *sk, u32 delivered,
 					     u32 lost, bool is_sack_reneg,
 					     struct rate_sample *rs)
 {
 	preempt_disable_notrace();
-	tsl_on_ack_rx(sk, rs);
+	tsl_ack_rx_named(sk, rs);
 	preempt_enable_notrace();
 }
-TSL_TRAMPOLINE(tsl_tramp_ack_rx, tsl_direct_ack_rx, TSL_SAVE5, TSL_RESTORE5);
+TSL_TRAMPOLINE(tsl_tramp_ack_rx, tsl_direct_ack_rx, TSL_HITS_ACK_RX, "",
+	       TSL_SAVE5, TSL_RESTORE5);
 
 static void notrace __used tsl_direct_read(struct sock *sk, int copied)
 {
 	preempt_disable_notrace();
-	tsl_on_read(sk, copied);
+	tsl_read_named(sk);
 	preempt_enable_notrace();
 }
-TSL_TRAMPOLINE(tsl_tramp_read, tsl_direct_read, TSL_SAVE2, TSL_RESTORE2);
+TSL_TRAMPOLINE(tsl_tramp_read, tsl_direct_read, TSL_HITS_READ, TSL_READ_COPIED,
+	       TSL_SAVE2, TSL_RESTORE2);
 
 static void notrace __used tsl_direct_rto(struct sock *sk)
 {
 	preempt_disable_notrace();
-	tsl_on_rto(sk);
+	tsl_rto_named(sk);
 	preempt_enable_notrace();
 }
-TSL_TRAMPOLINE(tsl_tramp_rto, tsl_direct_rto, TSL_SAVE1, TSL_RESTORE1);
+TSL_TRAMPOLINE(tsl_tramp_rto, tsl_direct_rto, TSL_HITS_RTO, "",
+	       TSL_SAVE1, TSL_RESTORE1);
 #endif
 
 #ifdef TSL_HAVE_FTRACE

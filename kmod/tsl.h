@@ -152,6 +152,25 @@ struct tsl_filter {
 extern struct tsl_filter __rcu *tsl_filter;
 bool tsl_filter_rest(const struct tsl_filter *f, const struct sock *sk);
 
+/*
+ * The port map: a bit per port number the published filter names, every
+ * bit when it names none. A socket neither of whose ports is in it is not
+ * traced, whatever the rest of the filter says; that test is all a hook
+ * hit of such a socket runs (the direct-call trampolines make it in asm).
+ * It is read without RCU: tsl_filter_replace() sets the new filter's bits
+ * before publishing it and clears the old one's after, so it never lacks a
+ * port of the filter a reader goes on to find, and a port it holds beyond
+ * that only sends the hit on to the exact test, tsl_filter_match().
+ */
+#define TSL_PORTMAP_LONGS	BITS_TO_LONGS(1 << 16)
+extern unsigned long tsl_portmap[TSL_PORTMAP_LONGS];
+
+static __always_inline bool tsl_ports_named(const struct sock *sk)
+{
+	return test_bit(sk->sk_num, tsl_portmap) ||
+	       test_bit(ntohs(sk->sk_dport), tsl_portmap);
+}
+
 static __always_inline bool tsl_port_in(const u16 *set, u8 n, u16 port)
 {
 	u8 i;
@@ -163,16 +182,18 @@ static __always_inline bool tsl_port_in(const u16 *set, u8 n, u16 port)
 }
 
 /*
- * Whether @sk's ports pass the filter: on every hook hit of a socket
- * without a flow, so inline; the rest (network namespace, addresses),
- * tsl_filter_rest(), only for sockets that got this far.
+ * Whether @sk passes the filter @f, exactly: for sockets the port map let
+ * through, before their flow is looked up. The network namespace and
+ * address parts, tsl_filter_rest(), are out of line.
  */
-static __always_inline bool tsl_filter_ports(const struct tsl_filter *f,
+static __always_inline bool tsl_filter_match(const struct tsl_filter *f,
 					     const struct sock *sk)
 {
 	u16 lport = sk->sk_num;
 	u16 rport = ntohs(sk->sk_dport);
 
+	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
+		return false;
 	if (f->n_port && !tsl_port_in(f->port, f->n_port, lport) &&
 	    !tsl_port_in(f->port, f->n_port, rport))
 		return false;
@@ -180,7 +201,7 @@ static __always_inline bool tsl_filter_ports(const struct tsl_filter *f,
 		return false;
 	if (f->n_rport && !tsl_port_in(f->rport, f->n_rport, rport))
 		return false;
-	return true;
+	return !(f->n_netns | f->n_addr) || tsl_filter_rest(f, sk);
 }
 
 int tsl_filter_parse(struct nlattr *nest, struct tsl_filter **out,
