@@ -14,7 +14,7 @@ tsl_netns_pair
 KB=256
 
 # traffic NAME [FILTER...]: record while KB KiB go to each of 7006 and 7007;
-# prints the recorded flows as cli7006, srv7006, cli7007, srv7007 (sorted).
+# the recorded flows (cli7006, srv7006, cli7007, srv7007) sorted in $flows.
 traffic() {
 	local name=$1 port
 	shift
@@ -33,8 +33,8 @@ traffic() {
 		side = ($c["sport"] == 7006 || $c["sport"] == 7007) ? "srv" : "cli"
 		print side (side == "srv" ? $c["sport"] : $c["dport"]), $c["cookie"] }' |
 		sort > "$OUT/$name.flows"
-	cat "$OUT/$name.flows" >&2
-	cut -d' ' -f1 "$OUT/$name.flows" | tr '\n' ' ' | sed 's/ $//'
+	cat "$OUT/$name.flows"
+	flows=$(cut -d' ' -f1 "$OUT/$name.flows" | tr '\n' ' ' | sed 's/ $//')
 }
 
 # received NAME SIDE: bytes data_rx shows for the flow SIDE (srv7006, ...).
@@ -44,21 +44,21 @@ received() {
 	tsl_csv "$OUT/$1.csv" '$c["event"] == "data_rx" && $c["cookie"] == k { n += $c["len"] } END { print n + 0 }' -v k="$cookie"
 }
 
-flows=$(traffic rport --rport 7006)
+traffic rport --rport 7006
 tsl_expect rport-flows "--rport 7006 recorded: ${flows:-nothing} (want cli7006)" [ "$flows" = cli7006 ]
 
-flows=$(traffic lport --lport 7007)
+traffic lport --lport 7007
 tsl_expect lport-flows "--lport 7007 recorded: ${flows:-nothing} (want srv7007)" [ "$flows" = srv7007 ]
 bytes=$(received lport srv7007)
 tsl_expect lport-bytes "srv7007 data_rx adds up to $bytes of $((KB * 1024))" [ "$bytes" = $((KB * 1024)) ]
 
-flows=$(traffic port --port 7006)
+traffic port --port 7006
 tsl_expect port-flows "--port 7006 after --lport 7007 recorded: ${flows:-nothing} (want cli7006 srv7006)" \
 	[ "$flows" = "cli7006 srv7006" ]
 bytes=$(received port srv7006)
 tsl_expect port-bytes "srv7006 data_rx adds up to $bytes of $((KB * 1024))" [ "$bytes" = $((KB * 1024)) ]
 
-flows=$(traffic any)
+traffic any
 tsl_expect any-flows "no port filter recorded: ${flows:-nothing} (want all four)" \
 	[ "$flows" = "cli7006 cli7007 srv7006 srv7007" ]
 for side in srv7006 srv7007; do
