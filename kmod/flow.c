@@ -14,53 +14,13 @@
 #include <linux/sock_diag.h>
 #include "tsl.h"
 
-#define TSL_BUCKET	8	/* slots searched from a key's home slot */
-
-static struct tsl_flow *tsl_flows;
-static u32 tsl_flow_bits;
+struct tsl_flow *tsl_flows;
+u32 tsl_flow_bits;
 static atomic_t tsl_flows_used = ATOMIC_INIT(0);
 
 u32 tsl_flow_in_use(void)
 {
 	return atomic_read(&tsl_flows_used);
-}
-
-static inline struct tsl_flow *tsl_slot(u32 home, u32 i)
-{
-	return &tsl_flows[(home + i) & ((1u << tsl_flow_bits) - 1)];
-}
-
-static inline u64 tsl_sk_cookie_now(const struct sock *sk)
-{
-	return atomic64_read(&sk->sk_cookie);
-}
-
-/*
- * The entry for @sk, or NULL. A zero cookie means the entry is still being
- * filled in. An entry whose cookie differs from the socket's is stale (its
- * socket was freed unseen and the memory reused): it is released.
- */
-struct tsl_flow *tsl_flow_lookup(const struct sock *sk)
-{
-	u32 home = hash_ptr(sk, tsl_flow_bits);
-	u32 i;
-
-	for (i = 0; i < TSL_BUCKET; i++) {
-		struct tsl_flow *f = tsl_slot(home, i);
-		u64 cookie;
-
-		if (READ_ONCE(f->sk) != sk)
-			continue;
-		cookie = smp_load_acquire(&f->cookie);
-		if (unlikely(!cookie))
-			return NULL;
-		if (unlikely(cookie != tsl_sk_cookie_now(sk))) {
-			tsl_flow_put(f);
-			return NULL;
-		}
-		return f;
-	}
-	return NULL;
 }
 
 static void tsl_flow_fill(struct tsl_flow *f, struct sock *sk)
@@ -82,18 +42,15 @@ static void tsl_flow_fill(struct tsl_flow *f, struct sock *sk)
 }
 
 /*
- * The entry for @sk, claiming a free slot if it has none. NULL when the
- * table is full (max_flows, or no free slot near the key's home).
+ * A slot for @sk, which had none at the last look. NULL when the table is
+ * full (max_flows, or no free slot near the key's home).
  */
-struct tsl_flow *tsl_flow_get(struct sock *sk)
+struct tsl_flow *tsl_flow_claim(struct sock *sk)
 {
 	u32 home = hash_ptr(sk, tsl_flow_bits);
 	struct tsl_flow *f;
 	u32 i, j;
 
-	f = tsl_flow_lookup(sk);
-	if (f)
-		return f;
 	if (atomic_inc_return(&tsl_flows_used) > tsl_max_flows)
 		goto err_full;
 	for (i = 0; i < TSL_BUCKET; i++) {

@@ -46,6 +46,16 @@ void tsl_probes_reset(void)
 	WRITE_ONCE(tsl_delack_fn, NULL);
 }
 
+/* jiffies_to_usecs() without the call where a jiffy is whole microseconds. */
+static __always_inline u32 tsl_jiffies_us(unsigned long j)
+{
+#if USEC_PER_SEC % HZ == 0
+	return (USEC_PER_SEC / HZ) * j;
+#else
+	return jiffies_to_usecs(j);
+#endif
+}
+
 static __always_inline void tsl_hit(enum tsl_hook_id id)
 {
 	this_cpu_inc(tsl_hook_hits[id]);
@@ -495,7 +505,7 @@ static noinline void tsl_ack_rx(const struct tsl_filter *flt, struct sock *sk,
 		ev->ack_rx.rtt_us = rs->rtt_us > S32_MAX ? S32_MAX : (s32)rs->rtt_us;
 		ev->ack_rx.srtt_us = tp->srtt_us >> 3;
 		ev->ack_rx.rttvar_us = tp->mdev_us >> 2;
-		ev->ack_rx.rto_us = jiffies_to_usecs(icsk->icsk_rto);
+		ev->ack_rx.rto_us = tsl_jiffies_us(icsk->icsk_rto);
 		ev->ack_rx.cwnd = tsl_snd_cwnd(tp);
 		ev->ack_rx.ssthresh = tp->snd_ssthresh;
 		ev->ack_rx.snd_wnd = tp->snd_wnd;
@@ -578,7 +588,7 @@ static noinline void tsl_rto(const struct tsl_filter *flt, struct sock *sk)
 	ev = tsl_ring_reserve(&r, TSL_EV_RTO, f->cookie, &flags);
 	if (!ev)
 		return;
-	ev->rto.rto_us = jiffies_to_usecs(icsk->icsk_rto);
+	ev->rto.rto_us = tsl_jiffies_us(icsk->icsk_rto);
 	ev->rto.snd_una = tcp_sk(sk)->snd_una;
 	ev->rto.packets_out = tcp_sk(sk)->packets_out;
 	ev->rto.retransmits = icsk->icsk_retransmits;

@@ -6,6 +6,7 @@
 #include <linux/types.h>
 #include <linux/percpu.h>
 #include <linux/irq_work.h>
+#include <linux/hash.h>
 #include <net/sock.h>
 #include <tcpsleuth.h>
 #include "compat.h"
@@ -125,9 +126,59 @@ struct tsl_flow {
 
 int tsl_flow_init(void);
 void tsl_flow_exit(void);
-struct tsl_flow *tsl_flow_lookup(const struct sock *sk);
-struct tsl_flow *tsl_flow_get(struct sock *sk);
+struct tsl_flow *tsl_flow_claim(struct sock *sk);
 void tsl_flow_put(struct tsl_flow *f);
+
+#define TSL_BUCKET	8	/* slots searched from a key's home slot */
+extern struct tsl_flow *tsl_flows;
+extern u32 tsl_flow_bits;
+
+static __always_inline struct tsl_flow *tsl_slot(u32 home, u32 i)
+{
+	return &tsl_flows[(home + i) & ((1u << tsl_flow_bits) - 1)];
+}
+
+static __always_inline u64 tsl_sk_cookie_now(const struct sock *sk)
+{
+	return atomic64_read(&sk->sk_cookie);
+}
+
+/*
+ * The entry for @sk, or NULL. A zero cookie means the entry is still being
+ * filled in. An entry whose cookie differs from the socket's is stale (its
+ * socket was freed unseen and the memory reused): it is released. Inline:
+ * every recorded event looks its flow up.
+ */
+static __always_inline struct tsl_flow *tsl_flow_lookup(const struct sock *sk)
+{
+	u32 home = hash_ptr(sk, tsl_flow_bits);
+	u32 i;
+
+	for (i = 0; i < TSL_BUCKET; i++) {
+		struct tsl_flow *f = tsl_slot(home, i);
+		u64 cookie;
+
+		if (READ_ONCE(f->sk) != sk)
+			continue;
+		cookie = smp_load_acquire(&f->cookie);
+		if (unlikely(!cookie))
+			return NULL;
+		if (unlikely(cookie != tsl_sk_cookie_now(sk))) {
+			tsl_flow_put(f);
+			return NULL;
+		}
+		return f;
+	}
+	return NULL;
+}
+
+/* The entry for @sk, claiming a free slot if it has none; NULL when full. */
+static __always_inline struct tsl_flow *tsl_flow_get(struct sock *sk)
+{
+	struct tsl_flow *f = tsl_flow_lookup(sk);
+
+	return likely(f) ? f : tsl_flow_claim(sk);
+}
 void tsl_flow_clear(void);
 u32 tsl_flow_in_use(void);
 
