@@ -44,10 +44,27 @@ void tsl_ring_kick_fn(struct irq_work *work)
 	mod_delayed_work(system_wq, &tsl_drain_work, 0);
 }
 
-static int tsl_put_clock(struct sk_buff *skb)
+/*
+ * The clock pair of a message: CLOCK_MONOTONIC and CLOCK_REALTIME and,
+ * with @cycles while records are timed by the TSC, the TSC at the same
+ * instant (the middle of two reads around the monotonic one). Taken after
+ * the records were gathered, so every record's time is before it.
+ */
+static int tsl_put_clock(struct sk_buff *skb, bool cycles)
 {
-	if (nla_put_u64_64bit(skb, TSL_A_MONO_NS, ktime_get_ns(), TSL_A_PAD) ||
+	u64 c0 = 0, c1 = 0, mono;
+
+	cycles = cycles && static_branch_likely(&tsl_tsc);
+	if (cycles)
+		c0 = rdtsc_ordered();
+	mono = ktime_get_ns();
+	if (cycles)
+		c1 = rdtsc_ordered();
+	if (nla_put_u64_64bit(skb, TSL_A_MONO_NS, mono, TSL_A_PAD) ||
 	    nla_put_u64_64bit(skb, TSL_A_REAL_NS, ktime_get_real_ns(), TSL_A_PAD))
+		return -EMSGSIZE;
+	if (cycles && (nla_put_u64_64bit(skb, TSL_A_CYCLES, c0 + (c1 - c0) / 2, TSL_A_PAD) ||
+		   nla_put_u32(skb, TSL_A_TSC_KHZ, tsc_khz)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -87,7 +104,7 @@ static int tsl_send_batch(int cpu)
 	    nla_put_u64_64bit(skb, TSL_A_SEQ, r->delivered, TSL_A_PAD) ||
 	    nla_put_u64_64bit(skb, TSL_A_PRODUCED, READ_ONCE(r->produced), TSL_A_PAD) ||
 	    nla_put_u64_64bit(skb, TSL_A_DROPPED, READ_ONCE(r->dropped), TSL_A_PAD) ||
-	    tsl_put_clock(skb))
+	    tsl_put_clock(skb, true))
 		goto err_size;
 	nla = nla_reserve(skb, TSL_A_RECORDS, n * sizeof(struct tsl_event));
 	if (!nla)
@@ -204,7 +221,7 @@ static int tsl_send_end(u32 reason)
 	hdr = genlmsg_put(skb, 0, 0, &tsl_family, 0, TSL_CMD_END);
 	if (!hdr || nla_put_u32(skb, TSL_A_END_REASON, reason) ||
 	    nla_put_u64_64bit(skb, TSL_A_FLOWS_REFUSED, tsl_refused(), TSL_A_PAD) ||
-	    tsl_put_clock(skb) || tsl_cpus_put(skb)) {
+	    tsl_put_clock(skb, true) || tsl_cpus_put(skb)) {
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
@@ -287,6 +304,7 @@ static int tsl_cmd_start(struct sk_buff *skb, struct genl_info *info)
 	tsl_probes_reset();
 	tsl_sess.portid = info->snd_portid;
 	tsl_sess.net = get_net(genl_info_net(info));
+	tsl_clock_start();
 	err = tsl_hooks_attach();
 	if (err) {
 		NL_SET_ERR_MSG(info->extack, "cannot attach the probes");
@@ -339,6 +357,15 @@ static int tsl_cmd_set_filter(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* INFO: the TSC's rate if it times this recording's records (or would the next's). */
+static int tsl_put_tsc_khz(struct sk_buff *skb)
+{
+	u32 khz = !tsl_sess.active ? tsl_tsc_khz_usable() :
+		  static_branch_likely(&tsl_tsc) ? tsc_khz : 0;
+
+	return khz ? nla_put_u32(skb, TSL_A_TSC_KHZ, khz) : 0;
+}
+
 static int tsl_info_fill(struct sk_buff *skb)
 {
 	const struct tsl_filter *f;
@@ -352,7 +379,8 @@ static int tsl_info_fill(struct sk_buff *skb)
 	    nla_put_u32(skb, TSL_A_MAX_FLOWS, tsl_max_flows) ||
 	    nla_put_u32(skb, TSL_A_FLOWS_IN_USE, tsl_flow_in_use()) ||
 	    nla_put_u64_64bit(skb, TSL_A_FLOWS_REFUSED, tsl_refused(), TSL_A_PAD) ||
-	    tsl_put_clock(skb) || tsl_hooks_put(skb) || tsl_cpus_put(skb))
+	    tsl_put_clock(skb, false) || tsl_put_tsc_khz(skb) ||
+	    tsl_hooks_put(skb) || tsl_cpus_put(skb))
 		return -EMSGSIZE;
 	rcu_read_lock();
 	f = rcu_dereference(tsl_filter);

@@ -18,6 +18,10 @@ unsigned int tsl_drain_ms = 20;
 module_param_named(drain_ms, tsl_drain_ms, uint, 0444);
 MODULE_PARM_DESC(drain_ms, "Interval between ring drains in ms (default 20, 1..100)");
 
+bool tsl_use_tsc = true;
+module_param_named(tsc, tsl_use_tsc, bool, 0444);
+MODULE_PARM_DESC(tsc, "Time records with the TSC where it is synchronized and of constant rate (default Y)");
+
 static int __init tsl_init(void)
 {
 	int err;

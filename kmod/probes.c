@@ -260,7 +260,7 @@ static noinline void tsl_data_rx(const struct tsl_filter *flt,
 			f->rx_high = cb->end_seq;
 		return;
 	}
-	now = ktime_get_ns();
+	now = tsl_now();
 	tsl_check_unseen(f, sk, wanted, now);
 	if (after(cb->end_seq, f->rx_high))
 		f->rx_high = cb->end_seq;
@@ -320,7 +320,7 @@ static void tsl_arrival_pop(struct tsl_flow *f, u32 copied_seq)
 
 static u32 tsl_since_us(u64 now, u64 then)
 {
-	return then && now > then ? div_u64(now - then, NSEC_PER_USEC) : 0;
+	return then && now > then ? tsl_to_us(now - then) : 0;
 }
 
 static noinline void tsl_read(const struct tsl_filter *flt, struct sock *sk)
@@ -339,7 +339,7 @@ static noinline void tsl_read(const struct tsl_filter *flt, struct sock *sk)
 	if (!f || copied == f->copied_seq)
 		return;
 	tsl_check_drops(f, sk, wanted);
-	now = ktime_get_ns();
+	now = tsl_now();
 	tsl_check_unseen(f, sk, wanted, now);
 	ev = tsl_ring_reserve_at(&r, TSL_EV_READ, f->cookie, now, &flags);
 	if (ev) {
@@ -439,7 +439,7 @@ static noinline void tsl_tx(const struct tsl_filter *flt, struct sock *sk,
 	if (!f)
 		return;
 	/* One time for both records of a segment that carries an ACK too. */
-	now = ktime_get_ns();
+	now = tsl_now();
 	data = cb->end_seq != cb->seq;
 	if (data && (wanted & BIT(TSL_EV_TX)))
 		tsl_emit_tx(f, sk, skb, now);

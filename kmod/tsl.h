@@ -7,6 +7,10 @@
 #include <linux/percpu.h>
 #include <linux/irq_work.h>
 #include <linux/hash.h>
+#include <linux/jump_label.h>
+#include <linux/math64.h>
+#include <asm/msr.h>
+#include <asm/tsc.h>
 #include <net/sock.h>
 #include <tcpsleuth.h>
 #include "compat.h"
@@ -18,6 +22,33 @@
 extern unsigned int tsl_buf_kb;
 extern unsigned int tsl_max_flows;
 extern unsigned int tsl_drain_ms;
+extern bool tsl_use_tsc;
+
+/*
+ * Record times (ring.c). Where the TSC runs at a constant rate, does not
+ * stop and is synchronized across CPUs, a record's time is the TSC itself
+ * (no clocksource call) and every EVENTS message carries a (TSC,
+ * CLOCK_MONOTONIC) pair the reader converts with; elsewhere, or with
+ * tsc=0, CLOCK_MONOTONIC in ns. Chosen at the start of each recording,
+ * before the hooks are attached. Durations between two record times
+ * become microseconds through tsl_us_mult (a 32.32 fixed-point factor).
+ */
+DECLARE_STATIC_KEY_FALSE(tsl_tsc);
+extern u32 tsl_us_mult;
+u32 tsl_tsc_khz_usable(void);
+void tsl_clock_start(void);
+
+static __always_inline u64 tsl_now(void)
+{
+	if (static_branch_likely(&tsl_tsc))
+		return rdtsc_ordered();
+	return ktime_get_ns();
+}
+
+static __always_inline u32 tsl_to_us(u64 delta)
+{
+	return mul_u64_u32_shr(delta, tsl_us_mult, 32);
+}
 
 /* ring.c: one single-producer ring of fixed records per CPU. */
 struct tsl_ring {
@@ -83,7 +114,7 @@ static __always_inline struct tsl_event *
 tsl_ring_reserve(struct tsl_ring **rp, unsigned int kind, u64 cookie,
 		 unsigned long *flags)
 {
-	return tsl_ring_reserve_at(rp, kind, cookie, ktime_get_ns(), flags);
+	return tsl_ring_reserve_at(rp, kind, cookie, tsl_now(), flags);
 }
 
 static __always_inline void tsl_ring_commit(struct tsl_ring *r,

@@ -15,6 +15,7 @@
 
 #include "filter.h"
 #include "nl.h"
+#include "tscmap.h"
 
 #define RCVBUF_BYTES	(8 << 20)	/* socket receive buffer */
 #define MSGBUF_BYTES	(256 << 10)	/* one recv(); messages are ~20 KiB */
@@ -47,6 +48,8 @@ static struct nla_policy top_policy[TSL_A_MAX + 1] = {
 	[TSL_A_REAL_NS]		= POL_U64,
 	[TSL_A_END_REASON]	= POL_U32,
 	[TSL_A_DELIVERED]	= POL_U64,
+	[TSL_A_CYCLES]		= POL_U64,
+	[TSL_A_TSC_KHZ]		= POL_U32,
 };
 
 static struct nla_policy hook_policy[TSL_HOOK_A_MAX + 1] = {
@@ -83,6 +86,7 @@ struct tsl_nl {
 	void *ops_arg;
 	bool stream_failed;
 	unsigned long overruns;
+	struct tsl_tscmap tsc;		/* this recording's TSC pairs */
 };
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -258,6 +262,8 @@ int tsl_nl_parse_info(struct nlmsghdr *nlh, struct tsl_info *info,
 	info->max_flows = get_u32(tb[TSL_A_MAX_FLOWS]);
 	info->flows_in_use = get_u32(tb[TSL_A_FLOWS_IN_USE]);
 	info->flows_refused = get_u64(tb[TSL_A_FLOWS_REFUSED]);
+	if (tb[TSL_A_TSC_KHZ])
+		info->tsc_khz = nla_get_u32(tb[TSL_A_TSC_KHZ]);
 	if (tb[TSL_A_HOOKS] && parse_hooks(tb[TSL_A_HOOKS], info, err, errlen))
 		goto err_free;
 	if (tb[TSL_A_CPUS] && parse_cpus(tb[TSL_A_CPUS], &info->cpus,
@@ -305,6 +311,14 @@ int tsl_nl_parse_events(struct nlmsghdr *nlh, struct tsl_batch *b,
 	b->delivered = get_u64(tb[TSL_A_DELIVERED]);
 	b->mono_ns = nla_get_u64(tb[TSL_A_MONO_NS]);
 	b->real_ns = nla_get_u64(tb[TSL_A_REAL_NS]);
+	if (tb[TSL_A_CYCLES]) {
+		if (!tb[TSL_A_TSC_KHZ] || !nla_get_u32(tb[TSL_A_TSC_KHZ]))
+			return fail(err, errlen,
+				    "EVENTS message: TSL_A_CYCLES without a TSC rate");
+		b->has_cycles = true;
+		b->cycles = nla_get_u64(tb[TSL_A_CYCLES]);
+		b->tsc_khz = nla_get_u32(tb[TSL_A_TSC_KHZ]);
+	}
 	b->records = nla_data(tb[TSL_A_RECORDS]);
 	b->n_records = len / TSL_EVENT_SIZE;
 	return 0;
@@ -397,6 +411,23 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* A batch timed by the TSC: its pair joins the map, its records get CLOCK_MONOTONIC. */
+static void retime(struct tsl_tscmap *m, struct tsl_batch *b)
+{
+	char *ts = (char *)b->records + offsetof(struct tsl_event, ts_ns);
+	uint32_t i;
+
+	tsl_tscmap_add(m, b->cycles, b->mono_ns, b->tsc_khz);
+	for (i = 0; i < b->n_records; i++, ts += TSL_EVENT_SIZE) {
+		uint64_t t;
+
+		memcpy(&t, ts, sizeof(t));
+		t = tsl_tscmap_mono(m, t);
+		memcpy(ts, &t, sizeof(t));
+	}
+	b->has_cycles = false;
+}
+
 static int on_stream(struct tsl_nl *nl, struct nlmsghdr *nlh, int cmd)
 {
 	char err[256];
@@ -410,6 +441,8 @@ static int on_stream(struct tsl_nl *nl, struct nlmsghdr *nlh, int cmd)
 		struct tsl_batch b;
 
 		ret = tsl_nl_parse_events(nlh, &b, err, sizeof(err));
+		if (!ret && b.has_cycles)
+			retime(&nl->tsc, &b);
 		if (!ret)
 			ret = nl->ops->events(nl->ops_arg, &b);
 	} else {
@@ -668,6 +701,7 @@ int tsl_nl_start(struct tsl_nl *nl, const struct tsl_stream_ops *ops,
 	/* Set before sending: records may come before the ACK. */
 	nl->ops = ops;
 	nl->ops_arg = arg;
+	tsl_tscmap_init(&nl->tsc);
 	ret = request(nl, new_request(nl, TSL_CMD_START));
 	if (ret)
 		nl->ops = NULL;

@@ -43,6 +43,7 @@ struct tsl_info {
 	uint32_t max_flows;
 	uint32_t flows_in_use;
 	uint64_t flows_refused;
+	uint32_t tsc_khz;	/* records timed by the TSC at this rate; 0: CLOCK_MONOTONIC */
 	struct tsl_hook_info *hooks;
 	unsigned int n_hooks;
 	struct tsl_cpu_stats *cpus;
@@ -59,7 +60,10 @@ struct tsl_batch {
 	bool has_delivered;
 	uint64_t mono_ns;
 	uint64_t real_ns;
-	const void *records;	/* n_records * TSL_EVENT_SIZE bytes, unaligned */
+	bool has_cycles;	/* records' ts_ns are TSC cycles (before tsl_nl_pump converts them) */
+	uint64_t cycles;	/* the TSC at mono_ns */
+	uint32_t tsc_khz;
+	void *records;		/* n_records * TSL_EVENT_SIZE bytes, unaligned */
 	uint32_t n_records;
 };
 

@@ -78,6 +78,11 @@ static void print_info(const struct tsl_info *info)
 	       " (this reader expects 64)");
 	printf("flows:    %u in use, %u max, %" PRIu64 " refused\n",
 	       info->flows_in_use, info->max_flows, info->flows_refused);
+	if (info->tsc_khz)
+		printf("clock:    TSC at %u kHz, converted to CLOCK_MONOTONIC by the reader\n",
+		       info->tsc_khz);
+	else
+		printf("clock:    CLOCK_MONOTONIC\n");
 	print_hooks(info);
 	printf("cpus:\n  %-4s %-12s %-12s %-10s %-8s %s\n", "CPU", "PRODUCED",
 	       "DELIVERED", "DROPPED", "QUEUED", "DROPS BY KIND");

@@ -55,6 +55,12 @@ enum tsl_attr {
 	TSL_A_REAL_NS,		/* u64: CLOCK_REALTIME at the same instant */
 	TSL_A_END_REASON,	/* u32: enum tsl_end_reason */
 	TSL_A_DELIVERED,	/* u64: records delivered to the reader so far */
+	TSL_A_CYCLES,		/* u64: the TSC at the instant of TSL_A_MONO_NS; in an
+				 * EVENTS message, says its records' ts_ns are TSC
+				 * cycles, to convert through such pairs */
+	TSL_A_TSC_KHZ,		/* u32: the TSC's rate (kernel's calibration); with
+				 * TSL_A_CYCLES, and in INFO when records are (or the
+				 * next recording's would be) timed by the TSC */
 	__TSL_A_MAX,
 };
 #define TSL_A_MAX (__TSL_A_MAX - 1)

@@ -94,6 +94,42 @@ static void test_events(void **state)
 	nlmsg_free(msg);
 }
 
+static void test_events_cycles(void **state)
+{
+	struct tsl_event r[1];
+	struct tsl_batch b;
+	struct nl_msg *msg;
+
+	(void)state;
+	fill_records(r, 1);
+	msg = events_msg(0, r, sizeof(r));
+	nla_put_u64(msg, TSL_A_CYCLES, 5000000);
+	nla_put_u32(msg, TSL_A_TSC_KHZ, 2000000);
+	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), 0);
+	assert_true(b.has_cycles);
+	assert_int_equal(b.cycles, 5000000);
+	assert_int_equal(b.tsc_khz, 2000000);
+	nlmsg_free(msg);
+
+	msg = events_msg(0, r, sizeof(r));
+	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), 0);
+	assert_false(b.has_cycles);
+	nlmsg_free(msg);
+
+	/* cycles without a rate, or with rate 0, cannot be converted */
+	msg = events_msg(0, r, sizeof(r));
+	nla_put_u64(msg, TSL_A_CYCLES, 5000000);
+	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), -1);
+	assert_string_equal(err, "EVENTS message: TSL_A_CYCLES without a TSC rate");
+	nlmsg_free(msg);
+	msg = events_msg(0, r, sizeof(r));
+	nla_put_u64(msg, TSL_A_CYCLES, 5000000);
+	nla_put_u32(msg, TSL_A_TSC_KHZ, 0);
+	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), -1);
+	assert_string_equal(err, "EVENTS message: TSL_A_CYCLES without a TSC rate");
+	nlmsg_free(msg);
+}
+
 static void test_events_empty_batch(void **state)
 {
 	struct tsl_batch b;
@@ -393,6 +429,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_events_cycles),
 		cmocka_unit_test(test_events_empty_batch),
 		cmocka_unit_test(test_events_malformed),
 		cmocka_unit_test(test_wrong_or_truncated),

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Record times in TSC cycles to CLOCK_MONOTONIC, through the clock pairs of the EVENTS messages.
+#ifndef TSL_TSCMAP_H
+#define TSL_TSCMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * The last TSL_TSC_POINTS (cycles, ns) pairs, at least TSL_TSC_MIN_MS
+ * apart, and the line through each two neighbours: a cycle count maps to
+ * the line of the pairs around it (past either end, the nearest line;
+ * with one pair, the TSC's nominal rate). So a time maps the same way
+ * whichever message brought it, and times keep their order.
+ */
+#define TSL_TSC_POINTS	64
+#define TSL_TSC_MIN_MS	1
+
+struct tsl_tsc_point {
+	uint64_t cycles;
+	uint64_t mono_ns;
+	uint64_t mult;		/* ns per cycle of the line up to here, 32.32 */
+};
+
+struct tsl_tscmap {
+	struct tsl_tsc_point pt[TSL_TSC_POINTS];	/* a ring, oldest at first */
+	unsigned int first, n;
+	uint32_t khz;
+};
+
+void tsl_tscmap_init(struct tsl_tscmap *m);
+/*
+ * A pair from a message; pairs closer than TSL_TSC_MIN_MS to the newest, or
+ * not after it, are not kept. -1 if @khz is 0.
+ */
+int tsl_tscmap_add(struct tsl_tscmap *m, uint64_t cycles, uint64_t mono_ns,
+		   uint32_t khz);
+/* CLOCK_MONOTONIC ns of @cycles; 0 before any pair. */
+uint64_t tsl_tscmap_mono(const struct tsl_tscmap *m, uint64_t cycles);
+
+#endif /* TSL_TSCMAP_H */
