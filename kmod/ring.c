@@ -11,12 +11,18 @@ DEFINE_PER_CPU(struct tsl_ring, tsl_rings);
 DEFINE_STATIC_KEY_FALSE(tsl_tsc);
 u32 tsl_us_mult;
 
-/* tsc_khz when record times may come from the TSC (see tsl.h), else 0. */
+/*
+ * tsc_khz when record times may come from the TSC (see tsl.h), else 0: the
+ * kernel has not found it unstable, and it is either known reliable
+ * (tsc=reliable, some hypervisors) or of constant rate and not stopping.
+ */
 u32 tsl_tsc_khz_usable(void)
 {
-	if (!tsl_use_tsc || !boot_cpu_has(X86_FEATURE_CONSTANT_TSC) ||
-	    !boot_cpu_has(X86_FEATURE_NONSTOP_TSC) || check_tsc_unstable() ||
-	    tsc_khz < 1000)
+	bool steady = boot_cpu_has(X86_FEATURE_TSC_RELIABLE) ||
+		      (boot_cpu_has(X86_FEATURE_CONSTANT_TSC) &&
+		       boot_cpu_has(X86_FEATURE_NONSTOP_TSC));
+
+	if (!tsl_use_tsc || !steady || check_tsc_unstable() || tsc_khz < 1000)
 		return 0;
 	return tsc_khz;
 }
