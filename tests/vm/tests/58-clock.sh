@@ -42,6 +42,8 @@ run() {
 		awk -v d="${out:-x}" 'BEGIN { exit !(d ~ /^[0-9.]+$/ && d >= 10 && d <= 13) }'
 }
 
+tsl_log "cpu: $(grep -m1 '^flags' /proc/cpuinfo | grep -ow 'tsc\|constant_tsc\|nonstop_tsc\|tsc_reliable\|tsc_known_freq' | tr '\n' ' ')"
+tsl_log "clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 tcpsleuth status > "$OUT/status-tsc.txt"
 clock=$(sed -n 's/^clock: *//p' "$OUT/status-tsc.txt")
 tsl_log "default: clock $clock"
