@@ -5,6 +5,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/log2.h>
+#include <linux/timekeeping.h>
 #include "tsl.h"
 
 DEFINE_PER_CPU(struct tsl_ring, tsl_rings);
@@ -12,19 +13,22 @@ DEFINE_STATIC_KEY_FALSE(tsl_tsc);
 u32 tsl_us_mult;
 
 /*
- * tsc_khz when record times may come from the TSC (see tsl.h), else 0: the
- * kernel has not found it unstable, and it is either known reliable
- * (tsc=reliable, some hypervisors) or of constant rate and not stopping.
+ * tsc_khz when record times may come from the TSC (see tsl.h), else 0:
+ * where the kernel's own timekeeping reads the TSC (its clocksource's
+ * counter, read between two TSC reads, falls between them) and has not
+ * found it unstable, the TSC is synchronized across CPUs and steady.
  */
 u32 tsl_tsc_khz_usable(void)
 {
-	bool steady = boot_cpu_has(X86_FEATURE_TSC_RELIABLE) ||
-		      (boot_cpu_has(X86_FEATURE_CONSTANT_TSC) &&
-		       boot_cpu_has(X86_FEATURE_NONSTOP_TSC));
+	struct system_time_snapshot snap;
+	u64 c0, c1;
 
-	if (!tsl_use_tsc || !steady || check_tsc_unstable() || tsc_khz < 1000)
+	if (!tsl_use_tsc || check_tsc_unstable() || tsc_khz < 1000)
 		return 0;
-	return tsc_khz;
+	c0 = rdtsc_ordered();
+	ktime_get_snapshot(&snap);
+	c1 = rdtsc_ordered();
+	return c0 <= snap.cycles && snap.cycles <= c1 ? tsc_khz : 0;
 }
 
 void tsl_clock_start(void)

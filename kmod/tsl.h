@@ -25,8 +25,8 @@ extern unsigned int tsl_drain_ms;
 extern bool tsl_use_tsc;
 
 /*
- * Record times (ring.c). Where the TSC runs at a constant rate, does not
- * stop and is synchronized across CPUs, a record's time is the TSC itself
+ * Record times (ring.c). Where the kernel keeps time with the TSC (so it
+ * is synchronized across CPUs and steady), a record's time is the TSC itself
  * (no clocksource call) and every EVENTS message carries a (TSC,
  * CLOCK_MONOTONIC) pair the reader converts with; elsewhere, or with
  * tsc=0, CLOCK_MONOTONIC in ns. Chosen at the start of each recording,
