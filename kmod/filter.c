@@ -158,7 +158,10 @@ static int tsl_filter_add(struct tsl_filter *f, const struct nlattr *nla,
 		return -EINVAL;
 	}
 	switch (type) {
-	case TSL_FILTER_A_PORT:  f->port[*n] = nla_get_u16(nla);  break;
+	case TSL_FILTER_A_PORT:
+		f->port[*n] = nla_get_u16(nla);
+		__set_bit(f->port[*n], f->port_bits);
+		break;
 	case TSL_FILTER_A_LPORT: f->lport[*n] = nla_get_u16(nla); break;
 	case TSL_FILTER_A_RPORT: f->rport[*n] = nla_get_u16(nla); break;
 	case TSL_FILTER_A_NETNS: f->netns[*n] = nla_get_u32(nla); break;
@@ -194,6 +197,7 @@ int tsl_filter_parse(struct nlattr *nest, struct tsl_filter **out,
 		if (err)
 			goto err_free;
 	}
+	f->more = f->n_lport | f->n_rport | f->n_netns | f->n_addr;
 	*out = f;
 	return 0;
 

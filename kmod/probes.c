@@ -323,7 +323,8 @@ static u32 tsl_since_us(u64 now, u64 then)
 	return then && now > then ? tsl_to_us(now - then) : 0;
 }
 
-static noinline void tsl_read(const struct tsl_filter *flt, struct sock *sk)
+static __always_inline void tsl_read_body(const struct tsl_filter *flt,
+					  struct sock *sk)
 {
 	u32 wanted = flt->kinds;
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -366,11 +367,23 @@ static noinline void tsl_read(const struct tsl_filter *flt, struct sock *sk)
  * tcp_cleanup_rbuf(sk, copied): recvmsg and friends consumed data. A
  * blocking recvmsg also calls it with nothing copied before it sleeps.
  */
-static __always_inline void tsl_read_named(struct sock *sk)
+static noinline void tsl_read(const struct tsl_filter *flt, struct sock *sk)
+{
+	tsl_read_body(flt, sk);
+}
+
+/*
+ * A hit whose socket the port map passed. @direct: the body inline, for a
+ * direct call's handler, which runs only for such sockets anyway; the
+ * other hooks keep it out of line, behind their inline gate.
+ */
+static __always_inline void tsl_read_named(struct sock *sk, bool direct)
 {
 	const struct tsl_filter *flt = tsl_gate_kinds(BIT(TSL_EV_READ));
 
-	if (flt)
+	if (flt && direct)
+		tsl_read_body(flt, sk);
+	else if (flt)
 		tsl_read(flt, sk);
 }
 
@@ -378,7 +391,7 @@ static __always_inline void tsl_on_read(struct sock *sk, int copied_now)
 {
 	tsl_hit(TSL_HOOK_READ);
 	if (copied_now > 0 && tsl_ports_named(sk))
-		tsl_read_named(sk);
+		tsl_read_named(sk, false);
 }
 
 static void tsl_emit_tx(struct tsl_flow *f, struct sock *sk,
@@ -425,8 +438,9 @@ static void tsl_emit_ack_tx(struct tsl_flow *f, struct sock *sk, u32 rcv_nxt,
 	tsl_ring_commit(r, flags);
 }
 
-static noinline void tsl_tx(const struct tsl_filter *flt, struct sock *sk,
-			    struct sk_buff *skb, u32 rcv_nxt)
+static __always_inline void tsl_tx_body(const struct tsl_filter *flt,
+					struct sock *sk, struct sk_buff *skb,
+					u32 rcv_nxt)
 {
 	u32 wanted = flt->kinds;
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
@@ -464,15 +478,24 @@ static noinline void tsl_tx(const struct tsl_filter *flt, struct sock *sk,
  * __tcp_transmit_skb(sk, skb, clone_it, gfp_mask, rcv_nxt): every segment
  * TCP sends on an established socket, data (tx) or pure ACK (ack_tx).
  */
+static noinline void tsl_tx(const struct tsl_filter *flt, struct sock *sk,
+			    struct sk_buff *skb, u32 rcv_nxt)
+{
+	tsl_tx_body(flt, sk, skb, rcv_nxt);
+}
+
+/* As tsl_read_named(). */
 static __always_inline void tsl_tx_named(struct sock *sk, struct sk_buff *skb,
-					 u32 rcv_nxt)
+					 u32 rcv_nxt, bool direct)
 {
 	const struct tsl_filter *flt;
 
 	if (TCP_SKB_CB(skb)->tcp_flags & (TCPHDR_SYN | TCPHDR_RST))
 		return;
 	flt = tsl_gate_kinds(BIT(TSL_EV_TX) | BIT(TSL_EV_ACK_TX));
-	if (flt)
+	if (flt && direct)
+		tsl_tx_body(flt, sk, skb, rcv_nxt);
+	else if (flt)
 		tsl_tx(flt, sk, skb, rcv_nxt);
 }
 
@@ -481,11 +504,12 @@ static __always_inline void tsl_on_tx(struct sock *sk, struct sk_buff *skb,
 {
 	tsl_hit(TSL_HOOK_TX);
 	if (tsl_ports_named(sk))
-		tsl_tx_named(sk, skb, rcv_nxt);
+		tsl_tx_named(sk, skb, rcv_nxt, false);
 }
 
-static noinline void tsl_ack_rx(const struct tsl_filter *flt, struct sock *sk,
-				const struct rate_sample *rs)
+static __always_inline void tsl_ack_rx_body(const struct tsl_filter *flt,
+					    struct sock *sk,
+					    const struct rate_sample *rs)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
@@ -521,12 +545,22 @@ static noinline void tsl_ack_rx(const struct tsl_filter *flt, struct sock *sk,
  * ACK that acknowledged something, after RTT estimation and before
  * congestion control; rs->rtt_us is the kernel's RTT sample for it.
  */
+static noinline void tsl_ack_rx(const struct tsl_filter *flt, struct sock *sk,
+				const struct rate_sample *rs)
+{
+	tsl_ack_rx_body(flt, sk, rs);
+}
+
+/* As tsl_read_named(). */
 static __always_inline void tsl_ack_rx_named(struct sock *sk,
-					     const struct rate_sample *rs)
+					     const struct rate_sample *rs,
+					     bool direct)
 {
 	const struct tsl_filter *flt = tsl_gate_kinds(BIT(TSL_EV_ACK_RX));
 
-	if (flt)
+	if (flt && direct)
+		tsl_ack_rx_body(flt, sk, rs);
+	else if (flt)
 		tsl_ack_rx(flt, sk, rs);
 }
 
@@ -535,7 +569,7 @@ static __always_inline void tsl_on_ack_rx(struct sock *sk,
 {
 	tsl_hit(TSL_HOOK_ACK_RX);
 	if (tsl_ports_named(sk))
-		tsl_ack_rx_named(sk, rs);
+		tsl_ack_rx_named(sk, rs, false);
 }
 
 static noinline void tsl_retrans(const struct tsl_filter *flt, struct sock *sk,
@@ -574,7 +608,8 @@ void tsl_probe_retrans(void *data, const struct sock *csk,
 		tsl_retrans(flt, (struct sock *)csk, skb);
 }
 
-static noinline void tsl_rto(const struct tsl_filter *flt, struct sock *sk)
+static __always_inline void tsl_rto_body(const struct tsl_filter *flt,
+					 struct sock *sk)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tsl_flow *f;
@@ -598,11 +633,19 @@ static noinline void tsl_rto(const struct tsl_filter *flt, struct sock *sk)
 }
 
 /* tcp_retransmit_timer(sk): the retransmission timer expired. */
-static __always_inline void tsl_rto_named(struct sock *sk)
+static noinline void tsl_rto(const struct tsl_filter *flt, struct sock *sk)
+{
+	tsl_rto_body(flt, sk);
+}
+
+/* As tsl_read_named(). */
+static __always_inline void tsl_rto_named(struct sock *sk, bool direct)
 {
 	const struct tsl_filter *flt = tsl_gate_kinds(BIT(TSL_EV_RTO));
 
-	if (flt)
+	if (flt && direct)
+		tsl_rto_body(flt, sk);
+	else if (flt)
 		tsl_rto(flt, sk);
 }
 
@@ -610,7 +653,7 @@ static __always_inline void tsl_on_rto(struct sock *sk)
 {
 	tsl_hit(TSL_HOOK_RTO);
 	if (tsl_ports_named(sk))
-		tsl_rto_named(sk);
+		tsl_rto_named(sk, false);
 }
 
 static void tsl_emit_state(struct tsl_flow *f, int oldstate, int newstate)
@@ -816,7 +859,7 @@ static void notrace __used tsl_direct_tx(struct sock *sk, struct sk_buff *skb,
 					 int clone_it, gfp_t gfp, u32 rcv_nxt)
 {
 	preempt_disable_notrace();
-	tsl_tx_named(sk, skb, rcv_nxt);
+	tsl_tx_named(sk, skb, rcv_nxt, true);
 	preempt_enable_notrace();
 }
 TSL_TRAMPOLINE(tsl_tramp_tx, tsl_direct_tx, TSL_HITS_TX, "",
@@ -827,7 +870,7 @@ static void notrace __used tsl_direct_ack_rx(struct sock *sk, u32 delivered,
 					     struct rate_sample *rs)
 {
 	preempt_disable_notrace();
-	tsl_ack_rx_named(sk, rs);
+	tsl_ack_rx_named(sk, rs, true);
 	preempt_enable_notrace();
 }
 TSL_TRAMPOLINE(tsl_tramp_ack_rx, tsl_direct_ack_rx, TSL_HITS_ACK_RX, "",
@@ -836,7 +879,7 @@ TSL_TRAMPOLINE(tsl_tramp_ack_rx, tsl_direct_ack_rx, TSL_HITS_ACK_RX, "",
 static void notrace __used tsl_direct_read(struct sock *sk, int copied)
 {
 	preempt_disable_notrace();
-	tsl_read_named(sk);
+	tsl_read_named(sk, true);
 	preempt_enable_notrace();
 }
 TSL_TRAMPOLINE(tsl_tramp_read, tsl_direct_read, TSL_HITS_READ, TSL_READ_COPIED,
@@ -845,7 +888,7 @@ TSL_TRAMPOLINE(tsl_tramp_read, tsl_direct_read, TSL_HITS_READ, TSL_READ_COPIED,
 static void notrace __used tsl_direct_rto(struct sock *sk)
 {
 	preempt_disable_notrace();
-	tsl_rto_named(sk);
+	tsl_rto_named(sk, true);
 	preempt_enable_notrace();
 }
 TSL_TRAMPOLINE(tsl_tramp_rto, tsl_direct_rto, TSL_HITS_RTO, "",

@@ -224,11 +224,13 @@ struct tsl_filter {
 	struct rcu_head rcu;
 	u32 kinds;			/* 1 << TSL_EV_* */
 	u8 n_port, n_lport, n_rport, n_addr, n_netns;
+	bool more;			/* any list but port[] */
 	u16 port[TSL_FILTER_MAX_ENTRIES];
 	u16 lport[TSL_FILTER_MAX_ENTRIES];
 	u16 rport[TSL_FILTER_MAX_ENTRIES];
 	u32 netns[TSL_FILTER_MAX_ENTRIES];
 	struct tsl_prefix addr[TSL_FILTER_MAX_ENTRIES];
+	DECLARE_BITMAP(port_bits, 1 << 16);	/* port[] */
 };
 
 extern struct tsl_filter __rcu *tsl_filter;
@@ -276,9 +278,11 @@ static __always_inline bool tsl_filter_match(const struct tsl_filter *f,
 
 	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
 		return false;
-	if (f->n_port && !tsl_port_in(f->port, f->n_port, lport) &&
-	    !tsl_port_in(f->port, f->n_port, rport))
+	if (f->n_port && !test_bit(lport, f->port_bits) &&
+	    !test_bit(rport, f->port_bits))
 		return false;
+	if (likely(!f->more))
+		return true;
 	if (f->n_lport && !tsl_port_in(f->lport, f->n_lport, lport))
 		return false;
 	if (f->n_rport && !tsl_port_in(f->rport, f->n_rport, rport))
