@@ -422,7 +422,7 @@ static void retime(struct tsl_tscmap *m, struct tsl_batch *b)
 		uint64_t t;
 
 		memcpy(&t, ts, sizeof(t));
-		t = tsl_tscmap_mono(m, t);
+		t = tsl_tscmap_mono_fast(m, t);
 		memcpy(ts, &t, sizeof(t));
 	}
 	b->has_cycles = false;

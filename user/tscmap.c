@@ -46,6 +46,13 @@ int tsl_tscmap_add(struct tsl_tscmap *m, uint64_t cycles, uint64_t mono_ns,
 		p->mult = (uint64_t)(((u128)1000000 << 32) / khz);
 	}
 	m->n++;
+	if (m->n > 1) {
+		last = point(m, m->n - 2);
+		m->last.from = last->cycles;
+		m->last.len = p->cycles - last->cycles;
+		m->last.mono_ns = last->mono_ns;
+		m->last.mult = p->mult;
+	}
 	return 0;
 }
 

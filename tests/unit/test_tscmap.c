@@ -105,6 +105,10 @@ static void test_stable_and_ordered(void **state)
 		tsl_tscmap_add(&m, (uint64_t)(i + 1) * 20 * MS,
 			       (uint64_t)(i + 1) * 10000000 + (i % 7) * 100, KHZ);
 	assert_int_equal(m.n, TSL_TSC_POINTS);
+	/* the shortcut for the newest line agrees to the ns, inside and out */
+	for (t = (uint64_t)3 * TSL_TSC_POINTS * 20 * MS - 50 * MS;
+	     t < (uint64_t)3 * TSL_TSC_POINTS * 20 * MS + 10 * MS; t += MS / 3 + 1)
+		assert_int_equal(tsl_tscmap_mono_fast(&m, t), tsl_tscmap_mono(&m, t));
 	for (t = 0; t < (uint64_t)3 * TSL_TSC_POINTS * 20 * MS; t += 3 * MS + 17) {
 		uint64_t mono = tsl_tscmap_mono(&m, t);
 
