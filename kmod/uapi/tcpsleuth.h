@@ -267,7 +267,7 @@ struct tsl_ev_drop {
 
 /* One record; 64 bytes, fixed. */
 struct tsl_event {
-	__u64	ts_ns;		/* CLOCK_MONOTONIC */
+	__u64	ts_ns;		/* CLOCK_MONOTONIC; TSC cycles in an EVENTS message with TSL_A_CYCLES */
 	__u64	cookie;		/* socket cookie, as sock_diag and ss show it */
 	__u16	cpu;
 	__u8	kind;		/* enum tsl_event_kind */
