@@ -14,6 +14,7 @@ static const struct tsl_tsc_point *point(const struct tsl_tscmap *m, unsigned in
 void tsl_tscmap_init(struct tsl_tscmap *m)
 {
 	memset(m, 0, sizeof(*m));
+	m->last.from = m->last.split = UINT64_MAX;	/* no line yet */
 }
 
 int tsl_tscmap_add(struct tsl_tscmap *m, uint64_t cycles, uint64_t mono_ns,
@@ -46,13 +47,12 @@ int tsl_tscmap_add(struct tsl_tscmap *m, uint64_t cycles, uint64_t mono_ns,
 		p->mult = (uint64_t)(((u128)1000000 << 32) / khz);
 	}
 	m->n++;
-	if (m->n > 1) {
-		last = point(m, m->n - 2);
-		m->last.from = last->cycles;
-		m->last.len = p->cycles - last->cycles;
-		m->last.mono_ns = last->mono_ns;
-		m->last.mult = p->mult;
-	}
+	last = m->n > 1 ? point(m, m->n - 2) : p;
+	m->last.from = last->cycles;
+	m->last.from_ns = last->mono_ns;
+	m->last.split = p->cycles;
+	m->last.split_ns = p->mono_ns;
+	m->last.mult = p->mult;
 	return 0;
 }
 

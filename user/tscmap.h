@@ -26,9 +26,12 @@ struct tsl_tscmap {
 	struct tsl_tsc_point pt[TSL_TSC_POINTS];	/* a ring, oldest at first */
 	unsigned int first, n;
 	uint32_t khz;
-	/* the line between the two newest pairs, where a message's records fall */
+	/*
+	 * The newest line, from the pair before the newest (from) through the
+	 * newest (split) and beyond: where a message's records fall.
+	 */
 	struct {
-		uint64_t from, len, mono_ns, mult;
+		uint64_t from, from_ns, split, split_ns, mult;
 	} last;
 };
 
@@ -42,15 +45,16 @@ int tsl_tscmap_add(struct tsl_tscmap *m, uint64_t cycles, uint64_t mono_ns,
 /* CLOCK_MONOTONIC ns of @cycles; 0 before any pair. */
 uint64_t tsl_tscmap_mono(const struct tsl_tscmap *m, uint64_t cycles);
 
-/* The same, in a few instructions for a time between the two newest pairs. */
+/* The same, in a few instructions for a time on the newest line. */
 static inline uint64_t tsl_tscmap_mono_fast(const struct tsl_tscmap *m,
 					    uint64_t cycles)
 {
-	uint64_t d = cycles - m->last.from;
-
-	if (d < m->last.len)
-		return m->last.mono_ns +
-		       (uint64_t)(((unsigned __int128)d * m->last.mult) >> 32);
+	if (cycles >= m->last.split)
+		return m->last.split_ns + (uint64_t)(((unsigned __int128)
+			(cycles - m->last.split) * m->last.mult) >> 32);
+	if (cycles >= m->last.from)
+		return m->last.from_ns + (uint64_t)(((unsigned __int128)
+			(cycles - m->last.from) * m->last.mult) >> 32);
 	return tsl_tscmap_mono(m, cycles);
 }
 

@@ -21,6 +21,8 @@ static void test_empty(void **state)
 	(void)state;
 	tsl_tscmap_init(&m);
 	assert_int_equal(tsl_tscmap_mono(&m, 12345), 0);
+	assert_int_equal(tsl_tscmap_mono_fast(&m, 12345), 0);
+	assert_int_equal(tsl_tscmap_mono_fast(&m, UINT64_MAX), 0);
 	assert_int_equal(tsl_tscmap_add(&m, 1, 1, 0), -1);
 	assert_int_equal(m.n, 0);
 }
@@ -37,6 +39,8 @@ static void test_one_pair(void **state)
 	assert_int_equal(tsl_tscmap_mono(&m, 10 * MS + 4000), 7002000);
 	assert_int_equal(tsl_tscmap_mono(&m, 10 * MS - 2000), 6999000);
 	assert_int_equal(tsl_tscmap_mono(&m, 7 * MS), 4000000);
+	assert_int_equal(tsl_tscmap_mono_fast(&m, 10 * MS + 4000), 7002000);
+	assert_int_equal(tsl_tscmap_mono_fast(&m, 7 * MS), 4000000);
 	/* before the clock's zero: 0, not a wrapped value */
 	assert_int_equal(tsl_tscmap_mono(&m, 0), 0);
 }
