@@ -9,15 +9,22 @@ trap tsl_cleanup EXIT
 
 port=7001
 tsl_netns_pair
-# Hold for 3 s after 480 KiB: the last 32 KiB then all reach the receiver
+# Hold for 5 s after 480 KiB: the last 32 KiB then all reach the receiver
 # (they fit in its window) and nothing is in flight, so Recv-Q must equal the
 # rcvq of the last read plus what arrived after it, exactly.
-tsl_bg recv tsl_ns srv tsl-stream recv $port 16 50 -H 480 -h 3000
+tsl_bg recv tsl_ns srv tsl-stream recv $port 16 50 -H 480 -h 5000
 tsl_wait_port srv $port
 tsl_record res --port $port
 tsl_bg send tsl_ns cli tsl-stream send $SRV4 $port 512 -l 5
 tsl_wait_line "$OUT/recv.log" '^hold' 120 || { tsl_result fail hold "the receiver never reached the hold point"; exit 0; }
-sleep 1
+# Until the sender has nothing left (up to 3.5 s of the hold): a segment the
+# receiver dropped comes again only after a retransmission timeout.
+for i in $(seq 35); do
+	sendq=$(tsl_ns cli "$SS" -Htn "dport = :$port" | awk '$1 == "ESTAB" { print $3; exit }')
+	[ "$sendq" = 0 ] && break
+	sleep 0.1
+done
+tsl_log "sender Send-Q $sendq after $i looks"
 t_ss=$(tsl-now)
 tsl_ns srv "$SS" -Htn "sport = :$port" > "$OUT/ss-recv.txt"
 tsl_ns cli "$SS" -Htn "dport = :$port" > "$OUT/ss-send.txt"
