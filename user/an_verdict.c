@@ -694,6 +694,11 @@ static bool path_jitter(const struct fstats *s, struct tsl_verdict *v)
 		CON(v, "rtt_in_flight_pearson", s->corr_inflight, TSL_TH_QUEUE_CORR);
 		contra += 0.30;
 	}
+	/* A CPU never idle here delays the replies' softirq and the ACKs itself. */
+	if (s->idle <= TSL_TH_IDLE_PCT) {
+		CON(v, "owner_cpu_idle_pct", s->idle, TSL_TH_IDLE_PCT);
+		contra += 0.30;
+	}
 	v->confidence = confidence(iqr / TSL_TH_JITTER_US, s->jitter_win_share, contra);
 	return true;
 }
