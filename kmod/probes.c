@@ -363,10 +363,6 @@ static __always_inline void tsl_read_body(const struct tsl_filter *flt,
 	}
 }
 
-/*
- * tcp_cleanup_rbuf(sk, copied): recvmsg and friends consumed data. A
- * blocking recvmsg also calls it with nothing copied before it sleeps.
- */
 static noinline void tsl_read(const struct tsl_filter *flt, struct sock *sk)
 {
 	tsl_read_body(flt, sk);
@@ -387,6 +383,10 @@ static __always_inline void tsl_read_named(struct sock *sk, bool direct)
 		tsl_read(flt, sk);
 }
 
+/*
+ * tcp_cleanup_rbuf(sk, copied): recvmsg and friends consumed data. A
+ * blocking recvmsg also calls it with nothing copied before it sleeps.
+ */
 static __always_inline void tsl_on_read(struct sock *sk, int copied_now)
 {
 	tsl_hit(TSL_HOOK_READ);
@@ -474,10 +474,6 @@ static __always_inline void tsl_tx_body(const struct tsl_filter *flt,
 	}
 }
 
-/*
- * __tcp_transmit_skb(sk, skb, clone_it, gfp_mask, rcv_nxt): every segment
- * TCP sends on an established socket, data (tx) or pure ACK (ack_tx).
- */
 static noinline void tsl_tx(const struct tsl_filter *flt, struct sock *sk,
 			    struct sk_buff *skb, u32 rcv_nxt)
 {
@@ -499,6 +495,10 @@ static __always_inline void tsl_tx_named(struct sock *sk, struct sk_buff *skb,
 		tsl_tx(flt, sk, skb, rcv_nxt);
 }
 
+/*
+ * __tcp_transmit_skb(sk, skb, clone_it, gfp_mask, rcv_nxt): every segment
+ * TCP sends on an established socket, data (tx) or pure ACK (ack_tx).
+ */
 static __always_inline void tsl_on_tx(struct sock *sk, struct sk_buff *skb,
 				      u32 rcv_nxt)
 {
@@ -540,11 +540,6 @@ static __always_inline void tsl_ack_rx_body(const struct tsl_filter *flt,
 	f->snd_una = tp->snd_una;
 }
 
-/*
- * tcp_rate_gen(sk, delivered, lost, is_sack_reneg, rs): called once per
- * ACK that acknowledged something, after RTT estimation and before
- * congestion control; rs->rtt_us is the kernel's RTT sample for it.
- */
 static noinline void tsl_ack_rx(const struct tsl_filter *flt, struct sock *sk,
 				const struct rate_sample *rs)
 {
@@ -564,6 +559,11 @@ static __always_inline void tsl_ack_rx_named(struct sock *sk,
 		tsl_ack_rx(flt, sk, rs);
 }
 
+/*
+ * tcp_rate_gen(sk, delivered, lost, is_sack_reneg, rs): called once per
+ * ACK that acknowledged something, after RTT estimation and before
+ * congestion control; rs->rtt_us is the kernel's RTT sample for it.
+ */
 static __always_inline void tsl_on_ack_rx(struct sock *sk,
 					  const struct rate_sample *rs)
 {
@@ -632,7 +632,6 @@ static __always_inline void tsl_rto_body(const struct tsl_filter *flt,
 	tsl_ring_commit(r, flags);
 }
 
-/* tcp_retransmit_timer(sk): the retransmission timer expired. */
 static noinline void tsl_rto(const struct tsl_filter *flt, struct sock *sk)
 {
 	tsl_rto_body(flt, sk);
@@ -649,6 +648,7 @@ static __always_inline void tsl_rto_named(struct sock *sk, bool direct)
 		tsl_rto(flt, sk);
 }
 
+/* tcp_retransmit_timer(sk): the retransmission timer expired. */
 static __always_inline void tsl_on_rto(struct sock *sk)
 {
 	tsl_hit(TSL_HOOK_RTO);
