@@ -323,8 +323,8 @@ static u32 tsl_since_us(u64 now, u64 then)
 	return then && now > then ? tsl_to_us(now - then) : 0;
 }
 
-static __always_inline void tsl_read_body(const struct tsl_filter *flt,
-					  struct sock *sk)
+static __always_inline void tsl_read(const struct tsl_filter *flt,
+				     struct sock *sk)
 {
 	u32 wanted = flt->kinds;
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -363,35 +363,31 @@ static __always_inline void tsl_read_body(const struct tsl_filter *flt,
 	}
 }
 
-static noinline void tsl_read(const struct tsl_filter *flt, struct sock *sk)
-{
-	tsl_read_body(flt, sk);
-}
-
 /*
- * A hit whose socket the port map passed. @direct: the body inline, for a
- * direct call's handler, which runs only for such sockets anyway; the
- * other hooks keep it out of line, behind their inline gate.
+ * A hit whose socket the port map passed, out of line with the function's
+ * own parameters: the direct-call trampoline calls it (after its own port
+ * test) and so does tsl_on_read() for the other kinds of hook.
  */
-static __always_inline void tsl_read_named(struct sock *sk, bool direct)
+static noinline void notrace __used tsl_read_named(struct sock *sk, int copied)
 {
-	const struct tsl_filter *flt = tsl_gate_kinds(BIT(TSL_EV_READ));
+	const struct tsl_filter *flt;
 
-	if (flt && direct)
-		tsl_read_body(flt, sk);
-	else if (flt)
+	preempt_disable_notrace();
+	flt = tsl_gate_kinds(BIT(TSL_EV_READ));
+	if (flt)
 		tsl_read(flt, sk);
+	preempt_enable_notrace();
 }
 
 /*
  * tcp_cleanup_rbuf(sk, copied): recvmsg and friends consumed data. A
  * blocking recvmsg also calls it with nothing copied before it sleeps.
  */
-static __always_inline void tsl_on_read(struct sock *sk, int copied_now)
+static __always_inline void tsl_on_read(struct sock *sk, int copied)
 {
 	tsl_hit(TSL_HOOK_READ);
-	if (copied_now > 0 && tsl_ports_named(sk))
-		tsl_read_named(sk, false);
+	if (copied > 0 && tsl_ports_named(sk))
+		tsl_read_named(sk, copied);
 }
 
 static void tsl_emit_tx(struct tsl_flow *f, struct sock *sk,
@@ -438,9 +434,9 @@ static void tsl_emit_ack_tx(struct tsl_flow *f, struct sock *sk, u32 rcv_nxt,
 	tsl_ring_commit(r, flags);
 }
 
-static __always_inline void tsl_tx_body(const struct tsl_filter *flt,
-					struct sock *sk, struct sk_buff *skb,
-					u32 rcv_nxt)
+static __always_inline void tsl_tx(const struct tsl_filter *flt,
+				   struct sock *sk, struct sk_buff *skb,
+				   u32 rcv_nxt)
 {
 	u32 wanted = flt->kinds;
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
@@ -474,25 +470,21 @@ static __always_inline void tsl_tx_body(const struct tsl_filter *flt,
 	}
 }
 
-static noinline void tsl_tx(const struct tsl_filter *flt, struct sock *sk,
-			    struct sk_buff *skb, u32 rcv_nxt)
-{
-	tsl_tx_body(flt, sk, skb, rcv_nxt);
-}
-
 /* As tsl_read_named(). */
-static __always_inline void tsl_tx_named(struct sock *sk, struct sk_buff *skb,
-					 u32 rcv_nxt, bool direct)
+static noinline void notrace __used tsl_tx_named(struct sock *sk,
+						 struct sk_buff *skb,
+						 int clone_it, gfp_t gfp,
+						 u32 rcv_nxt)
 {
 	const struct tsl_filter *flt;
 
 	if (TCP_SKB_CB(skb)->tcp_flags & (TCPHDR_SYN | TCPHDR_RST))
 		return;
+	preempt_disable_notrace();
 	flt = tsl_gate_kinds(BIT(TSL_EV_TX) | BIT(TSL_EV_ACK_TX));
-	if (flt && direct)
-		tsl_tx_body(flt, sk, skb, rcv_nxt);
-	else if (flt)
+	if (flt)
 		tsl_tx(flt, sk, skb, rcv_nxt);
+	preempt_enable_notrace();
 }
 
 /*
@@ -500,16 +492,16 @@ static __always_inline void tsl_tx_named(struct sock *sk, struct sk_buff *skb,
  * TCP sends on an established socket, data (tx) or pure ACK (ack_tx).
  */
 static __always_inline void tsl_on_tx(struct sock *sk, struct sk_buff *skb,
-				      u32 rcv_nxt)
+				      int clone_it, gfp_t gfp, u32 rcv_nxt)
 {
 	tsl_hit(TSL_HOOK_TX);
 	if (tsl_ports_named(sk))
-		tsl_tx_named(sk, skb, rcv_nxt, false);
+		tsl_tx_named(sk, skb, clone_it, gfp, rcv_nxt);
 }
 
-static __always_inline void tsl_ack_rx_body(const struct tsl_filter *flt,
-					    struct sock *sk,
-					    const struct rate_sample *rs)
+static __always_inline void tsl_ack_rx(const struct tsl_filter *flt,
+				       struct sock *sk,
+				       const struct rate_sample *rs)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
@@ -540,23 +532,19 @@ static __always_inline void tsl_ack_rx_body(const struct tsl_filter *flt,
 	f->snd_una = tp->snd_una;
 }
 
-static noinline void tsl_ack_rx(const struct tsl_filter *flt, struct sock *sk,
-				const struct rate_sample *rs)
-{
-	tsl_ack_rx_body(flt, sk, rs);
-}
-
 /* As tsl_read_named(). */
-static __always_inline void tsl_ack_rx_named(struct sock *sk,
-					     const struct rate_sample *rs,
-					     bool direct)
+static noinline void notrace __used tsl_ack_rx_named(struct sock *sk,
+						     u32 delivered, u32 lost,
+						     bool is_sack_reneg,
+						     struct rate_sample *rs)
 {
-	const struct tsl_filter *flt = tsl_gate_kinds(BIT(TSL_EV_ACK_RX));
+	const struct tsl_filter *flt;
 
-	if (flt && direct)
-		tsl_ack_rx_body(flt, sk, rs);
-	else if (flt)
+	preempt_disable_notrace();
+	flt = tsl_gate_kinds(BIT(TSL_EV_ACK_RX));
+	if (flt)
 		tsl_ack_rx(flt, sk, rs);
+	preempt_enable_notrace();
 }
 
 /*
@@ -564,12 +552,13 @@ static __always_inline void tsl_ack_rx_named(struct sock *sk,
  * ACK that acknowledged something, after RTT estimation and before
  * congestion control; rs->rtt_us is the kernel's RTT sample for it.
  */
-static __always_inline void tsl_on_ack_rx(struct sock *sk,
-					  const struct rate_sample *rs)
+static __always_inline void tsl_on_ack_rx(struct sock *sk, u32 delivered,
+					  u32 lost, bool is_sack_reneg,
+					  struct rate_sample *rs)
 {
 	tsl_hit(TSL_HOOK_ACK_RX);
 	if (tsl_ports_named(sk))
-		tsl_ack_rx_named(sk, rs, false);
+		tsl_ack_rx_named(sk, delivered, lost, is_sack_reneg, rs);
 }
 
 static noinline void tsl_retrans(const struct tsl_filter *flt, struct sock *sk,
@@ -608,8 +597,8 @@ void tsl_probe_retrans(void *data, const struct sock *csk,
 		tsl_retrans(flt, (struct sock *)csk, skb);
 }
 
-static __always_inline void tsl_rto_body(const struct tsl_filter *flt,
-					 struct sock *sk)
+static __always_inline void tsl_rto(const struct tsl_filter *flt,
+				    struct sock *sk)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tsl_flow *f;
@@ -632,20 +621,16 @@ static __always_inline void tsl_rto_body(const struct tsl_filter *flt,
 	tsl_ring_commit(r, flags);
 }
 
-static noinline void tsl_rto(const struct tsl_filter *flt, struct sock *sk)
-{
-	tsl_rto_body(flt, sk);
-}
-
 /* As tsl_read_named(). */
-static __always_inline void tsl_rto_named(struct sock *sk, bool direct)
+static noinline void notrace __used tsl_rto_named(struct sock *sk)
 {
-	const struct tsl_filter *flt = tsl_gate_kinds(BIT(TSL_EV_RTO));
+	const struct tsl_filter *flt;
 
-	if (flt && direct)
-		tsl_rto_body(flt, sk);
-	else if (flt)
+	preempt_disable_notrace();
+	flt = tsl_gate_kinds(BIT(TSL_EV_RTO));
+	if (flt)
 		tsl_rto(flt, sk);
+	preempt_enable_notrace();
 }
 
 /* tcp_retransmit_timer(sk): the retransmission timer expired. */
@@ -653,7 +638,7 @@ static __always_inline void tsl_on_rto(struct sock *sk)
 {
 	tsl_hit(TSL_HOOK_RTO);
 	if (tsl_ports_named(sk))
-		tsl_rto_named(sk, false);
+		tsl_rto_named(sk);
 }
 
 static void tsl_emit_state(struct tsl_flow *f, int oldstate, int newstate)
@@ -762,14 +747,16 @@ void tsl_probe_timer_exit(void *data, struct timer_list *timer)
 int tsl_kprobe_tx(struct kprobe *p, struct pt_regs *regs)
 {
 	tsl_on_tx(TSL_ARG(regs, 0, struct sock *),
-		  TSL_ARG(regs, 1, struct sk_buff *), TSL_ARG(regs, 4, u32));
+		  TSL_ARG(regs, 1, struct sk_buff *), TSL_ARG(regs, 2, int),
+		  TSL_ARG(regs, 3, gfp_t), TSL_ARG(regs, 4, u32));
 	return 0;
 }
 
 int tsl_kprobe_ack_rx(struct kprobe *p, struct pt_regs *regs)
 {
-	tsl_on_ack_rx(TSL_ARG(regs, 0, struct sock *),
-		      TSL_ARG(regs, 4, const struct rate_sample *));
+	tsl_on_ack_rx(TSL_ARG(regs, 0, struct sock *), TSL_ARG(regs, 1, u32),
+		      TSL_ARG(regs, 2, u32), TSL_ARG(regs, 3, bool),
+		      TSL_ARG(regs, 4, struct rate_sample *));
 	return 0;
 }
 
@@ -855,43 +842,13 @@ static_assert(TSL_HITS_TX == TSL_HOOK_TX && TSL_HITS_ACK_RX == TSL_HOOK_ACK_RX &
 #define TSL_SAVE5	TSL_SAVE2 "pushq %rdx\n\tpushq %rcx\n\tpushq %r8\n\t"
 #define TSL_RESTORE5	"popq %r8\n\tpopq %rcx\n\tpopq %rdx\n\t" TSL_RESTORE2
 
-static void notrace __used tsl_direct_tx(struct sock *sk, struct sk_buff *skb,
-					 int clone_it, gfp_t gfp, u32 rcv_nxt)
-{
-	preempt_disable_notrace();
-	tsl_tx_named(sk, skb, rcv_nxt, true);
-	preempt_enable_notrace();
-}
-TSL_TRAMPOLINE(tsl_tramp_tx, tsl_direct_tx, TSL_HITS_TX, "",
+TSL_TRAMPOLINE(tsl_tramp_tx, tsl_tx_named, TSL_HITS_TX, "",
 	       TSL_SAVE5, TSL_RESTORE5);
-
-static void notrace __used tsl_direct_ack_rx(struct sock *sk, u32 delivered,
-					     u32 lost, bool is_sack_reneg,
-					     struct rate_sample *rs)
-{
-	preempt_disable_notrace();
-	tsl_ack_rx_named(sk, rs, true);
-	preempt_enable_notrace();
-}
-TSL_TRAMPOLINE(tsl_tramp_ack_rx, tsl_direct_ack_rx, TSL_HITS_ACK_RX, "",
+TSL_TRAMPOLINE(tsl_tramp_ack_rx, tsl_ack_rx_named, TSL_HITS_ACK_RX, "",
 	       TSL_SAVE5, TSL_RESTORE5);
-
-static void notrace __used tsl_direct_read(struct sock *sk, int copied)
-{
-	preempt_disable_notrace();
-	tsl_read_named(sk, true);
-	preempt_enable_notrace();
-}
-TSL_TRAMPOLINE(tsl_tramp_read, tsl_direct_read, TSL_HITS_READ, TSL_READ_COPIED,
+TSL_TRAMPOLINE(tsl_tramp_read, tsl_read_named, TSL_HITS_READ, TSL_READ_COPIED,
 	       TSL_SAVE2, TSL_RESTORE2);
-
-static void notrace __used tsl_direct_rto(struct sock *sk)
-{
-	preempt_disable_notrace();
-	tsl_rto_named(sk, true);
-	preempt_enable_notrace();
-}
-TSL_TRAMPOLINE(tsl_tramp_rto, tsl_direct_rto, TSL_HITS_RTO, "",
+TSL_TRAMPOLINE(tsl_tramp_rto, tsl_rto_named, TSL_HITS_RTO, "",
 	       TSL_SAVE1, TSL_RESTORE1);
 #endif
 
@@ -916,13 +873,15 @@ TSL_TRAMPOLINE(tsl_tramp_rto, tsl_direct_rto, TSL_HITS_RTO, "",
 TSL_FTRACE_CALLBACK(tsl_ftrace_tx, fr)
 {
 	tsl_on_tx(TSL_FARG(fr, 0, struct sock *),
-		  TSL_FARG(fr, 1, struct sk_buff *), TSL_FARG(fr, 4, u32));
+		  TSL_FARG(fr, 1, struct sk_buff *), TSL_FARG(fr, 2, int),
+		  TSL_FARG(fr, 3, gfp_t), TSL_FARG(fr, 4, u32));
 }
 
 TSL_FTRACE_CALLBACK(tsl_ftrace_ack_rx, fr)
 {
-	tsl_on_ack_rx(TSL_FARG(fr, 0, struct sock *),
-		      TSL_FARG(fr, 4, const struct rate_sample *));
+	tsl_on_ack_rx(TSL_FARG(fr, 0, struct sock *), TSL_FARG(fr, 1, u32),
+		      TSL_FARG(fr, 2, u32), TSL_FARG(fr, 3, bool),
+		      TSL_FARG(fr, 4, struct rate_sample *));
 }
 
 TSL_FTRACE_CALLBACK(tsl_ftrace_read, fr)
