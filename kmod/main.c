@@ -20,7 +20,7 @@ MODULE_PARM_DESC(drain_ms, "Interval between ring drains in ms (default 20, 1..1
 
 bool tsl_use_tsc = true;
 module_param_named(tsc, tsl_use_tsc, bool, 0444);
-MODULE_PARM_DESC(tsc, "Time records with the TSC where it is synchronized and of constant rate (default Y)");
+MODULE_PARM_DESC(tsc, "Time records with the TSC where the kernel keeps time with it (default Y)");
 
 static int __init tsl_init(void)
 {
