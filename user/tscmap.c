@@ -25,7 +25,6 @@ int tsl_tscmap_add(struct tsl_tscmap *m, uint64_t cycles, uint64_t mono_ns,
 
 	if (!khz)
 		return -1;
-	m->khz = khz;
 	if (m->n) {
 		last = point(m, m->n - 1);
 		if (cycles <= last->cycles || mono_ns <= last->mono_ns ||
@@ -56,12 +55,6 @@ int tsl_tscmap_add(struct tsl_tscmap *m, uint64_t cycles, uint64_t mono_ns,
 	return 0;
 }
 
-/* ns for @delta cycles at @mult (32.32). */
-static uint64_t scale(uint64_t delta, uint64_t mult)
-{
-	return (uint64_t)(((u128)delta * mult) >> 32);
-}
-
 uint64_t tsl_tscmap_mono(const struct tsl_tscmap *m, uint64_t cycles)
 {
 	const struct tsl_tsc_point *p, *next;
@@ -77,11 +70,11 @@ uint64_t tsl_tscmap_mono(const struct tsl_tscmap *m, uint64_t cycles)
 			continue;
 		/* On or after p: the line to the next pair, or the last line. */
 		next = i + 1 < m->n ? point(m, i + 1) : p;
-		return p->mono_ns + scale(cycles - p->cycles, next->mult);
+		return p->mono_ns + tsl_tsc_scale(cycles - p->cycles, next->mult);
 	}
 	/* Before the oldest pair: the first line (the nominal rate if only one). */
 	p = point(m, 0);
 	next = m->n > 1 ? point(m, 1) : p;
-	delta = scale(p->cycles - cycles, next->mult);
+	delta = tsl_tsc_scale(p->cycles - cycles, next->mult);
 	return delta < p->mono_ns ? p->mono_ns - delta : 0;
 }

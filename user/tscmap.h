@@ -25,7 +25,6 @@ struct tsl_tsc_point {
 struct tsl_tscmap {
 	struct tsl_tsc_point pt[TSL_TSC_POINTS];	/* a ring, oldest at first */
 	unsigned int first, n;
-	uint32_t khz;
 	/*
 	 * The newest line, from the pair before the newest (from) through the
 	 * newest (split) and beyond: where a message's records fall.
@@ -45,16 +44,22 @@ int tsl_tscmap_add(struct tsl_tscmap *m, uint64_t cycles, uint64_t mono_ns,
 /* CLOCK_MONOTONIC ns of @cycles; 0 before any pair. */
 uint64_t tsl_tscmap_mono(const struct tsl_tscmap *m, uint64_t cycles);
 
+/* ns for @delta cycles at @mult (32.32). */
+static inline uint64_t tsl_tsc_scale(uint64_t delta, uint64_t mult)
+{
+	return (uint64_t)(((unsigned __int128)delta * mult) >> 32);
+}
+
 /* The same, in a few instructions for a time on the newest line. */
 static inline uint64_t tsl_tscmap_mono_fast(const struct tsl_tscmap *m,
 					    uint64_t cycles)
 {
 	if (cycles >= m->last.split)
-		return m->last.split_ns + (uint64_t)(((unsigned __int128)
-			(cycles - m->last.split) * m->last.mult) >> 32);
+		return m->last.split_ns +
+		       tsl_tsc_scale(cycles - m->last.split, m->last.mult);
 	if (cycles >= m->last.from)
-		return m->last.from_ns + (uint64_t)(((unsigned __int128)
-			(cycles - m->last.from) * m->last.mult) >> 32);
+		return m->last.from_ns +
+		       tsl_tsc_scale(cycles - m->last.from, m->last.mult);
 	return tsl_tscmap_mono(m, cycles);
 }
 
