@@ -2,6 +2,7 @@
 // A recording read in time order: an index pass, then a k-way merge of the CPUs' events and the system samples.
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,20 +112,51 @@ static int chunks_add(struct tsl_iter_chunks *c, uint64_t off)
 	return 0;
 }
 
-static int add_chunk(struct tsl_iter_index *ix, uint32_t cpu, uint64_t off)
+static int cpus_grow(struct tsl_iter_index *ix, unsigned int n)
 {
-	if (cpu >= ix->n_cpus) {
-		unsigned int n = cpu + 1;
-		void *p = realloc(ix->cpus, n * sizeof(*ix->cpus));
+	void *p = realloc(ix->cpus, n * sizeof(*ix->cpus));
+
+	if (!p)
+		return -1;
+	ix->cpus = p;
+	memset(ix->cpus + ix->n_cpus, 0, (n - ix->n_cpus) * sizeof(*ix->cpus));
+	ix->n_cpus = n;
+	return 0;
+}
+
+static int add_gap(struct tsl_iter_cpu *c, uint64_t before, uint64_t after)
+{
+	if (c->n_gaps == c->gap_cap) {
+		size_t cap = c->gap_cap ? c->gap_cap * 2 : 16;
+		void *p = realloc(c->gaps, cap * sizeof(*c->gaps));
 
 		if (!p)
 			return -1;
-		ix->cpus = p;
-		memset(ix->cpus + ix->n_cpus, 0,
-		       (n - ix->n_cpus) * sizeof(*ix->cpus));
-		ix->n_cpus = n;
+		c->gaps = p;
+		c->gap_cap = cap;
 	}
-	return chunks_add(&ix->cpus[cpu], off);
+	c->gaps[c->n_gaps++] = (struct tsl_iter_gap){ before, after };
+	return 0;
+}
+
+/* Count CPU @cpu's chunk at @off, records @first_ts .. @last_ts, noting a gap before it. */
+static int add_chunk(struct tsl_iter_index *ix, uint32_t cpu, uint64_t off,
+		     uint64_t first_ts, uint64_t last_ts)
+{
+	struct tsl_iter_cpu *c;
+
+	if (cpu >= ix->n_cpus && cpus_grow(ix, cpu + 1))
+		return -1;
+	c = &ix->cpus[cpu];
+	if (!c->n_chunks)
+		c->first = off;
+	else if (first_ts > c->last_ts && first_ts - c->last_ts > TSL_ITER_GAP_NS &&
+		 add_gap(c, c->last, off))
+		return -1;
+	c->n_chunks++;
+	c->last = off;
+	c->last_ts = last_ts;
+	return 0;
 }
 
 void tsl_iter_index_free(struct tsl_iter_index *ix)
@@ -132,7 +164,7 @@ void tsl_iter_index_free(struct tsl_iter_index *ix)
 	unsigned int i;
 
 	for (i = 0; i < ix->n_cpus; i++)
-		free(ix->cpus[i].offs);
+		free(ix->cpus[i].gaps);
 	for (i = 0; i < ix->n_names; i++)
 		free(ix->names[i]);
 	free(ix->names);
@@ -162,25 +194,25 @@ static void seen_time(struct tsl_iter_index *ix, uint64_t ts)
 static int index_events(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
 {
 	const struct tsl_rec_events *e = c->events;
+	struct tsl_event ev, first;
 	uint32_t i;
 
 	if (e->cpu >= TSL_ACCT_MAX_CPUS)
-		return -1;
-	if (e->n_records && add_chunk(ix, e->cpu, c->offset))
 		return -1;
 	if (add_clock(ix, e->mono_ns, e->real_ns))
 		return -1;
 	ix->n_records += e->n_records;
 	for (i = 0; i < e->n_records; i++) {
-		struct tsl_event ev;
-
 		memcpy(&ev, (const char *)c->records + i * TSL_EVENT_SIZE,
 		       sizeof(ev));
 		seen_time(ix, ev.ts_ns);
 		if (ev.kind == TSL_EV_FLOW && add_flow(ix, &ev))
 			return -1;
 	}
-	return 0;
+	if (!e->n_records)
+		return 0;
+	memcpy(&first, c->records, sizeof(first));
+	return add_chunk(ix, e->cpu, c->offset, first.ts_ns, ev.ts_ns);
 }
 
 static int index_names(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
@@ -334,57 +366,203 @@ const char *tsl_iter_name(const struct tsl_iter_index *ix, uint32_t key)
 
 /* ---- the merge ---- */
 
+/* Offsets of a CPU's chunks the scan passed and its cursor has not read yet: a ring. */
+struct queue {
+	uint64_t *offs;
+	size_t head, n, cap;	/* cap: 0 or a power of two */
+};
+
 /* One stream (a CPU's records, or the samples), one chunk in memory at a time. */
 struct cursor {
 	struct tsl_rec_reader *r;
-	const struct tsl_iter_chunks *chunks;
 	unsigned int order;	/* tie-break: CPU number; samples last */
 	bool samples;
-	size_t chunk;		/* loaded chunk, index in chunks->offs */
-	bool loaded;
+	uint64_t n_loaded;	/* chunks read so far; the last is in c */
 	struct tsl_rec_chunk c;
 	uint32_t rec;		/* current record in c */
 	uint64_t ts;
 	struct tsl_event ev;	/* a copy of the record, aligned */
+	const struct tsl_iter_cpu *cpu;	/* events: where the chunks are */
+	size_t gap;		/* events: next of cpu->gaps */
+	/*
+	 * Events: the last chunk read by offset rather than found by the scan.
+	 * The CPU's chunks up to it have all been read, so the scan skips them.
+	 */
+	uint64_t jumped;
+	struct queue q;
 };
 
-static int load(struct cursor *cu)
-{
-	uint32_t want = cu->samples ? TSL_REC_SAMPLE : TSL_REC_EVENTS;
-	int ret = tsl_rec_read_at(cu->r, cu->chunks->offs[cu->chunk], &cu->c);
+/* The streams, and one scan forward through the file that finds the CPUs' chunks. */
+struct merge {
+	const struct tsl_iter_index *ix;
+	const char *name;
+	struct cursor *cur;	/* ix->n_cpus CPUs, then the samples */
+	struct cursor **heap;
+	struct tsl_rec_reader *scan;
+	uint64_t pos;		/* next chunk the scan looks at */
+	size_t queued;		/* offsets in all the queues */
+	struct tsl_iter_stats *st;
+};
 
-	if (ret <= 0 || cu->c.type != want) {
-		if (ret >= 0)
-			fprintf(stderr, "tcpsleuth: file changed while being read\n");
+static void changed(const struct merge *m)
+{
+	fprintf(stderr, "tcpsleuth: %s: file changed while being read\n", m->name);
+}
+
+static int queue_grow(struct queue *q)
+{
+	size_t cap = q->cap ? q->cap * 2 : 16, i;
+	uint64_t *offs = malloc(cap * sizeof(*offs));
+
+	if (!offs)
 		return -1;
-	}
-	cu->loaded = true;
+	for (i = 0; i < q->n; i++)
+		offs[i] = q->offs[(q->head + i) & (q->cap - 1)];
+	free(q->offs);
+	q->offs = offs;
+	q->head = 0;
+	q->cap = cap;
 	return 0;
 }
 
-/* 1: the cursor holds the next item; 0: this stream is done; -1: error. */
-static int cursor_next(struct cursor *cu)
+/*
+ * The scan found @cu's chunk at @off: queue it, unless already read by
+ * offset, or one more than the index counted (the file changed since).
+ */
+static int enqueue(struct merge *m, struct cursor *cu, uint64_t off)
 {
-	if (cu->samples) {
-		if (cu->loaded)
-			cu->chunk++;
-		if (cu->chunk >= cu->chunks->n)
-			return 0;
-		if (load(cu))
-			return -1;
-		cu->ts = cu->c.sample->mono_ns;
-		return 1;
+	struct queue *q = &cu->q;
+
+	if (off <= cu->jumped || cu->n_loaded + q->n >= cu->cpu->n_chunks)
+		return 0;
+	if (q->n == q->cap && queue_grow(q)) {
+		fprintf(stderr, "tcpsleuth: %s: out of memory\n", m->name);
+		return -1;
 	}
-	while (!cu->loaded || ++cu->rec >= cu->c.events->n_records) {
-		if (cu->loaded)
-			cu->chunk++;
-		if (cu->chunk >= cu->chunks->n)
-			return 0;
-		if (load(cu))
+	q->offs[(q->head + q->n++) & (q->cap - 1)] = off;
+	if (++m->queued > m->st->peak_queued)
+		m->st->peak_queued = m->queued;
+	return 0;
+}
+
+static uint64_t dequeue(struct merge *m, struct cursor *cu)
+{
+	struct queue *q = &cu->q;
+	uint64_t off = q->offs[q->head];
+
+	q->head = (q->head + 1) & (q->cap - 1);
+	q->n--;
+	m->queued--;
+	return off;
+}
+
+/*
+ * Scan on until @cu's queue holds a chunk, queueing the other CPUs' chunks
+ * passed. Only each chunk's header and the start of an EVENTS payload (its
+ * CPU and record count) are read.
+ */
+static int scan_for(struct merge *m, struct cursor *cu)
+{
+	while (!cu->q.n) {
+		struct tsl_rec_events e;
+		struct tsl_rec_chunk c;
+		int ret = tsl_rec_peek(m->scan, m->pos, &c, &e,
+				       offsetof(struct tsl_rec_events, seq));
+
+		if (ret <= 0) {
+			if (!ret)
+				changed(m);
 			return -1;
-		cu->rec = 0;
-		if (cu->c.events->n_records)
-			break;
+		}
+		m->pos = c.next;
+		if (c.type == TSL_REC_EVENTS && e.n_records &&
+		    e.cpu < m->ix->n_cpus && enqueue(m, &m->cur[e.cpu], c.offset))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Offset of @cu's next chunk: the CPU's first, or the one after a gap, read
+ * by offset unless the scan already queued it; else the next the scan finds.
+ */
+static int next_offset(struct merge *m, struct cursor *cu, uint64_t *off)
+{
+	const struct tsl_iter_cpu *cpu = cu->cpu;
+	const struct tsl_iter_gap *gap = NULL;
+
+	if (cu->n_loaded && cu->gap < cpu->n_gaps &&
+	    cpu->gaps[cu->gap].before == cu->c.offset)
+		gap = &cpu->gaps[cu->gap++];
+	if (!cu->n_loaded || (gap && !cu->q.n)) {
+		*off = gap ? gap->after : cpu->first;
+		cu->jumped = *off;
+		m->st->jumps++;
+		return 0;
+	}
+	if (scan_for(m, cu))
+		return -1;
+	*off = dequeue(m, cu);
+	return 0;
+}
+
+/* Whether chunk @c is of @cu's stream, as the index said. */
+static bool ours(const struct cursor *cu, const struct tsl_rec_chunk *c)
+{
+	if (cu->samples)
+		return c->type == TSL_REC_SAMPLE;
+	return c->type == TSL_REC_EVENTS && c->events->cpu == cu->order &&
+	       c->events->n_records;
+}
+
+static int load(const struct merge *m, struct cursor *cu, uint64_t off)
+{
+	int ret = tsl_rec_read_at(cu->r, off, &cu->c);
+
+	if (ret > 0 && ours(cu, &cu->c))
+		return 0;
+	if (ret >= 0)
+		changed(m);
+	return -1;
+}
+
+/* @cu's next chunk in: 1, 0 if its stream is done, -1. */
+static int next_chunk(struct merge *m, struct cursor *cu)
+{
+	uint64_t off;
+
+	if (cu->samples) {
+		if (cu->n_loaded == m->ix->samples.n)
+			return 0;
+		off = m->ix->samples.offs[cu->n_loaded];
+	} else {
+		if (cu->n_loaded == cu->cpu->n_chunks)
+			return 0;
+		if (next_offset(m, cu, &off))
+			return -1;
+	}
+	if (load(m, cu, off))
+		return -1;
+	cu->n_loaded++;
+	cu->rec = 0;
+	return 1;
+}
+
+/* 1: the cursor holds the next item; 0: this stream is done; -1: error. */
+static int cursor_next(struct merge *m, struct cursor *cu)
+{
+	int ret;
+
+	if (cu->samples) {
+		ret = next_chunk(m, cu);
+		if (ret > 0)
+			cu->ts = cu->c.sample->mono_ns;
+		return ret;
+	}
+	if (!cu->n_loaded || ++cu->rec >= cu->c.events->n_records) {
+		ret = next_chunk(m, cu);
+		if (ret <= 0)
+			return ret;
 	}
 	memcpy(&cu->ev, (const char *)cu->c.records + cu->rec * TSL_EVENT_SIZE,
 	       sizeof(cu->ev));
@@ -426,42 +604,78 @@ static int emit(const struct cursor *cu, const struct tsl_iter_ops *ops,
 	return ops->event ? ops->event(arg, &cu->ev) : 0;
 }
 
-int tsl_iter_merge(int fd, const char *name, const struct tsl_iter_index *ix,
-		   const struct tsl_iter_ops *ops, void *arg)
+/* Readers for the scan and the streams; the streams at their first items, in the heap (@n). */
+static int merge_open(struct merge *m, int fd, size_t *n)
 {
-	unsigned int i, n_cur = ix->n_cpus + 1;
-	struct cursor *cur = calloc(n_cur, sizeof(*cur));
-	struct cursor **heap = calloc(n_cur, sizeof(*heap));
+	unsigned int i, n_cur = m->ix->n_cpus + 1;
+	int ret;
+
+	m->cur = calloc(n_cur, sizeof(*m->cur));
+	m->heap = calloc(n_cur, sizeof(*m->heap));
+	m->scan = tsl_rec_reader_new(fd, m->name);
+	if (!m->cur || !m->heap || !m->scan)
+		return -1;
+	m->pos = sizeof(struct tsl_rec_header);
+	for (i = 0; i < n_cur; i++) {
+		struct cursor *cu = &m->cur[i];
+
+		cu->samples = i == m->ix->n_cpus;
+		cu->cpu = cu->samples ? NULL : &m->ix->cpus[i];
+		cu->order = i;
+		if (cu->samples ? !m->ix->samples.n : !cu->cpu->n_chunks)
+			continue;
+		cu->r = tsl_rec_reader_new(fd, m->name);
+		if (!cu->r)
+			return -1;
+		ret = cursor_next(m, cu);
+		if (ret < 0)
+			return -1;
+		if (ret)
+			m->heap[(*n)++] = cu;
+	}
+	for (i = *n / 2; i-- > 0;)
+		sift_down(m->heap, *n, i);
+	return 0;
+}
+
+static void merge_close(struct merge *m, bool failed)
+{
+	unsigned int i;
+
+	if (failed && m->scan && tsl_rec_error(m->scan)[0])
+		fprintf(stderr, "tcpsleuth: %s\n", tsl_rec_error(m->scan));
+	tsl_rec_reader_free(m->scan);
+	for (i = 0; m->cur && i <= m->ix->n_cpus; i++) {
+		struct cursor *cu = &m->cur[i];
+
+		if (failed && cu->r && tsl_rec_error(cu->r)[0])
+			fprintf(stderr, "tcpsleuth: %s\n", tsl_rec_error(cu->r));
+		tsl_rec_reader_free(cu->r);
+		free(cu->q.offs);
+	}
+	free(m->heap);
+	free(m->cur);
+}
+
+int tsl_iter_merge_stats(int fd, const char *name,
+			 const struct tsl_iter_index *ix,
+			 const struct tsl_iter_ops *ops, void *arg,
+			 struct tsl_iter_stats *st)
+{
+	struct merge m = { .ix = ix, .name = name, .st = st };
+	struct cursor **heap;
 	size_t n = 0;
 	int ret = -1;
 
-	if (!cur || !heap)
+	memset(st, 0, sizeof(*st));
+	if (merge_open(&m, fd, &n))
 		goto out;
-	for (i = 0; i < n_cur; i++) {
-		bool samples = i == ix->n_cpus;
-
-		cur[i].chunks = samples ? &ix->samples : &ix->cpus[i];
-		if (!cur[i].chunks->n)
-			continue;
-		cur[i].samples = samples;
-		cur[i].order = i;
-		cur[i].r = tsl_rec_reader_new(fd, name);
-		if (!cur[i].r)
-			goto out;
-		ret = cursor_next(&cur[i]);
-		if (ret < 0)
-			goto out;
-		if (ret)
-			heap[n++] = &cur[i];
-	}
-	for (i = n / 2; i-- > 0;)
-		sift_down(heap, n, i);
-	ret = 0;
+	heap = m.heap;
 	while (n) {
 		ret = emit(heap[0], ops, arg);
 		if (ret)
 			goto out;
-		ret = cursor_next(heap[0]);
+		ret = cursor_next(&m, heap[0]);
 		if (ret < 0)
 			goto out;
 		if (!ret)
@@ -470,12 +684,14 @@ int tsl_iter_merge(int fd, const char *name, const struct tsl_iter_index *ix,
 	}
 	ret = 0;
 out:
-	for (i = 0; cur && i < n_cur; i++) {
-		if (ret < 0 && cur[i].r && tsl_rec_error(cur[i].r)[0])
-			fprintf(stderr, "tcpsleuth: %s\n", tsl_rec_error(cur[i].r));
-		tsl_rec_reader_free(cur[i].r);
-	}
-	free(heap);
-	free(cur);
+	merge_close(&m, ret < 0);
 	return ret;
+}
+
+int tsl_iter_merge(int fd, const char *name, const struct tsl_iter_index *ix,
+		   const struct tsl_iter_ops *ops, void *arg)
+{
+	struct tsl_iter_stats st;
+
+	return tsl_iter_merge_stats(fd, name, ix, ops, arg, &st);
 }

@@ -27,15 +27,44 @@ struct tsl_iter_chunks {
 };
 
 /*
- * What the first pass learns. Memory grows with flows, clock pairs and
- * chunks, never with records.
+ * A CPU idle for longer than this between two of its chunks is a gap in the
+ * index, and the merge jumps over it to the chunk after, by offset: scanning
+ * the file up to that chunk would queue all the other CPUs recorded
+ * meanwhile. 100 ms, the analysis' interval: the index holds at most one gap
+ * per CPU per 100 ms recorded, as the analysis keeps state per interval
+ * anyway, and the merge's queues at most about 100 ms of chunks.
+ */
+#define TSL_ITER_GAP_NS	100000000ull
+
+struct tsl_iter_gap {
+	uint64_t before, after;	/* offsets of the chunks either side */
+};
+
+/*
+ * One CPU's EVENTS chunks that hold records (they are in time order in the
+ * file): not each offset, only where they start and where they skip idle
+ * stretches; the merge finds the rest by scanning.
+ */
+struct tsl_iter_cpu {
+	uint64_t first;			/* offset of the first chunk */
+	uint64_t n_chunks;
+	struct tsl_iter_gap *gaps;	/* in file order */
+	size_t n_gaps, gap_cap;
+	uint64_t last, last_ts;		/* first pass: last chunk, its last record */
+};
+
+/*
+ * What the first pass learns. Memory grows with flows, clock adjustments,
+ * sample names, SAMPLE chunks (one per sampling interval) and the CPUs' gaps
+ * (at most one per CPU per TSL_ITER_GAP_NS): with the recorded time, never
+ * with the number of records or EVENTS chunks.
  */
 struct tsl_iter_index {
 	struct tsl_iter_flow *flows;	/* open addressing on the cookie */
 	size_t flow_cap, n_flows;
 	struct tsl_iter_clock *clocks;	/* sorted by mono */
 	size_t n_clocks, clock_cap;
-	struct tsl_iter_chunks *cpus;	/* EVENTS chunks, indexed by CPU number */
+	struct tsl_iter_cpu *cpus;	/* EVENTS chunks, indexed by CPU number */
 	unsigned int n_cpus;
 	struct tsl_iter_chunks samples;	/* SAMPLE chunks */
 	char **names;			/* sample key names; ids are indices */
@@ -75,8 +104,25 @@ struct tsl_iter_ops {
 	int (*sample)(void *arg, const struct tsl_rec_chunk *c);
 };
 
-/* Second pass: call @ops for everything in time order; 0, or -1 (printed) / a callback's non-zero. */
+/*
+ * Second pass: call @ops for everything in time order; 0, or -1 (printed) /
+ * a callback's non-zero. One forward scan of the file finds the CPUs'
+ * chunks, each CPU queueing the offsets found ahead of its need: about
+ * TSL_ITER_GAP_NS plus the recorder's delivery lag worth of chunks.
+ */
 int tsl_iter_merge(int fd, const char *name, const struct tsl_iter_index *ix,
 		   const struct tsl_iter_ops *ops, void *arg);
+
+/* What a merge took: the tests check that it stays small. */
+struct tsl_iter_stats {
+	size_t peak_queued;	/* most chunk offsets queued at once, all CPUs */
+	uint64_t jumps;		/* EVENTS chunks read by offset: firsts, after gaps */
+};
+
+/* tsl_iter_merge(), filling @st. */
+int tsl_iter_merge_stats(int fd, const char *name,
+			 const struct tsl_iter_index *ix,
+			 const struct tsl_iter_ops *ops, void *arg,
+			 struct tsl_iter_stats *st);
 
 #endif /* TSL_REC_ITER_H */

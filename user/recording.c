@@ -135,8 +135,9 @@ struct tsl_rec_reader {
 	bool header_ok;
 	bool failed;
 	uint64_t pos;		/* next chunk for tsl_rec_next() */
-	void *buf;		/* payload; malloc() keeps it 8-byte aligned */
+	void *buf;		/* chunk header, then payload: both 8-byte aligned */
 	size_t size;
+	size_t ahead;		/* payload bytes to read with the next header */
 	char err[512];
 };
 
@@ -323,8 +324,13 @@ static int grow(struct tsl_rec_reader *r, size_t len)
 	return 0;
 }
 
-int tsl_rec_read_at(struct tsl_rec_reader *r, uint64_t off,
-		    struct tsl_rec_chunk *c)
+/*
+ * The chunk header at @off into @c, and up to @ahead more bytes in the same
+ * read, left in r->buf after the header: 1 (*@got bytes of them read), 0 at
+ * end of file, -1.
+ */
+static int read_header(struct tsl_rec_reader *r, uint64_t off,
+		       struct tsl_rec_chunk *c, size_t ahead, size_t *got)
 {
 	struct tsl_rec_chunk_hdr ch;
 	ssize_t n;
@@ -332,28 +338,70 @@ int tsl_rec_read_at(struct tsl_rec_reader *r, uint64_t off,
 	if (r->failed || (!r->header_ok && check_header(r)))
 		return -1;
 	memset(c, 0, sizeof(*c));
-	n = read_full(r, &ch, sizeof(ch), off);
+	if (grow(r, sizeof(ch) + ahead))
+		return bad(r, off, "out of memory");
+	n = read_full(r, r->buf, sizeof(ch) + ahead, off);
 	if (n <= 0)
 		return n;	/* clean end of file, or error */
 	if ((size_t)n < sizeof(ch))
 		return bad(r, off, "truncated chunk header");
+	memcpy(&ch, r->buf, sizeof(ch));
 	if (ch.len > TSL_REC_MAX_CHUNK)
 		return bad(r, off, "chunk length %u too large", ch.len);
-	if (grow(r, ch.len + 8))
-		return bad(r, off, "out of memory");
-	/* The padding too: a file cut inside it is truncated as well. */
-	n = read_full(r, r->buf, ch.len + PAD8(ch.len), off + sizeof(ch));
-	if (n < 0)
-		return -1;
-	if ((size_t)n < ch.len + PAD8(ch.len))
-		return bad(r, off, "truncated chunk (type %u, %u of %u bytes)",
-			   ch.type, (unsigned int)(n < ch.len ? n : ch.len),
-			   ch.len);
 	c->type = ch.type;
 	c->len = ch.len;
 	c->offset = off;
 	c->next = off + sizeof(ch) + ch.len + PAD8(ch.len);
-	c->data = r->buf;
+	*got = n - sizeof(ch);
+	return 1;
+}
+
+int tsl_rec_peek(struct tsl_rec_reader *r, uint64_t off,
+		 struct tsl_rec_chunk *c, void *head, size_t len)
+{
+	size_t got;
+	int ret = read_header(r, off, c, len, &got);
+
+	if (ret <= 0)
+		return ret;
+	memset(head, 0, len);
+	memcpy(head, (char *)r->buf + sizeof(struct tsl_rec_chunk_hdr),
+	       got < c->len ? got : c->len);
+	return 1;
+}
+
+int tsl_rec_read_at(struct tsl_rec_reader *r, uint64_t off,
+		    struct tsl_rec_chunk *c)
+{
+	const size_t hdr = sizeof(struct tsl_rec_chunk_hdr);
+	size_t got, want;
+	ssize_t n;
+	int ret;
+
+	/*
+	 * A stream's chunks are mostly alike: reading as much payload as the
+	 * last one had with the header, most take one read instead of two.
+	 */
+	ret = read_header(r, off, c, r->ahead, &got);
+	if (ret <= 0)
+		return ret;
+	/* The padding too: a file cut inside it is truncated as well. */
+	want = c->len + PAD8(c->len);
+	if (got < want) {
+		if (grow(r, hdr + want))
+			return bad(r, off, "out of memory");
+		n = read_full(r, (char *)r->buf + hdr + got, want - got,
+			      off + hdr + got);
+		if (n < 0)
+			return -1;
+		got += n;
+	}
+	if (got < want)
+		return bad(r, off, "truncated chunk (type %u, %u of %u bytes)",
+			   c->type, (unsigned int)(got < c->len ? got : c->len),
+			   c->len);
+	r->ahead = want;
+	c->data = (char *)r->buf + hdr;
 	if (check_chunk(r, c))
 		return -1;
 	return 1;

@@ -179,6 +179,14 @@ struct tsl_rec_reader *tsl_rec_reader_new(int fd, const char *name);
 int tsl_rec_next(struct tsl_rec_reader *r, struct tsl_rec_chunk *c);
 int tsl_rec_read_at(struct tsl_rec_reader *r, uint64_t offset,
 		    struct tsl_rec_chunk *c);
+/*
+ * Skimming: the header of the chunk at @offset into @c (type, len, offset,
+ * next; no views) and the first @len bytes of its payload into @head (zeros
+ * past the payload's end), with one read and no check of the payload.
+ * 1, 0 at end of file, -1.
+ */
+int tsl_rec_peek(struct tsl_rec_reader *r, uint64_t offset,
+		 struct tsl_rec_chunk *c, void *head, size_t len);
 /* "FILE: reason at byte N" */
 const char *tsl_rec_error(const struct tsl_rec_reader *r);
 void tsl_rec_reader_free(struct tsl_rec_reader *r);
