@@ -9,13 +9,13 @@
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 #include <linux/slab.h>
-#include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/sock_diag.h>
 #include "tsl.h"
 
 struct tsl_flow *tsl_flows;
-u32 tsl_flow_bits;
+u32 tsl_flow_mask;
+u32 tsl_flow_shift;
 static atomic_t tsl_flows_used = ATOMIC_INIT(0);
 
 u32 tsl_flow_in_use(void)
@@ -47,7 +47,7 @@ static void tsl_flow_fill(struct tsl_flow *f, struct sock *sk)
  */
 struct tsl_flow *tsl_flow_claim(struct sock *sk)
 {
-	u32 home = hash_ptr(sk, tsl_flow_bits);
+	u32 home = tsl_flow_home(sk);
 	struct tsl_flow *f;
 	u32 i, j;
 
@@ -95,7 +95,7 @@ void tsl_flow_clear(void)
 {
 	u32 i;
 
-	for (i = 0; i < (1u << tsl_flow_bits); i++) {
+	for (i = 0; i <= tsl_flow_mask; i++) {
 		tsl_flows[i].cookie = 0;
 		tsl_flows[i].sk = NULL;
 	}
@@ -112,7 +112,8 @@ int tsl_flow_init(void)
 	}
 	/* Twice the flows, so that home buckets stay sparse. */
 	slots = roundup_pow_of_two(tsl_max_flows) * 2;
-	tsl_flow_bits = ilog2(slots);
+	tsl_flow_mask = slots - 1;
+	tsl_flow_shift = BITS_PER_LONG - ilog2(slots);
 	/* vmalloc: page granularity, where kmalloc would round up to a power of two. */
 	tsl_flows = vzalloc(array_size(slots, sizeof(*tsl_flows)));
 	return tsl_flows ? 0 : -ENOMEM;

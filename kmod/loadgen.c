@@ -34,13 +34,15 @@ static void tsl_loadgen_emit(u32 n)
 	unsigned long flags;
 
 	while (n--) {
-		ev = tsl_ring_reserve(&r, TSL_EV_TX, 0, &flags);
-		if (!ev)
-			continue;
-		memset(&ev->tx, 0, sizeof(ev->tx));
-		ev->tx.len = 1448;
-		ev->tx.segs = 1;
-		tsl_ring_commit(r, flags);
+		local_irq_save(flags);
+		ev = tsl_ring_reserve(&r, TSL_EV_TX, 0);
+		if (ev) {
+			memset(&ev->tx, 0, sizeof(ev->tx));
+			ev->tx.len = 1448;
+			ev->tx.segs = 1;
+			tsl_ring_commit(r);
+		}
+		local_irq_restore(flags);
 	}
 }
 

@@ -66,9 +66,8 @@ static noinline void tsl_announce(struct tsl_flow *f, const struct sock *sk)
 {
 	struct tsl_ring *r;
 	struct tsl_event *ev;
-	unsigned long flags;
 
-	ev = tsl_ring_reserve(&r, TSL_EV_FLOW, f->cookie, &flags);
+	ev = tsl_ring_reserve(&r, TSL_EV_FLOW, f->cookie);
 	if (!ev)
 		return;
 #if IS_ENABLED(CONFIG_IPV6)
@@ -86,14 +85,14 @@ static noinline void tsl_announce(struct tsl_flow *f, const struct sock *sk)
 	ev->flow.sport = sk->sk_num;
 	ev->flow.dport = ntohs(sk->sk_dport);
 	ev->flow.netns = sock_net(sk)->ns.inum;
-	tsl_ring_commit(r, flags);
+	tsl_ring_commit(r);
 	f->announced = 1;
 }
 
 /*
  * The filter if it wants some of @kinds, for a hook hit whose socket the
- * port map let through. Called with preemption off (tracepoint, direct
- * call handler, ftrace callback and kprobe context).
+ * port map let through. Called with preemption off (tracepoint context)
+ * or interrupts off (the function hooks' handlers).
  */
 static __always_inline const struct tsl_filter *tsl_gate_kinds(u32 kinds)
 {
@@ -150,16 +149,15 @@ static noinline void tsl_emit_drop(struct tsl_flow *f, struct sock *sk,
 {
 	struct tsl_ring *r;
 	struct tsl_event *ev;
-	unsigned long flags;
 
 	if (wanted & BIT(TSL_EV_DROP)) {
-		ev = tsl_ring_reserve(&r, TSL_EV_DROP, f->cookie, &flags);
+		ev = tsl_ring_reserve(&r, TSL_EV_DROP, f->cookie);
 		if (ev) {
 			ev->drop.count = now - f->drops;
 			ev->drop.total = now;
 			ev->drop.rcvq = tcp_sk(sk)->rcv_nxt - tcp_sk(sk)->copied_seq;
 			ev->drop.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-			tsl_ring_commit(r, flags);
+			tsl_ring_commit(r);
 		}
 	}
 	f->drops = now;
@@ -204,13 +202,12 @@ static noinline void tsl_emit_unseen(struct tsl_flow *f, struct sock *sk,
 {
 	struct tsl_ring *r;
 	struct tsl_event *ev;
-	unsigned long flags;
 	u32 len;
 
 	/* a FIN unseen too takes a sequence number, not a byte */
 	len = rcv_nxt - f->rx_high - !!sock_flag(sk, SOCK_DONE);
 	if (len && (wanted & BIT(TSL_EV_DATA_RX))) {
-		ev = tsl_ring_reserve_at(&r, TSL_EV_DATA_RX, f->cookie, now, &flags);
+		ev = tsl_ring_reserve_at(&r, TSL_EV_DATA_RX, f->cookie, now);
 		if (ev) {
 			ev->flags = TSL_F_UNSEEN;
 			ev->data_rx.seq = f->rx_high;
@@ -219,7 +216,7 @@ static noinline void tsl_emit_unseen(struct tsl_flow *f, struct sock *sk,
 			ev->data_rx.rcvq = rcv_nxt - READ_ONCE(tcp_sk(sk)->copied_seq);
 			ev->data_rx.rcv_wnd = tcp_sk(sk)->rcv_wnd;
 			ev->data_rx.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-			tsl_ring_commit(r, flags);
+			tsl_ring_commit(r);
 		}
 	}
 	f->rx_high = rcv_nxt;
@@ -235,8 +232,9 @@ static __always_inline void tsl_check_unseen(struct tsl_flow *f,
 		tsl_emit_unseen(f, sk, wanted, now, rcv_nxt);
 }
 
-static noinline void tsl_data_rx(const struct tsl_filter *flt,
-				 struct sock *sk, struct sk_buff *skb)
+static __always_inline void tsl_data_rx_body(const struct tsl_filter *flt,
+					     struct sock *sk,
+					     struct sk_buff *skb)
 {
 	u32 wanted = flt->kinds;
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
@@ -244,7 +242,6 @@ static noinline void tsl_data_rx(const struct tsl_filter *flt,
 	struct tsl_flow *f;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
-	unsigned long flags;
 	u32 len;
 	u64 now;
 
@@ -270,7 +267,7 @@ static noinline void tsl_data_rx(const struct tsl_filter *flt,
 		f->unacked_since = now;
 	if (!(wanted & BIT(TSL_EV_DATA_RX)))
 		return;
-	ev = tsl_ring_reserve_at(&r, TSL_EV_DATA_RX, f->cookie, now, &flags);
+	ev = tsl_ring_reserve_at(&r, TSL_EV_DATA_RX, f->cookie, now);
 	if (!ev)
 		return;
 	ev->flags = cb->seq != tp->rcv_nxt ? TSL_F_OFO : 0;
@@ -280,7 +277,17 @@ static noinline void tsl_data_rx(const struct tsl_filter *flt,
 	ev->data_rx.rcvq = tp->rcv_nxt - tp->copied_seq;
 	ev->data_rx.rcv_wnd = tp->rcv_wnd;
 	ev->data_rx.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-	tsl_ring_commit(r, flags);
+	tsl_ring_commit(r);
+}
+
+static noinline void tsl_data_rx(const struct tsl_filter *flt,
+				 struct sock *sk, struct sk_buff *skb)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	tsl_data_rx_body(flt, sk, skb);
+	local_irq_restore(flags);
 }
 
 /* tcp_probe, at the start of tcp_rcv_established: a segment arrives. */
@@ -331,7 +338,6 @@ static __always_inline void tsl_read(const struct tsl_filter *flt,
 	struct tsl_flow *f;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
-	unsigned long flags;
 	u32 copied;
 	u64 now;
 
@@ -342,7 +348,7 @@ static __always_inline void tsl_read(const struct tsl_filter *flt,
 	tsl_check_drops(f, sk, wanted);
 	now = tsl_now();
 	tsl_check_unseen(f, sk, wanted, now);
-	ev = tsl_ring_reserve_at(&r, TSL_EV_READ, f->cookie, now, &flags);
+	ev = tsl_ring_reserve_at(&r, TSL_EV_READ, f->cookie, now);
 	if (ev) {
 		/* Reading the FIN advances copied_seq by one: no data byte. */
 		ev->read.bytes = copied - f->copied_seq -
@@ -353,7 +359,7 @@ static __always_inline void tsl_read(const struct tsl_filter *flt,
 		ev->read.res_last_us = tsl_since_us(now, tsl_arrival_of(f, copied - 1));
 		ev->read.pid = current->tgid;
 		memcpy(ev->read.comm, current->comm, TSL_COMM_LEN);
-		tsl_ring_commit(r, flags);
+		tsl_ring_commit(r);
 	}
 	tsl_arrival_pop(f, copied);
 	f->copied_seq = copied;
@@ -371,12 +377,13 @@ static __always_inline void tsl_read(const struct tsl_filter *flt,
 static noinline void notrace __used tsl_read_named(struct sock *sk, int copied)
 {
 	const struct tsl_filter *flt;
+	unsigned long flags;
 
-	preempt_disable_notrace();
+	local_irq_save(flags);
 	flt = tsl_gate_kinds(BIT(TSL_EV_READ));
 	if (flt)
 		tsl_read(flt, sk);
-	preempt_enable_notrace();
+	local_irq_restore(flags);
 }
 
 /*
@@ -397,9 +404,8 @@ static void tsl_emit_tx(struct tsl_flow *f, struct sock *sk,
 	const struct tcp_sock *tp = tcp_sk(sk);
 	struct tsl_ring *r;
 	struct tsl_event *ev;
-	unsigned long flags;
 
-	ev = tsl_ring_reserve_at(&r, TSL_EV_TX, f->cookie, now, &flags);
+	ev = tsl_ring_reserve_at(&r, TSL_EV_TX, f->cookie, now);
 	if (!ev)
 		return;
 	ev->flags = before(cb->seq, tp->snd_nxt) ? TSL_F_RETRANS : 0;
@@ -411,7 +417,7 @@ static void tsl_emit_tx(struct tsl_flow *f, struct sock *sk,
 	ev->tx.in_flight = tcp_packets_in_flight(tp);
 	ev->tx.sndq = READ_ONCE(tp->write_seq) - tp->snd_una;
 	ev->tx.snd_wnd = tp->snd_wnd;
-	tsl_ring_commit(r, flags);
+	tsl_ring_commit(r);
 }
 
 static void tsl_emit_ack_tx(struct tsl_flow *f, struct sock *sk, u32 rcv_nxt,
@@ -419,9 +425,8 @@ static void tsl_emit_ack_tx(struct tsl_flow *f, struct sock *sk, u32 rcv_nxt,
 {
 	struct tsl_ring *r;
 	struct tsl_event *ev;
-	unsigned long flags;
 
-	ev = tsl_ring_reserve_at(&r, TSL_EV_ACK_TX, f->cookie, now, &flags);
+	ev = tsl_ring_reserve_at(&r, TSL_EV_ACK_TX, f->cookie, now);
 	if (!ev)
 		return;
 	ev->ack_tx.ack = rcv_nxt;
@@ -431,7 +436,7 @@ static void tsl_emit_ack_tx(struct tsl_flow *f, struct sock *sk, u32 rcv_nxt,
 	ev->ack_tx.bytes = rcv_nxt - f->ack_seq;
 	ev->ack_tx.reason = reason;
 	memset(ev->ack_tx.pad, 0, sizeof(ev->ack_tx.pad));
-	tsl_ring_commit(r, flags);
+	tsl_ring_commit(r);
 }
 
 static __always_inline void tsl_tx(const struct tsl_filter *flt,
@@ -477,14 +482,15 @@ static noinline void notrace __used tsl_tx_named(struct sock *sk,
 						 u32 rcv_nxt)
 {
 	const struct tsl_filter *flt;
+	unsigned long flags;
 
 	if (TCP_SKB_CB(skb)->tcp_flags & (TCPHDR_SYN | TCPHDR_RST))
 		return;
-	preempt_disable_notrace();
+	local_irq_save(flags);
 	flt = tsl_gate_kinds(BIT(TSL_EV_TX) | BIT(TSL_EV_ACK_TX));
 	if (flt)
 		tsl_tx(flt, sk, skb, rcv_nxt);
-	preempt_enable_notrace();
+	local_irq_restore(flags);
 }
 
 /*
@@ -508,12 +514,11 @@ static __always_inline void tsl_ack_rx(const struct tsl_filter *flt,
 	struct tsl_flow *f;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
-	unsigned long flags;
 
 	f = tsl_flow_for(flt, sk);
 	if (!f)
 		return;
-	ev = tsl_ring_reserve(&r, TSL_EV_ACK_RX, f->cookie, &flags);
+	ev = tsl_ring_reserve(&r, TSL_EV_ACK_RX, f->cookie);
 	if (ev) {
 		ev->flags = rs->is_ack_delayed ? TSL_F_DELAYED : 0;
 		ev->ack_rx.ack = tp->snd_una;
@@ -527,7 +532,7 @@ static __always_inline void tsl_ack_rx(const struct tsl_filter *flt,
 		ev->ack_rx.snd_wnd = tp->snd_wnd;
 		ev->ack_rx.ca_state = icsk->icsk_ca_state;
 		memset(ev->ack_rx.pad, 0, sizeof(ev->ack_rx.pad));
-		tsl_ring_commit(r, flags);
+		tsl_ring_commit(r);
 	}
 	f->snd_una = tp->snd_una;
 }
@@ -539,12 +544,13 @@ static noinline void notrace __used tsl_ack_rx_named(struct sock *sk,
 						     struct rate_sample *rs)
 {
 	const struct tsl_filter *flt;
+	unsigned long flags;
 
-	preempt_disable_notrace();
+	local_irq_save(flags);
 	flt = tsl_gate_kinds(BIT(TSL_EV_ACK_RX));
 	if (flt)
 		tsl_ack_rx(flt, sk, rs);
-	preempt_enable_notrace();
+	local_irq_restore(flags);
 }
 
 /*
@@ -561,19 +567,19 @@ static __always_inline void tsl_on_ack_rx(struct sock *sk, u32 delivered,
 		tsl_ack_rx_named(sk, delivered, lost, is_sack_reneg, rs);
 }
 
-static noinline void tsl_retrans(const struct tsl_filter *flt, struct sock *sk,
-				 const struct sk_buff *skb)
+static __always_inline void tsl_retrans_body(const struct tsl_filter *flt,
+					     struct sock *sk,
+					     const struct sk_buff *skb)
 {
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	struct tsl_flow *f;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
-	unsigned long flags;
 
 	f = tsl_flow_for(flt, sk);
 	if (!f)
 		return;
-	ev = tsl_ring_reserve(&r, TSL_EV_RETRANS, f->cookie, &flags);
+	ev = tsl_ring_reserve(&r, TSL_EV_RETRANS, f->cookie);
 	if (!ev)
 		return;
 	ev->retrans.seq = cb->seq;
@@ -582,7 +588,17 @@ static noinline void tsl_retrans(const struct tsl_filter *flt, struct sock *sk,
 	ev->retrans.total_retrans = tcp_sk(sk)->total_retrans;
 	ev->retrans.ca_state = inet_csk(sk)->icsk_ca_state;
 	memset(ev->retrans.pad, 0, sizeof(ev->retrans.pad));
-	tsl_ring_commit(r, flags);
+	tsl_ring_commit(r);
+}
+
+static noinline void tsl_retrans(const struct tsl_filter *flt, struct sock *sk,
+				 const struct sk_buff *skb)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	tsl_retrans_body(flt, sk, skb);
+	local_irq_restore(flags);
 }
 
 /* tcp_retransmit_skb tracepoint: a segment (maybe GSO) was sent again. */
@@ -604,12 +620,11 @@ static __always_inline void tsl_rto(const struct tsl_filter *flt,
 	struct tsl_flow *f;
 	struct tsl_ring *r;
 	struct tsl_event *ev;
-	unsigned long flags;
 
 	f = tsl_flow_for(flt, sk);
 	if (!f)
 		return;
-	ev = tsl_ring_reserve(&r, TSL_EV_RTO, f->cookie, &flags);
+	ev = tsl_ring_reserve(&r, TSL_EV_RTO, f->cookie);
 	if (!ev)
 		return;
 	ev->rto.rto_us = tsl_jiffies_us(icsk->icsk_rto);
@@ -618,19 +633,20 @@ static __always_inline void tsl_rto(const struct tsl_filter *flt,
 	ev->rto.retransmits = icsk->icsk_retransmits;
 	ev->rto.backoff = icsk->icsk_backoff;
 	memset(ev->rto.pad, 0, sizeof(ev->rto.pad));
-	tsl_ring_commit(r, flags);
+	tsl_ring_commit(r);
 }
 
 /* As tsl_read_named(). */
 static noinline void notrace __used tsl_rto_named(struct sock *sk)
 {
 	const struct tsl_filter *flt;
+	unsigned long flags;
 
-	preempt_disable_notrace();
+	local_irq_save(flags);
 	flt = tsl_gate_kinds(BIT(TSL_EV_RTO));
 	if (flt)
 		tsl_rto(flt, sk);
-	preempt_enable_notrace();
+	local_irq_restore(flags);
 }
 
 /* tcp_retransmit_timer(sk): the retransmission timer expired. */
@@ -645,11 +661,10 @@ static void tsl_emit_state(struct tsl_flow *f, int oldstate, int newstate)
 {
 	struct tsl_ring *r;
 	struct tsl_event *ev;
-	unsigned long flags;
 
 	if (!tsl_wants(TSL_EV_STATE))
 		return;
-	ev = tsl_ring_reserve(&r, TSL_EV_STATE, f->cookie, &flags);
+	ev = tsl_ring_reserve(&r, TSL_EV_STATE, f->cookie);
 	if (!ev)
 		return;
 	ev->state.oldstate = oldstate;
@@ -662,23 +677,14 @@ static void tsl_emit_state(struct tsl_flow *f, int oldstate, int newstate)
 		ev->state.pid = f->owner_pid;
 		memcpy(ev->state.comm, f->owner_comm, TSL_COMM_LEN);
 	}
-	tsl_ring_commit(r, flags);
+	tsl_ring_commit(r);
 }
 
-/*
- * inet_sock_set_state: TCP state changes. A flow starts when a socket
- * becomes established (its 4-tuple is final then) and ends on close.
- */
-void tsl_probe_state(void *data, const struct sock *csk, const int oldstate,
-		     const int newstate)
+static void tsl_state(struct sock *sk, int oldstate, int newstate)
 {
-	struct sock *sk = (struct sock *)csk;
 	const struct tsl_filter *flt;
 	struct tsl_flow *f;
 
-	tsl_hit(TSL_HOOK_STATE);
-	if (sk->sk_protocol != IPPROTO_TCP)
-		return;
 	if (newstate == TCP_ESTABLISHED)
 		f = (flt = tsl_gate(sk, TSL_EV_ALL)) ? tsl_flow_for(flt, sk) : NULL;
 	else
@@ -692,6 +698,23 @@ void tsl_probe_state(void *data, const struct sock *csk, const int oldstate,
 	tsl_emit_state(f, oldstate, newstate);
 	if (newstate == TCP_CLOSE)
 		tsl_flow_put(f);
+}
+
+/*
+ * inet_sock_set_state: TCP state changes. A flow starts when a socket
+ * becomes established (its 4-tuple is final then) and ends on close.
+ */
+void tsl_probe_state(void *data, const struct sock *csk, const int oldstate,
+		     const int newstate)
+{
+	unsigned long flags;
+
+	tsl_hit(TSL_HOOK_STATE);
+	if (csk->sk_protocol != IPPROTO_TCP)
+		return;
+	local_irq_save(flags);
+	tsl_state((struct sock *)csk, oldstate, newstate);
+	local_irq_restore(flags);
 }
 
 /* tcp_destroy_sock: the socket is going away, whatever its state. */
@@ -785,7 +808,7 @@ int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs)
  * function. No ftrace trampoline and no recursion guard: only these four
  * functions lead here and no handler calls any of them. The asm part may
  * be preempted (each of its memory accesses is one instruction); the
- * handler runs with preemption off. No frame pointer: the kernels here
+ * handler runs with interrupts off. No frame pointer: the kernels here
  * unwind with ORC, which objtool builds for these instructions too.
  *
  * The asm spells out what it reads: struct sock's port fields (checked

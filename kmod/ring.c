@@ -84,6 +84,10 @@ int tsl_ring_init(void)
 	int cpu;
 
 	BUILD_BUG_ON(sizeof(struct tsl_event) != TSL_EVENT_SIZE);
+	/* tsl_ring_reserve_at() writes these four fields as one u64 */
+	BUILD_BUG_ON(offsetof(struct tsl_event, cpu) % 8 ||
+		     offsetof(struct tsl_event, pad) + 4 !=
+		     offsetof(struct tsl_event, cpu) + 8);
 	bytes = (size_t)tsl_buf_kb * 1024;
 	tsl_ring_nr = rounddown_pow_of_two(bytes / sizeof(struct tsl_event));
 	if (tsl_ring_nr < 16) {

@@ -45,9 +45,14 @@ static __always_inline u64 tsl_now(void)
 	return ktime_get_ns();
 }
 
+/*
+ * mul_u64_u32_shr(delta, tsl_us_mult, 32) in two 64-bit products: its
+ * 128-bit one makes gcc realign the stack of every handler it is inlined in.
+ */
 static __always_inline u32 tsl_to_us(u64 delta)
 {
-	return mul_u64_u32_shr(delta, tsl_us_mult, 32);
+	return (delta >> 32) * tsl_us_mult +
+	       (((delta & U32_MAX) * tsl_us_mult) >> 32);
 }
 
 /* ring.c: one single-producer ring of fixed records per CPU. */
@@ -75,57 +80,51 @@ u32 tsl_ring_records(void);
 void tsl_ring_kick_fn(struct irq_work *work);	/* genl.c */
 
 /*
- * Reserve one record of @kind on this CPU's ring with interrupts off, so a
- * probe that fires from an interrupt on this CPU cannot interleave with
- * one already writing. Returns NULL (and counts the drop) when full.
- * The caller fills the record and calls tsl_ring_commit(). @ts is the
- * record's time; tsl_ring_reserve() takes it now.
+ * Reserve one record of @kind on this CPU's ring. Interrupts are off: each
+ * handler disables them once around its body (which also keeps it on this
+ * CPU and in an RCU-sched read-side section for the filter), so a probe
+ * that fires from an interrupt on this CPU cannot interleave with one
+ * already writing, and a hit that writes two records pays for one pair.
+ * Returns NULL (and counts the drop) when full. The caller fills the record
+ * and calls tsl_ring_commit(). @ts is the record's time; tsl_ring_reserve()
+ * takes it now. A ring that reaches kick_at records schedules an early
+ * drain.
  */
 static __always_inline struct tsl_event *
 tsl_ring_reserve_at(struct tsl_ring **rp, unsigned int kind, u64 cookie,
-		    u64 ts, unsigned long *flags)
+		    u64 ts)
 {
-	struct tsl_ring *r;
+	struct tsl_ring *r = this_cpu_ptr(&tsl_rings);
 	struct tsl_event *ev;
-	u32 head;
+	u32 head = r->head;
+	u32 used = head - smp_load_acquire(&r->tail);
 
-	local_irq_save(*flags);
-	r = this_cpu_ptr(&tsl_rings);
 	*rp = r;
 	r->produced++;
-	head = r->head;
-	if (unlikely(head - smp_load_acquire(&r->tail) > r->mask)) {
+	if (unlikely(used > r->mask)) {
 		r->dropped++;
 		r->dropped_kind[kind]++;
-		local_irq_restore(*flags);
 		return NULL;
 	}
+	if (unlikely(used == r->kick_at))
+		irq_work_queue(&r->kick);
 	ev = &r->slots[head & r->mask];
 	ev->ts_ns = ts;
 	ev->cookie = cookie;
-	ev->cpu = smp_processor_id();
-	ev->kind = kind;
-	ev->flags = 0;
-	ev->pad = 0;
+	/* cpu, kind, flags 0 and pad 0 in one store (x86_64: little-endian) */
+	*(u64 *)&ev->cpu = smp_processor_id() | (u64)kind << 16;
 	return ev;
 }
 
 static __always_inline struct tsl_event *
-tsl_ring_reserve(struct tsl_ring **rp, unsigned int kind, u64 cookie,
-		 unsigned long *flags)
+tsl_ring_reserve(struct tsl_ring **rp, unsigned int kind, u64 cookie)
 {
-	return tsl_ring_reserve_at(rp, kind, cookie, tsl_now(), flags);
+	return tsl_ring_reserve_at(rp, kind, cookie, tsl_now());
 }
 
-static __always_inline void tsl_ring_commit(struct tsl_ring *r,
-					    unsigned long flags)
+static __always_inline void tsl_ring_commit(struct tsl_ring *r)
 {
-	u32 head = r->head + 1;
-
-	smp_store_release(&r->head, head);
-	if (unlikely(head - READ_ONCE(r->tail) == r->kick_at))
-		irq_work_queue(&r->kick);
-	local_irq_restore(flags);
+	smp_store_release(&r->head, r->head + 1);
 }
 
 /* flow.c: per-socket state, preallocated, lock-free. */
@@ -162,11 +161,18 @@ void tsl_flow_put(struct tsl_flow *f);
 
 #define TSL_BUCKET	8	/* slots searched from a key's home slot */
 extern struct tsl_flow *tsl_flows;
-extern u32 tsl_flow_bits;
+extern u32 tsl_flow_mask;	/* slots - 1, a power of two less one */
+extern u32 tsl_flow_shift;	/* 64 - log2(slots) */
+
+/* hash_ptr() with the table's size worked out once, at load. */
+static __always_inline u32 tsl_flow_home(const struct sock *sk)
+{
+	return ((unsigned long)sk * GOLDEN_RATIO_64) >> tsl_flow_shift;
+}
 
 static __always_inline struct tsl_flow *tsl_slot(u32 home, u32 i)
 {
-	return &tsl_flows[(home + i) & ((1u << tsl_flow_bits) - 1)];
+	return &tsl_flows[(home + i) & tsl_flow_mask];
 }
 
 static __always_inline u64 tsl_sk_cookie_now(const struct sock *sk)
@@ -182,7 +188,7 @@ static __always_inline u64 tsl_sk_cookie_now(const struct sock *sk)
  */
 static __always_inline struct tsl_flow *tsl_flow_lookup(const struct sock *sk)
 {
-	u32 home = hash_ptr(sk, tsl_flow_bits);
+	u32 home = tsl_flow_home(sk);
 	u32 i;
 
 	for (i = 0; i < TSL_BUCKET; i++) {
@@ -267,8 +273,9 @@ static __always_inline bool tsl_port_in(const u16 *set, u8 n, u16 port)
 
 /*
  * Whether @sk passes the filter @f, exactly: for sockets the port map let
- * through, before their flow is looked up. The network namespace and
- * address parts, tsl_filter_rest(), are out of line.
+ * through, before their flow is looked up. Every hook is TCP's, so @sk is
+ * an AF_INET or AF_INET6 socket. The network namespace and address parts,
+ * tsl_filter_rest(), are out of line.
  */
 static __always_inline bool tsl_filter_match(const struct tsl_filter *f,
 					     const struct sock *sk)
@@ -276,8 +283,6 @@ static __always_inline bool tsl_filter_match(const struct tsl_filter *f,
 	u16 lport = sk->sk_num;
 	u16 rport = ntohs(sk->sk_dport);
 
-	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
-		return false;
 	if (f->n_port && !test_bit(lport, f->port_bits) &&
 	    !test_bit(rport, f->port_bits))
 		return false;
