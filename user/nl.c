@@ -72,7 +72,7 @@ static struct nla_policy cpu_policy[TSL_CPU_A_MAX + 1] = {
 
 struct tsl_nl {
 	struct nl_sock *sk;
-	struct nl_cb *cb;
+	void *buf;			/* MSGBUF_BYTES: what one recv() takes */
 	int family;
 	/* the request waiting for its ACK */
 	uint32_t req_seq;
@@ -387,28 +387,18 @@ void tsl_nl_extack(const struct nlmsghdr *nlh, char *out, size_t size)
 		copy_string(out, size, tb[NLMSGERR_ATTR_MSG]);
 }
 
-static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+/* NLMSG_ERROR: the ACK (error 0) or the failure of our pending request. */
+static void on_error(struct tsl_nl *nl, struct nlmsghdr *nlh)
 {
-	struct tsl_nl *nl = arg;
+	const struct nlmsgerr *e = nlmsg_data(nlh);
 
-	(void)who;
-	if (e->msg.nlmsg_seq != nl->req_seq || nl->req_done)
-		return NL_SKIP;
+	if (nlh->nlmsg_len < (uint32_t)nlmsg_size(sizeof(*e)) ||
+	    e->msg.nlmsg_seq != nl->req_seq || nl->req_done)
+		return;
 	nl->req_done = true;
 	nl->req_err = -e->error;
-	/* libnl hands us the payload of the error message: step back. */
-	tsl_nl_extack((struct nlmsghdr *)((char *)e - NLMSG_HDRLEN),
-		      nl->detail, sizeof(nl->detail));
-	return NL_SKIP;
-}
-
-static int on_ack(struct nl_msg *msg, void *arg)
-{
-	struct tsl_nl *nl = arg;
-
-	if (nlmsg_hdr(msg)->nlmsg_seq == nl->req_seq)
-		nl->req_done = true;
-	return NL_OK;
+	if (e->error)
+		tsl_nl_extack(nlh, nl->detail, sizeof(nl->detail));
 }
 
 /* A batch timed by the TSC: its pair joins the map, its records get CLOCK_MONOTONIC. */
@@ -463,22 +453,24 @@ static int on_stream(struct tsl_nl *nl, struct nlmsghdr *nlh, int cmd)
 	return NL_OK;
 }
 
-static int on_valid(struct nl_msg *msg, void *arg)
+static int on_message(struct tsl_nl *nl, struct nlmsghdr *nlh)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct tsl_nl *nl = arg;
 	char err[256];
 	int cmd;
 
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		on_error(nl, nlh);
+		return NL_OK;
+	}
 	if (nlh->nlmsg_type != nl->family || !genlmsg_valid_hdr(nlh, 0))
-		return NL_SKIP;
+		return NL_OK;
 	cmd = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
 	if (cmd == TSL_CMD_EVENTS || cmd == TSL_CMD_END) {
 		err[0] = '\0';
 		return on_stream(nl, nlh, cmd);
 	}
 	if (nlh->nlmsg_seq != nl->req_seq || !nl->reply)
-		return NL_SKIP;
+		return NL_OK;
 	if (nl->reply(nlh, nl->reply_arg, err, sizeof(err))) {
 		snprintf(nl->detail, sizeof(nl->detail), "%s", err);
 		nl->req_err = EPROTO;
@@ -510,12 +502,6 @@ static int setup_socket(struct tsl_nl *nl)
 	 * an ENOBUFS would report a loss that did not happen.
 	 */
 	setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof(one));
-	/* The stream is unicast and unsolicited: it has no sequence numbers. */
-	nl_socket_disable_seq_check(nl->sk);
-	nl->cb = nl_socket_get_cb(nl->sk);
-	nl_cb_set(nl->cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, nl);
-	nl_cb_set(nl->cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, nl);
-	nl_cb_err(nl->cb, NL_CB_CUSTOM, on_error, nl);
 	return 0;
 }
 
@@ -527,8 +513,9 @@ int tsl_nl_open(struct tsl_nl **out)
 	nl = calloc(1, sizeof(*nl));
 	if (!nl)
 		return -ENOMEM;
+	nl->buf = malloc(MSGBUF_BYTES);
 	nl->sk = nl_socket_alloc();
-	if (!nl->sk) {
+	if (!nl->buf || !nl->sk) {
 		err = -ENOMEM;
 		goto err_free;
 	}
@@ -544,10 +531,9 @@ int tsl_nl_open(struct tsl_nl **out)
 	return 0;
 
 err_socket:
-	if (nl->cb)
-		nl_cb_put(nl->cb);
 	nl_socket_free(nl->sk);
 err_free:
+	free(nl->buf);
 	free(nl);
 	return err;
 }
@@ -556,14 +542,60 @@ void tsl_nl_close(struct tsl_nl *nl)
 {
 	if (!nl)
 		return;
-	nl_cb_put(nl->cb);
 	nl_socket_free(nl->sk);
+	free(nl->buf);
 	free(nl);
 }
 
 unsigned long tsl_nl_overruns(const struct tsl_nl *nl)
 {
 	return nl->overruns;
+}
+
+/*
+ * One recv() of what the socket holds, each message handled where it lies:
+ * libnl's nl_recvmsgs() would first copy every message into an nl_msg of
+ * its own, a copy of each EVENTS batch. 1: read something; 0: nothing was
+ * queued; negative errno (nl->detail says why).
+ */
+static int recv_once(struct tsl_nl *nl)
+{
+	struct sockaddr_nl from;
+	struct iovec iov = { .iov_base = nl->buf, .iov_len = MSGBUF_BYTES };
+	struct msghdr mh = {
+		.msg_name = &from, .msg_namelen = sizeof(from),
+		.msg_iov = &iov, .msg_iovlen = 1,
+	};
+	struct nlmsghdr *nlh = nl->buf;
+	ssize_t n = recvmsg(nl_socket_get_fd(nl->sk), &mh, 0);
+	int left;
+
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		if (errno == EINTR)
+			return 1;
+		if (errno == ENOBUFS) {
+			/* the kernel dropped messages for us */
+			nl->overruns++;
+			return 1;
+		}
+		snprintf(nl->detail, sizeof(nl->detail), "receive: %s",
+			 strerror(errno));
+		return -EIO;
+	}
+	if (mh.msg_flags & MSG_TRUNC) {
+		snprintf(nl->detail, sizeof(nl->detail),
+			 "a netlink message was larger than %d bytes",
+			 MSGBUF_BYTES);
+		return -EIO;
+	}
+	if (from.nl_pid != 0)	/* only the kernel speaks to us */
+		return 1;
+	for (left = n; nlmsg_ok(nlh, left); nlh = nlmsg_next(nlh, &left))
+		if (on_message(nl, nlh) == NL_STOP)
+			break;
+	return 1;
 }
 
 /*
@@ -576,22 +608,12 @@ unsigned long tsl_nl_overruns(const struct tsl_nl *nl)
 static int drain(struct tsl_nl *nl)
 {
 	for (int i = 0; i < DRAIN_MAX; i++) {
-		int ret = nl_recvmsgs(nl->sk, nl->cb);
+		int ret = recv_once(nl);
 
 		if (nl->stream_failed)
 			return -ECANCELED;
-		if (ret == -NLE_AGAIN)
-			return 0;
-		if (ret == -NLE_NOMEM) {
-			/* ENOBUFS: the kernel dropped messages for us. */
-			nl->overruns++;
-			continue;
-		}
-		if (ret < 0) {
-			snprintf(nl->detail, sizeof(nl->detail), "%s",
-				 nl_geterror(ret));
-			return -EIO;
-		}
+		if (ret <= 0)
+			return ret;
 	}
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <tcpsleuth.h>
 
@@ -24,6 +25,7 @@ _Static_assert(sizeof(struct tsl_rec_sample_entry) == 24, "sample entry layout")
 
 struct tsl_rec_writer {
 	FILE *fp;
+	int fd;			/* fp's descriptor; -1 for a stream in memory */
 	const char *name;
 	int err;		/* first errno */
 };
@@ -48,6 +50,7 @@ struct tsl_rec_writer *tsl_rec_writer_new(FILE *fp, const char *name)
 	if (!w)
 		return NULL;
 	w->fp = fp;
+	w->fd = fileno(fp);
 	w->name = name;
 	setvbuf(fp, NULL, _IOFBF, 1 << 20);
 	memcpy(h.magic, TSL_REC_MAGIC, sizeof(h.magic));
@@ -55,6 +58,38 @@ struct tsl_rec_writer *tsl_rec_writer_new(FILE *fp, const char *name)
 	return w;
 }
 
+/* All of @iov to the descriptor, through short writes (pipes) and signals. */
+static void wr_direct(struct tsl_rec_writer *w, struct iovec *iov, int n)
+{
+	if (w->err)
+		return;
+	if (fflush(w->fp)) {	/* what stdio holds goes first */
+		w->err = errno ? errno : EIO;
+		return;
+	}
+	while (n > 0) {
+		ssize_t done = writev(w->fd, iov, n);
+
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done < 0) {
+			w->err = errno;
+			return;
+		}
+		for (; n > 0 && (size_t)done >= iov->iov_len; iov++, n--)
+			done -= iov->iov_len;
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + done;
+			iov->iov_len -= done;
+		}
+	}
+}
+
+/*
+ * A chunk goes to the file with one writev() where the stream has a
+ * descriptor, so the records are not copied into stdio's buffer on the
+ * way; a stream in memory takes it through stdio.
+ */
 int tsl_rec_write_chunk(struct tsl_rec_writer *w, uint32_t type,
 			const void *head, size_t head_len,
 			const void *body, size_t body_len)
@@ -62,16 +97,22 @@ int tsl_rec_write_chunk(struct tsl_rec_writer *w, uint32_t type,
 	static const uint8_t zeros[8];
 	struct tsl_rec_chunk_hdr ch = { .type = type };
 	size_t len = head_len + body_len;
+	struct iovec iov[] = {
+		{ &ch, sizeof(ch) }, { (void *)head, head_len },
+		{ (void *)body, body_len }, { (void *)zeros, PAD8(len) },
+	};
+	int i;
 
 	if (len > TSL_REC_MAX_CHUNK) {
 		w->err = w->err ? w->err : EFBIG;
 		return -1;
 	}
 	ch.len = len;
-	wr(w, &ch, sizeof(ch));
-	wr(w, head, head_len);
-	wr(w, body, body_len);
-	wr(w, zeros, PAD8(len));
+	if (w->fd >= 0)
+		wr_direct(w, iov, 4);
+	else
+		for (i = 0; i < 4; i++)
+			wr(w, iov[i].iov_base, iov[i].iov_len);
 	return w->err ? -1 : 0;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Unit tests of the recording format: round trip, truncation, garbage.
 #include <errno.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -268,6 +269,27 @@ static void test_write_error(void **state)
 	fclose(fp);
 }
 
+/* A stream with a descriptor takes chunks by writev(): the same bytes as through stdio. */
+static void test_direct_write(void **state)
+{
+	FILE *fp = tmpfile();
+	char *back;
+	long len;
+
+	(void)state;
+	assert_non_null(fp);
+	assert_int_equal(sample_write(fp), 0);
+	assert_int_equal(fflush(fp), 0);
+	len = lseek(fileno(fp), 0, SEEK_END);
+	assert_int_equal(len, (long)image_len);
+	back = malloc(image_len);
+	assert_non_null(back);
+	assert_int_equal(pread(fileno(fp), back, image_len, 0), (ssize_t)image_len);
+	assert_memory_equal(back, image, image_len);
+	free(back);
+	fclose(fp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_write_error),
+		cmocka_unit_test(test_direct_write),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
