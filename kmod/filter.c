@@ -12,6 +12,7 @@
 
 struct tsl_filter __rcu *tsl_filter;
 unsigned long tsl_portmap[TSL_PORTMAP_LONGS];
+DEFINE_STATIC_KEY_FALSE(tsl_portmap_exact);
 static DEFINE_MUTEX(tsl_filter_lock);
 
 static const struct nla_policy tsl_prefix_policy[TSL_PREFIX_A_MAX + 1] = {
@@ -275,6 +276,8 @@ void tsl_filter_replace(struct tsl_filter *f)
 	unsigned int w;
 
 	mutex_lock(&tsl_filter_lock);
+	/* Before any bit moves: hooks may be attached (see tsl_portmap_exact). */
+	static_branch_disable(&tsl_portmap_exact);
 	for (w = 0; w < TSL_PORTMAP_LONGS; w++)
 		WRITE_ONCE(tsl_portmap[w], tsl_portmap[w] | tsl_portmap_word(f, w));
 	old = rcu_replace_pointer(tsl_filter, f,
@@ -285,6 +288,25 @@ void tsl_filter_replace(struct tsl_filter *f)
 	mutex_unlock(&tsl_filter_lock);
 	if (old)
 		kfree_rcu(old, rcu);
+}
+
+/*
+ * At START, before the hooks are attached: the port map is exactly the
+ * published filter's then, and it is the filter's port list where the
+ * filter has no local or remote port list.
+ */
+void tsl_filter_session_start(void)
+{
+	const struct tsl_filter *f;
+
+	mutex_lock(&tsl_filter_lock);
+	f = rcu_dereference_protected(tsl_filter,
+				      lockdep_is_held(&tsl_filter_lock));
+	if (!f->n_lport && !f->n_rport)
+		static_branch_enable(&tsl_portmap_exact);
+	else
+		static_branch_disable(&tsl_portmap_exact);
+	mutex_unlock(&tsl_filter_lock);
 }
 
 int tsl_filter_init(void)

@@ -305,6 +305,7 @@ static int tsl_cmd_start(struct sk_buff *skb, struct genl_info *info)
 	tsl_sess.portid = info->snd_portid;
 	tsl_sess.net = get_net(genl_info_net(info));
 	tsl_clock_start();
+	tsl_filter_session_start();
 	err = tsl_hooks_attach();
 	if (err) {
 		NL_SET_ERR_MSG(info->extack, "cannot attach the probes");

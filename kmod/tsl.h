@@ -101,18 +101,20 @@ tsl_ring_reserve_at(struct tsl_ring **rp, unsigned int kind, u64 cookie,
 
 	*rp = r;
 	r->produced++;
-	if (unlikely(used > r->mask)) {
-		r->dropped++;
-		r->dropped_kind[kind]++;
-		return NULL;
+	if (unlikely(used >= r->kick_at)) {	/* kick_at <= mask: one test */
+		if (used > r->mask) {
+			r->dropped++;
+			r->dropped_kind[kind]++;
+			return NULL;
+		}
+		if (used == r->kick_at)
+			irq_work_queue(&r->kick);
 	}
-	if (unlikely(used == r->kick_at))
-		irq_work_queue(&r->kick);
 	ev = &r->slots[head & r->mask];
 	ev->ts_ns = ts;
 	ev->cookie = cookie;
 	/* cpu, kind, flags 0 and pad 0 in one store (x86_64: little-endian) */
-	*(u64 *)&ev->cpu = smp_processor_id() | (u64)kind << 16;
+	*(u64 *)&ev->cpu = (u32)smp_processor_id() | (u64)kind << 16;
 	return ev;
 }
 
@@ -255,6 +257,15 @@ bool tsl_filter_rest(const struct tsl_filter *f, const struct sock *sk);
 #define TSL_PORTMAP_LONGS	BITS_TO_LONGS(1 << 16)
 extern unsigned long tsl_portmap[TSL_PORTMAP_LONGS];
 
+/*
+ * Whether a socket the port map passed is known to pass the filter's port
+ * list too: enabled at START (no hook attached, the map is the filter's
+ * alone) when the filter has no local or remote port list, disabled before
+ * any later filter change moves a bit, until the next START. A hit that
+ * passed a stale bit then finds the exact test in place.
+ */
+DECLARE_STATIC_KEY_FALSE(tsl_portmap_exact);
+
 static __always_inline bool tsl_ports_named(const struct sock *sk)
 {
 	return test_bit(sk->sk_num, tsl_portmap) ||
@@ -283,8 +294,8 @@ static __always_inline bool tsl_filter_match(const struct tsl_filter *f,
 	u16 lport = sk->sk_num;
 	u16 rport = ntohs(sk->sk_dport);
 
-	if (f->n_port && !test_bit(lport, f->port_bits) &&
-	    !test_bit(rport, f->port_bits))
+	if (!static_branch_likely(&tsl_portmap_exact) && f->n_port &&
+	    !test_bit(lport, f->port_bits) && !test_bit(rport, f->port_bits))
 		return false;
 	if (likely(!f->more))
 		return true;
@@ -299,6 +310,7 @@ int tsl_filter_parse(struct nlattr *nest, struct tsl_filter **out,
 		     struct netlink_ext_ack *extack);
 int tsl_filter_put(struct sk_buff *skb, const struct tsl_filter *f);
 void tsl_filter_replace(struct tsl_filter *f);
+void tsl_filter_session_start(void);
 int tsl_filter_init(void);
 void tsl_filter_exit(void);
 
