@@ -3,8 +3,9 @@
 # Record times, timed by the TSC (the default where it is usable) and with
 # tsc=0: status names the clock; every record's time_ns is CLOCK_MONOTONIC,
 # between readings of that clock taken before and after the traffic; and
-# across two CPUs' records, the first data segment's tx on the sender and
-# its data_rx on the receiver are the 10 ms of netem delay apart.
+# across two CPUs' records, a data segment's tx on the sender and its
+# data_rx on the receiver are the 10 ms of netem delay apart (the least
+# of these over the transfer).
 set -e
 . /tsl/lib.sh
 trap 'tsl_reload $TSL_MODPARAMS > /dev/null 2>&1; tsl_cleanup' EXIT
@@ -34,12 +35,15 @@ run() {
 		[ "${out#* }" = 0 -a "${out% *}" -gt 0 ]
 	snd=$(tsl_csv "$csv" '$c["event"] == "flow" && $c["dport"] == p { print $c["cookie"]; exit }' -v p=$port)
 	rcv=$(tsl_csv "$csv" '$c["event"] == "flow" && $c["sport"] == p { print $c["cookie"]; exit }' -v p=$port)
-	out=$(tsl_csv "$csv" '$c["event"] == "tx" && $c["cookie"] == s && $c["len"] > 0 && !tx { tx = $c["time_ns"]; seq = $c["seq"] }
-		$c["event"] == "data_rx" && $c["cookie"] == r { rx[$c["seq"]] = rx[$c["seq"]] ? rx[$c["seq"]] : $c["time_ns"] }
-		END { if (tx && rx[seq]) printf "%.3f\n", (rx[seq] - tx) / 1e6 }' -v s="$snd" -v r="$rcv")
-	tsl_log "$name: first segment tx to data_rx ${out:-?} ms"
-	tsl_expect "$name-one-way" "first segment tx to data_rx: ${out:-unknown} ms (want 10 to 15)" \
-		awk -v d="${out:-x}" 'BEGIN { exit !(d ~ /^[0-9.]+$/ && d >= 10 && d <= 15) }'
+	# The least time from a segment's first tx to its first data_rx: the
+	# emulator sometimes holds a single delivery up for a few ms more.
+	out=$(tsl_csv "$csv" '$c["event"] == "tx" && $c["cookie"] == s && $c["len"] > 0 && !($c["seq"] in tx) { tx[$c["seq"]] = $c["time_ns"] }
+		$c["event"] == "data_rx" && $c["cookie"] == r && !($c["seq"] in rx) { rx[$c["seq"]] = $c["time_ns"] }
+		END { for (q in tx) if (q in rx && (!n++ || rx[q] - tx[q] < m)) m = rx[q] - tx[q]
+		      if (n) printf "%.3f %d\n", m / 1e6, n }' -v s="$snd" -v r="$rcv")
+	tsl_log "$name: least segment tx to data_rx ${out% *} ms (${out#* } segments)"
+	tsl_expect "$name-one-way" "least segment tx to data_rx: ${out% *} ms over ${out#* } segments (want 10 to 15)" \
+		awk -v d="${out% *}" 'BEGIN { exit !(d ~ /^[0-9.]+$/ && d >= 10 && d <= 15) }'
 }
 
 tsl_log "cpu: $(grep -m1 '^flags' /proc/cpuinfo | grep -ow 'tsc\|constant_tsc\|nonstop_tsc\|tsc_reliable\|tsc_known_freq' | tr '\n' ' ')"
