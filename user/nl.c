@@ -18,7 +18,7 @@
 #include "tscmap.h"
 
 #define RCVBUF_BYTES	(8 << 20)	/* socket receive buffer */
-#define MSGBUF_BYTES	(256 << 10)	/* one recv(); messages are ~20 KiB */
+#define MSGBUF_BYTES	(256 << 10)	/* one recv(); messages are up to 64 KiB */
 #define REPLY_TIMEOUT_MS 5000
 
 #define POL_U8		{ .type = NLA_U8, .maxlen = 1 }
