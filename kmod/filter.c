@@ -41,13 +41,31 @@ static bool tsl_prefix_match(const struct tsl_prefix *p, u8 family,
 				 (const struct in6_addr *)p->addr, p->len);
 }
 
-/* The network namespace and address parts of the filter (after the ports). */
-bool tsl_filter_rest(const struct tsl_filter *f, const struct sock *sk)
+static bool tsl_port_in(const u16 *set, u8 n, u16 port)
+{
+	u8 i;
+
+	for (i = 0; i < n; i++)
+		if (set[i] == port)
+			return true;
+	return false;
+}
+
+/*
+ * The parts of the filter @f beyond its port map (f->more): local and
+ * remote port lists, network namespaces, addresses.
+ */
+bool tsl_filter_more(const struct tsl_filter *f, const struct sock *sk)
 {
 	const __be32 *local, *remote;
 	u8 family = sk->sk_family;
 	u8 i;
 
+	if (f->n_lport && !tsl_port_in(f->lport, f->n_lport, sk->sk_num))
+		return false;
+	if (f->n_rport &&
+	    !tsl_port_in(f->rport, f->n_rport, ntohs(sk->sk_dport)))
+		return false;
 	if (f->n_netns) {
 		u32 inum = sock_net(sk)->ns.inum;
 

@@ -17,6 +17,16 @@ struct tsl_flow *tsl_flows;
 u32 tsl_flow_mask;
 u32 tsl_flow_shift;
 static atomic_t tsl_flows_used = ATOMIC_INIT(0);
+struct tsl_flow tsl_flow_none;		/* sk NULL: matches no socket */
+DEFINE_PER_CPU(struct tsl_flow *, tsl_flow_last) = &tsl_flow_none;
+
+static void tsl_flow_forget_last(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		per_cpu(tsl_flow_last, cpu) = &tsl_flow_none;
+}
 
 u32 tsl_flow_in_use(void)
 {
@@ -72,6 +82,7 @@ struct tsl_flow *tsl_flow_claim(struct sock *sk)
 		}
 	}
 	tsl_flow_fill(f, sk);
+	this_cpu_write(tsl_flow_last, f);
 	return f;
 
 err_full:
@@ -100,6 +111,7 @@ void tsl_flow_clear(void)
 		tsl_flows[i].sk = NULL;
 	}
 	atomic_set(&tsl_flows_used, 0);
+	tsl_flow_forget_last();
 }
 
 int tsl_flow_init(void)
@@ -121,6 +133,7 @@ int tsl_flow_init(void)
 
 void tsl_flow_exit(void)
 {
+	tsl_flow_forget_last();
 	vfree(tsl_flows);
 	tsl_flows = NULL;
 }

@@ -104,7 +104,7 @@ static int tsl_send_batch(int cpu)
 	if (!hdr ||
 	    nla_put_u32(skb, TSL_A_CPU, cpu) ||
 	    nla_put_u64_64bit(skb, TSL_A_SEQ, r->delivered, TSL_A_PAD) ||
-	    nla_put_u64_64bit(skb, TSL_A_PRODUCED, READ_ONCE(r->produced), TSL_A_PAD) ||
+	    nla_put_u64_64bit(skb, TSL_A_PRODUCED, tsl_ring_produced(r), TSL_A_PAD) ||
 	    nla_put_u64_64bit(skb, TSL_A_DROPPED, READ_ONCE(r->dropped), TSL_A_PAD) ||
 	    tsl_put_clock(skb, true))
 		goto err_size;
@@ -153,7 +153,7 @@ static int tsl_cpu_stats_put(struct sk_buff *skb, int cpu)
 
 	if (!nest ||
 	    nla_put_u32(skb, TSL_CPU_A_CPU, cpu) ||
-	    nla_put_u64_64bit(skb, TSL_CPU_A_PRODUCED, READ_ONCE(r->produced), TSL_CPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, TSL_CPU_A_PRODUCED, tsl_ring_produced(r), TSL_CPU_A_PAD) ||
 	    nla_put_u64_64bit(skb, TSL_CPU_A_DELIVERED, r->delivered, TSL_CPU_A_PAD) ||
 	    nla_put_u64_64bit(skb, TSL_CPU_A_DROPPED, READ_ONCE(r->dropped), TSL_CPU_A_PAD) ||
 	    nla_put_u32(skb, TSL_CPU_A_QUEUED, READ_ONCE(r->head) - r->tail) ||

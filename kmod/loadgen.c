@@ -2,7 +2,7 @@
 /*
  * Debug builds only (make TSL_LOADGEN=1): a synthetic event source for
  * measuring how fast the reader drains the rings. While a reader records
- * and loadgen_rate > 0, a pinned hrtimer on every CPU writes
+ * and loadgen_rate was > 0 when it started, a pinned hrtimer on every CPU writes
  * loadgen_rate / 1000 tx records per millisecond through the same ring code
  * as the probes. With discard=1 the drain takes records off the rings
  * without sending them (they count as delivered), so the probes' own cost
@@ -29,18 +29,17 @@ static bool tsl_loadgen_on;
 
 static void tsl_loadgen_emit(u32 n)
 {
-	struct tsl_ring *r;
+	struct tsl_wr w;
 	struct tsl_event *ev;
 	unsigned long flags;
 
 	while (n--) {
 		local_irq_save(flags);
-		ev = tsl_ring_reserve(&r, TSL_EV_TX, 0);
-		if (ev) {
+		if (tsl_ring_reserve(&w, &ev, TSL_EV_TX, 0)) {
 			memset(&ev->tx, 0, sizeof(ev->tx));
 			ev->tx.len = 1448;
 			ev->tx.segs = 1;
-			tsl_ring_commit(r);
+			tsl_ring_commit(&w);
 		}
 		local_irq_restore(flags);
 	}
@@ -77,6 +76,9 @@ void tsl_loadgen_start(void)
 		per_cpu_ptr(&tsl_loadgen_timer, cpu)->function = tsl_loadgen_tick;
 		per_cpu(tsl_loadgen_owed, cpu) = 0;
 	}
+	/* No timer at all at rate 0: the probes' cost is measured so. */
+	if (!READ_ONCE(tsl_loadgen_rate))
+		return;
 	WRITE_ONCE(tsl_loadgen_on, true);
 	on_each_cpu(tsl_loadgen_arm, NULL, 1);
 }

@@ -64,11 +64,10 @@ static __always_inline void tsl_hit(enum tsl_hook_id id)
 /* The flow record, once per flow (retried until a ring takes it). */
 static noinline void tsl_announce(struct tsl_flow *f, const struct sock *sk)
 {
-	struct tsl_ring *r;
+	struct tsl_wr w;
 	struct tsl_event *ev;
 
-	ev = tsl_ring_reserve(&r, TSL_EV_FLOW, f->cookie);
-	if (!ev)
+	if (!tsl_ring_reserve(&w, &ev, TSL_EV_FLOW, f->cookie))
 		return;
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6) {
@@ -85,7 +84,7 @@ static noinline void tsl_announce(struct tsl_flow *f, const struct sock *sk)
 	ev->flow.sport = sk->sk_num;
 	ev->flow.dport = ntohs(sk->sk_dport);
 	ev->flow.netns = sock_net(sk)->ns.inum;
-	tsl_ring_commit(r);
+	tsl_ring_commit(&w);
 	f->announced = 1;
 }
 
@@ -124,11 +123,17 @@ static __always_inline struct tsl_flow *tsl_flow_for(const struct tsl_filter *fl
 
 	if (!tsl_filter_match(flt, sk))
 		return NULL;
-	f = tsl_flow_get(sk);
+	f = this_cpu_read(tsl_flow_last);
+	if (likely(tsl_flow_is(f, sk)))
+		goto found;
+	f = tsl_flow_find(sk);
+	if (!f)
+		f = tsl_flow_claim(sk);
 	if (unlikely(!f)) {
 		this_cpu_inc(tsl_rings.refused);
 		return NULL;
 	}
+found:
 	if (unlikely(!f->announced))
 		tsl_announce(f, sk);
 	return f;
@@ -147,17 +152,16 @@ static __always_inline bool tsl_wants(u32 kind)
 static noinline void tsl_emit_drop(struct tsl_flow *f, struct sock *sk,
 				   u32 wanted, u32 now)
 {
-	struct tsl_ring *r;
+	struct tsl_wr w;
 	struct tsl_event *ev;
 
 	if (wanted & BIT(TSL_EV_DROP)) {
-		ev = tsl_ring_reserve(&r, TSL_EV_DROP, f->cookie);
-		if (ev) {
+		if (tsl_ring_reserve(&w, &ev, TSL_EV_DROP, f->cookie)) {
 			ev->drop.count = now - f->drops;
 			ev->drop.total = now;
 			ev->drop.rcvq = tcp_sk(sk)->rcv_nxt - tcp_sk(sk)->copied_seq;
 			ev->drop.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-			tsl_ring_commit(r);
+			tsl_ring_commit(&w);
 		}
 	}
 	f->drops = now;
@@ -200,15 +204,14 @@ static void tsl_arrival_push(struct tsl_flow *f, u32 end_seq, u64 ts)
 static noinline void tsl_emit_unseen(struct tsl_flow *f, struct sock *sk,
 				     u32 wanted, u64 now, u32 rcv_nxt)
 {
-	struct tsl_ring *r;
+	struct tsl_wr w;
 	struct tsl_event *ev;
 	u32 len;
 
 	/* a FIN unseen too takes a sequence number, not a byte */
 	len = rcv_nxt - f->rx_high - !!sock_flag(sk, SOCK_DONE);
 	if (len && (wanted & BIT(TSL_EV_DATA_RX))) {
-		ev = tsl_ring_reserve_at(&r, TSL_EV_DATA_RX, f->cookie, now);
-		if (ev) {
+		if (tsl_ring_reserve_at(&w, &ev, TSL_EV_DATA_RX, f->cookie, now)) {
 			ev->flags = TSL_F_UNSEEN;
 			ev->data_rx.seq = f->rx_high;
 			ev->data_rx.len = len;
@@ -216,7 +219,7 @@ static noinline void tsl_emit_unseen(struct tsl_flow *f, struct sock *sk,
 			ev->data_rx.rcvq = rcv_nxt - READ_ONCE(tcp_sk(sk)->copied_seq);
 			ev->data_rx.rcv_wnd = tcp_sk(sk)->rcv_wnd;
 			ev->data_rx.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-			tsl_ring_commit(r);
+			tsl_ring_commit(&w);
 		}
 	}
 	f->rx_high = rcv_nxt;
@@ -240,7 +243,7 @@ static __always_inline void tsl_data_rx_body(const struct tsl_filter *flt,
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct tsl_flow *f;
-	struct tsl_ring *r;
+	struct tsl_wr w;
 	struct tsl_event *ev;
 	u32 len;
 	u64 now;
@@ -249,8 +252,10 @@ static __always_inline void tsl_data_rx_body(const struct tsl_filter *flt,
 	if (!f)
 		return;
 	tsl_check_drops(f, sk, wanted);
-	len = cb->end_seq - cb->seq - !!(cb->tcp_flags & TCPHDR_SYN) -
-	      !!(cb->tcp_flags & TCPHDR_FIN);
+	len = cb->end_seq - cb->seq;
+	if (unlikely(cb->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN)))
+		len -= !!(cb->tcp_flags & TCPHDR_SYN) +
+		       !!(cb->tcp_flags & TCPHDR_FIN);
 	if (!len) {
 		/* a FIN alone, in order: past the payload shown as well */
 		if (cb->seq == f->rx_high && cb->end_seq != cb->seq)
@@ -267,8 +272,7 @@ static __always_inline void tsl_data_rx_body(const struct tsl_filter *flt,
 		f->unacked_since = now;
 	if (!(wanted & BIT(TSL_EV_DATA_RX)))
 		return;
-	ev = tsl_ring_reserve_at(&r, TSL_EV_DATA_RX, f->cookie, now);
-	if (!ev)
+	if (!tsl_ring_reserve_at(&w, &ev, TSL_EV_DATA_RX, f->cookie, now))
 		return;
 	ev->flags = cb->seq != tp->rcv_nxt ? TSL_F_OFO : 0;
 	ev->data_rx.seq = cb->seq;
@@ -277,10 +281,10 @@ static __always_inline void tsl_data_rx_body(const struct tsl_filter *flt,
 	ev->data_rx.rcvq = tp->rcv_nxt - tp->copied_seq;
 	ev->data_rx.rcv_wnd = tp->rcv_wnd;
 	ev->data_rx.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-	tsl_ring_commit(r);
+	tsl_ring_commit(&w);
 }
 
-static noinline void tsl_data_rx(const struct tsl_filter *flt,
+static noinline void notrace tsl_data_rx(const struct tsl_filter *flt,
 				 struct sock *sk, struct sk_buff *skb)
 {
 	unsigned long flags;
@@ -301,25 +305,29 @@ void tsl_probe_data_rx(void *data, struct sock *sk, struct sk_buff *skb)
 		tsl_data_rx(flt, sk, skb);
 }
 
-/* Arrival time of the byte at @seq, or 0 when it is not remembered. */
-static u64 tsl_arrival_of(const struct tsl_flow *f, u32 seq)
+/*
+ * A read consumed up to @copied: the arrival times of the first and the
+ * last byte it took (0 where not remembered), and the arrivals it consumed
+ * wholly forgotten. Entries end at increasing end_seq and the last read
+ * forgot every entry that ended at or before its end, so the first one
+ * holds the first byte; the last byte, copied - 1, is in the first entry
+ * that ends at or after @copied. One pass over what is forgotten.
+ */
+static __always_inline void tsl_arrivals_read(struct tsl_flow *f, u32 copied,
+					      u64 *first, u64 *last)
 {
-	u8 i;
+	*first = f->arr_count ? f->arr[f->arr_head].ts : 0;
+	*last = 0;
+	while (f->arr_count) {
+		const struct tsl_arrival *a = &f->arr[f->arr_head];
 
-	for (i = 0; i < f->arr_count; i++) {
-		const struct tsl_arrival *a = &f->arr[(f->arr_head + i) % TSL_ARRIVALS];
-
-		if (after(a->end_seq, seq))
-			return a->ts;
-	}
-	return 0;
-}
-
-/* Forget arrivals whose bytes were all read. */
-static void tsl_arrival_pop(struct tsl_flow *f, u32 copied_seq)
-{
-	while (f->arr_count &&
-	       !after(f->arr[f->arr_head].end_seq, copied_seq)) {
+		if (after(a->end_seq, copied)) {
+			if (!*last)
+				*last = a->ts;
+			return;
+		}
+		if (a->end_seq == copied)
+			*last = a->ts;
 		f->arr_head = (f->arr_head + 1) % TSL_ARRIVALS;
 		f->arr_count--;
 	}
@@ -336,10 +344,10 @@ static __always_inline void tsl_read(const struct tsl_filter *flt,
 	u32 wanted = flt->kinds;
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct tsl_flow *f;
-	struct tsl_ring *r;
+	struct tsl_wr w;
 	struct tsl_event *ev;
+	u64 now, first, last;
 	u32 copied;
-	u64 now;
 
 	f = tsl_flow_for(flt, sk);
 	copied = READ_ONCE(tp->copied_seq);
@@ -348,20 +356,22 @@ static __always_inline void tsl_read(const struct tsl_filter *flt,
 	tsl_check_drops(f, sk, wanted);
 	now = tsl_now();
 	tsl_check_unseen(f, sk, wanted, now);
-	ev = tsl_ring_reserve_at(&r, TSL_EV_READ, f->cookie, now);
-	if (ev) {
+	tsl_arrivals_read(f, copied, &first, &last);
+	if (tsl_ring_reserve_at(&w, &ev, TSL_EV_READ, f->cookie, now)) {
+		u32 res_first = tsl_since_us(now, first);
+
 		/* Reading the FIN advances copied_seq by one: no data byte. */
 		ev->read.bytes = copied - f->copied_seq -
 				 (sock_flag(sk, SOCK_DONE) &&
 				  copied == READ_ONCE(tp->rcv_nxt));
 		ev->read.rcvq = READ_ONCE(tp->rcv_nxt) - copied;
-		ev->read.res_first_us = tsl_since_us(now, tsl_arrival_of(f, f->copied_seq));
-		ev->read.res_last_us = tsl_since_us(now, tsl_arrival_of(f, copied - 1));
+		ev->read.res_first_us = res_first;
+		ev->read.res_last_us = last == first ? res_first :
+				       tsl_since_us(now, last);
 		ev->read.pid = current->tgid;
 		memcpy(ev->read.comm, current->comm, TSL_COMM_LEN);
-		tsl_ring_commit(r);
+		tsl_ring_commit(&w);
 	}
-	tsl_arrival_pop(f, copied);
 	f->copied_seq = copied;
 	if (f->owner_pid != current->tgid) {
 		f->owner_pid = current->tgid;
@@ -402,11 +412,10 @@ static void tsl_emit_tx(struct tsl_flow *f, struct sock *sk,
 {
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	const struct tcp_sock *tp = tcp_sk(sk);
-	struct tsl_ring *r;
+	struct tsl_wr w;
 	struct tsl_event *ev;
 
-	ev = tsl_ring_reserve_at(&r, TSL_EV_TX, f->cookie, now);
-	if (!ev)
+	if (!tsl_ring_reserve_at(&w, &ev, TSL_EV_TX, f->cookie, now))
 		return;
 	ev->flags = before(cb->seq, tp->snd_nxt) ? TSL_F_RETRANS : 0;
 	ev->tx.seq = cb->seq;
@@ -417,17 +426,16 @@ static void tsl_emit_tx(struct tsl_flow *f, struct sock *sk,
 	ev->tx.in_flight = tcp_packets_in_flight(tp);
 	ev->tx.sndq = READ_ONCE(tp->write_seq) - tp->snd_una;
 	ev->tx.snd_wnd = tp->snd_wnd;
-	tsl_ring_commit(r);
+	tsl_ring_commit(&w);
 }
 
 static void tsl_emit_ack_tx(struct tsl_flow *f, struct sock *sk, u32 rcv_nxt,
 			    u8 reason, u64 now)
 {
-	struct tsl_ring *r;
+	struct tsl_wr w;
 	struct tsl_event *ev;
 
-	ev = tsl_ring_reserve_at(&r, TSL_EV_ACK_TX, f->cookie, now);
-	if (!ev)
+	if (!tsl_ring_reserve_at(&w, &ev, TSL_EV_ACK_TX, f->cookie, now))
 		return;
 	ev->ack_tx.ack = rcv_nxt;
 	ev->ack_tx.delay_us = reason == TSL_ACK_WINDOW ? 0 :
@@ -436,7 +444,7 @@ static void tsl_emit_ack_tx(struct tsl_flow *f, struct sock *sk, u32 rcv_nxt,
 	ev->ack_tx.bytes = rcv_nxt - f->ack_seq;
 	ev->ack_tx.reason = reason;
 	memset(ev->ack_tx.pad, 0, sizeof(ev->ack_tx.pad));
-	tsl_ring_commit(r);
+	tsl_ring_commit(&w);
 }
 
 static __always_inline void tsl_tx(const struct tsl_filter *flt,
@@ -512,14 +520,13 @@ static __always_inline void tsl_ack_rx(const struct tsl_filter *flt,
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
 	struct tsl_flow *f;
-	struct tsl_ring *r;
+	struct tsl_wr w;
 	struct tsl_event *ev;
 
 	f = tsl_flow_for(flt, sk);
 	if (!f)
 		return;
-	ev = tsl_ring_reserve(&r, TSL_EV_ACK_RX, f->cookie);
-	if (ev) {
+	if (tsl_ring_reserve(&w, &ev, TSL_EV_ACK_RX, f->cookie)) {
 		ev->flags = rs->is_ack_delayed ? TSL_F_DELAYED : 0;
 		ev->ack_rx.ack = tp->snd_una;
 		ev->ack_rx.acked = tp->snd_una - f->snd_una;
@@ -532,7 +539,7 @@ static __always_inline void tsl_ack_rx(const struct tsl_filter *flt,
 		ev->ack_rx.snd_wnd = tp->snd_wnd;
 		ev->ack_rx.ca_state = icsk->icsk_ca_state;
 		memset(ev->ack_rx.pad, 0, sizeof(ev->ack_rx.pad));
-		tsl_ring_commit(r);
+		tsl_ring_commit(&w);
 	}
 	f->snd_una = tp->snd_una;
 }
@@ -573,14 +580,13 @@ static __always_inline void tsl_retrans_body(const struct tsl_filter *flt,
 {
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
 	struct tsl_flow *f;
-	struct tsl_ring *r;
+	struct tsl_wr w;
 	struct tsl_event *ev;
 
 	f = tsl_flow_for(flt, sk);
 	if (!f)
 		return;
-	ev = tsl_ring_reserve(&r, TSL_EV_RETRANS, f->cookie);
-	if (!ev)
+	if (!tsl_ring_reserve(&w, &ev, TSL_EV_RETRANS, f->cookie))
 		return;
 	ev->retrans.seq = cb->seq;
 	ev->retrans.end_seq = cb->end_seq;
@@ -588,11 +594,12 @@ static __always_inline void tsl_retrans_body(const struct tsl_filter *flt,
 	ev->retrans.total_retrans = tcp_sk(sk)->total_retrans;
 	ev->retrans.ca_state = inet_csk(sk)->icsk_ca_state;
 	memset(ev->retrans.pad, 0, sizeof(ev->retrans.pad));
-	tsl_ring_commit(r);
+	tsl_ring_commit(&w);
 }
 
-static noinline void tsl_retrans(const struct tsl_filter *flt, struct sock *sk,
-				 const struct sk_buff *skb)
+static noinline void notrace tsl_retrans(const struct tsl_filter *flt,
+					 struct sock *sk,
+					 const struct sk_buff *skb)
 {
 	unsigned long flags;
 
@@ -618,14 +625,13 @@ static __always_inline void tsl_rto(const struct tsl_filter *flt,
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tsl_flow *f;
-	struct tsl_ring *r;
+	struct tsl_wr w;
 	struct tsl_event *ev;
 
 	f = tsl_flow_for(flt, sk);
 	if (!f)
 		return;
-	ev = tsl_ring_reserve(&r, TSL_EV_RTO, f->cookie);
-	if (!ev)
+	if (!tsl_ring_reserve(&w, &ev, TSL_EV_RTO, f->cookie))
 		return;
 	ev->rto.rto_us = tsl_jiffies_us(icsk->icsk_rto);
 	ev->rto.snd_una = tcp_sk(sk)->snd_una;
@@ -633,7 +639,7 @@ static __always_inline void tsl_rto(const struct tsl_filter *flt,
 	ev->rto.retransmits = icsk->icsk_retransmits;
 	ev->rto.backoff = icsk->icsk_backoff;
 	memset(ev->rto.pad, 0, sizeof(ev->rto.pad));
-	tsl_ring_commit(r);
+	tsl_ring_commit(&w);
 }
 
 /* As tsl_read_named(). */
@@ -659,13 +665,12 @@ static __always_inline void tsl_on_rto(struct sock *sk)
 
 static void tsl_emit_state(struct tsl_flow *f, int oldstate, int newstate)
 {
-	struct tsl_ring *r;
+	struct tsl_wr w;
 	struct tsl_event *ev;
 
 	if (!tsl_wants(TSL_EV_STATE))
 		return;
-	ev = tsl_ring_reserve(&r, TSL_EV_STATE, f->cookie);
-	if (!ev)
+	if (!tsl_ring_reserve(&w, &ev, TSL_EV_STATE, f->cookie))
 		return;
 	ev->state.oldstate = oldstate;
 	ev->state.newstate = newstate;
@@ -677,7 +682,7 @@ static void tsl_emit_state(struct tsl_flow *f, int oldstate, int newstate)
 		ev->state.pid = f->owner_pid;
 		memcpy(ev->state.comm, f->owner_comm, TSL_COMM_LEN);
 	}
-	tsl_ring_commit(r);
+	tsl_ring_commit(&w);
 }
 
 static void tsl_state(struct sock *sk, int oldstate, int newstate)

@@ -61,7 +61,6 @@ void tsl_ring_reset(void)
 
 		r->head = 0;
 		r->tail = 0;
-		r->produced = 0;
 		r->dropped = 0;
 		r->delivered = 0;
 		r->refused = 0;

@@ -62,7 +62,6 @@ struct tsl_ring {
 	u32 head;			/* written by the producer (this CPU) */
 	u32 tail;			/* written by the consumer (drain work) */
 	u32 kick_at;			/* fill level that schedules an early drain */
-	u64 produced;			/* records attempted: written + dropped */
 	u64 dropped;			/* records refused because the ring was full */
 	u64 delivered;			/* records handed to the reader */
 	u64 dropped_kind[__TSL_EV_MAX];
@@ -80,53 +79,79 @@ u32 tsl_ring_records(void);
 void tsl_ring_kick_fn(struct irq_work *work);	/* genl.c */
 
 /*
+ * Records attempted (written or dropped) on @r: those delivered, those
+ * still queued and those dropped. Under the drain's lock (tsl_lock in
+ * genl.c), so that delivered and tail agree.
+ */
+static inline u64 tsl_ring_produced(const struct tsl_ring *r)
+{
+	return r->delivered + (u32)(READ_ONCE(r->head) - r->tail) +
+	       READ_ONCE(r->dropped);
+}
+
+/* A record being written: the head that commits it. */
+struct tsl_wr {
+	u32 head;
+};
+
+/*
  * Reserve one record of @kind on this CPU's ring. Interrupts are off: each
  * handler disables them once around its body (which also keeps it on this
  * CPU and in an RCU-sched read-side section for the filter), so a probe
  * that fires from an interrupt on this CPU cannot interleave with one
  * already writing, and a hit that writes two records pays for one pair.
- * Returns NULL (and counts the drop) when full. The caller fills the record
- * and calls tsl_ring_commit(). @ts is the record's time; tsl_ring_reserve()
- * takes it now. A ring that reaches kick_at records schedules an early
- * drain.
+ * The ring is addressed %gs-relative (this_cpu_*), which interrupts off
+ * make consistent. Returns false (and counts the drop) when full; else
+ * *@evp is the record, which the caller fills and commits with
+ * tsl_ring_commit(@w). @ts is the record's time; tsl_ring_reserve() takes
+ * it now. The record's cpu is left 0: the EVENTS message names the CPU
+ * (TSL_A_CPU) and the reader fills it in. A ring that reaches kick_at
+ * records schedules an early drain.
  */
-static __always_inline struct tsl_event *
-tsl_ring_reserve_at(struct tsl_ring **rp, unsigned int kind, u64 cookie,
-		    u64 ts)
+static __always_inline bool tsl_ring_reserve_at(struct tsl_wr *w,
+						struct tsl_event **evp,
+						unsigned int kind, u64 cookie,
+						u64 ts)
 {
-	struct tsl_ring *r = this_cpu_ptr(&tsl_rings);
 	struct tsl_event *ev;
-	u32 head = r->head;
-	u32 used = head - smp_load_acquire(&r->tail);
+	u32 head = this_cpu_read(tsl_rings.head);
+	u32 used = head - this_cpu_read(tsl_rings.tail);
 
-	*rp = r;
-	r->produced++;
-	if (unlikely(used >= r->kick_at)) {	/* kick_at <= mask: one test */
-		if (used > r->mask) {
+	/* the tail is read before the slot is written (acquire) */
+	barrier();
+	if (unlikely(used >= this_cpu_read(tsl_rings.kick_at))) {
+		struct tsl_ring *r = this_cpu_ptr(&tsl_rings);
+
+		if (used > r->mask) {	/* kick_at <= mask: one test above */
 			r->dropped++;
 			r->dropped_kind[kind]++;
-			return NULL;
+			return false;
 		}
 		if (used == r->kick_at)
 			irq_work_queue(&r->kick);
 	}
-	ev = &r->slots[head & r->mask];
+	w->head = head;
+	ev = this_cpu_read(tsl_rings.slots) + (head & this_cpu_read(tsl_rings.mask));
 	ev->ts_ns = ts;
 	ev->cookie = cookie;
-	/* cpu, kind, flags 0 and pad 0 in one store (x86_64: little-endian) */
-	*(u64 *)&ev->cpu = (u32)smp_processor_id() | (u64)kind << 16;
-	return ev;
+	/* cpu 0, kind, flags 0 and pad 0 in one store (x86_64: little-endian) */
+	*(u64 *)&ev->cpu = (u64)kind << 16;
+	*evp = ev;
+	return true;
 }
 
-static __always_inline struct tsl_event *
-tsl_ring_reserve(struct tsl_ring **rp, unsigned int kind, u64 cookie)
+static __always_inline bool tsl_ring_reserve(struct tsl_wr *w,
+					     struct tsl_event **evp,
+					     unsigned int kind, u64 cookie)
 {
-	return tsl_ring_reserve_at(rp, kind, cookie, tsl_now());
+	return tsl_ring_reserve_at(w, evp, kind, cookie, tsl_now());
 }
 
-static __always_inline void tsl_ring_commit(struct tsl_ring *r)
+/* Publish the record tsl_ring_reserve*() gave (interrupts still off). */
+static __always_inline void tsl_ring_commit(const struct tsl_wr *w)
 {
-	smp_store_release(&r->head, r->head + 1);
+	barrier();	/* release: the record is written before head moves */
+	this_cpu_write(tsl_rings.head, w->head + 1);
 }
 
 /* flow.c: per-socket state, preallocated, lock-free. */
@@ -183,12 +208,35 @@ static __always_inline u64 tsl_sk_cookie_now(const struct sock *sk)
 }
 
 /*
- * The entry for @sk, or NULL. A zero cookie means the entry is still being
- * filled in. An entry whose cookie differs from the socket's is stale (its
- * socket was freed unseen and the memory reused): it is released. Inline:
- * every recorded event looks its flow up.
+ * The flow each CPU found last (&tsl_flow_none when none, never NULL):
+ * the hits on a CPU come mostly in runs on one socket (a segment's
+ * arrival, the ACK it carries, the read and the reply that follow), and
+ * checking the last one costs a few loads where the table's lookup hashes
+ * and probes. It is only a hint: a hit needs the entry to be @sk's, with
+ * @sk's cookie, as the table's lookup does.
  */
-static __always_inline struct tsl_flow *tsl_flow_lookup(const struct sock *sk)
+extern struct tsl_flow tsl_flow_none;
+DECLARE_PER_CPU(struct tsl_flow *, tsl_flow_last);
+
+/* Whether @f, a CPU's last flow, is @sk's and filled in. */
+static __always_inline bool tsl_flow_is(const struct tsl_flow *f,
+					const struct sock *sk)
+{
+	u64 cookie;
+
+	if (READ_ONCE(f->sk) != sk)
+		return false;
+	cookie = smp_load_acquire(&f->cookie);
+	return cookie && cookie == tsl_sk_cookie_now(sk);
+}
+
+/*
+ * The table's entry for @sk, or NULL, made this CPU's last flow. A zero
+ * cookie means the entry is still being filled in. An entry whose cookie
+ * differs from the socket's is stale (its socket was freed unseen and the
+ * memory reused): it is released.
+ */
+static __always_inline struct tsl_flow *tsl_flow_find(const struct sock *sk)
 {
 	u32 home = tsl_flow_home(sk);
 	u32 i;
@@ -206,18 +254,20 @@ static __always_inline struct tsl_flow *tsl_flow_lookup(const struct sock *sk)
 			tsl_flow_put(f);
 			return NULL;
 		}
+		this_cpu_write(tsl_flow_last, f);
 		return f;
 	}
 	return NULL;
 }
 
-/* The entry for @sk, claiming a free slot if it has none; NULL when full. */
-static __always_inline struct tsl_flow *tsl_flow_get(struct sock *sk)
+/* The entry for @sk, or NULL. Inline: every recorded event looks it up. */
+static __always_inline struct tsl_flow *tsl_flow_lookup(const struct sock *sk)
 {
-	struct tsl_flow *f = tsl_flow_lookup(sk);
+	struct tsl_flow *f = this_cpu_read(tsl_flow_last);
 
-	return likely(f) ? f : tsl_flow_claim(sk);
+	return likely(tsl_flow_is(f, sk)) ? f : tsl_flow_find(sk);
 }
+
 void tsl_flow_clear(void);
 u32 tsl_flow_in_use(void);
 
@@ -242,7 +292,6 @@ struct tsl_filter {
 };
 
 extern struct tsl_filter __rcu *tsl_filter;
-bool tsl_filter_rest(const struct tsl_filter *f, const struct sock *sk);
 
 /*
  * The port map: a bit per port number the published filter names, every
@@ -272,38 +321,22 @@ static __always_inline bool tsl_ports_named(const struct sock *sk)
 	       test_bit(ntohs(sk->sk_dport), tsl_portmap);
 }
 
-static __always_inline bool tsl_port_in(const u16 *set, u8 n, u16 port)
-{
-	u8 i;
-
-	for (i = 0; i < n; i++)
-		if (set[i] == port)
-			return true;
-	return false;
-}
-
 /*
  * Whether @sk passes the filter @f, exactly: for sockets the port map let
  * through, before their flow is looked up. Every hook is TCP's, so @sk is
- * an AF_INET or AF_INET6 socket. The network namespace and address parts,
- * tsl_filter_rest(), are out of line.
+ * an AF_INET or AF_INET6 socket. The local and remote port lists, network
+ * namespaces and addresses, tsl_filter_more(), are out of line.
  */
+bool tsl_filter_more(const struct tsl_filter *f, const struct sock *sk);
+
 static __always_inline bool tsl_filter_match(const struct tsl_filter *f,
 					     const struct sock *sk)
 {
-	u16 lport = sk->sk_num;
-	u16 rport = ntohs(sk->sk_dport);
-
 	if (!static_branch_likely(&tsl_portmap_exact) && f->n_port &&
-	    !test_bit(lport, f->port_bits) && !test_bit(rport, f->port_bits))
+	    !test_bit(sk->sk_num, f->port_bits) &&
+	    !test_bit(ntohs(sk->sk_dport), f->port_bits))
 		return false;
-	if (likely(!f->more))
-		return true;
-	if (f->n_lport && !tsl_port_in(f->lport, f->n_lport, lport))
-		return false;
-	if (f->n_rport && !tsl_port_in(f->rport, f->n_rport, rport))
-		return false;
-	return !(f->n_netns | f->n_addr) || tsl_filter_rest(f, sk);
+	return likely(!f->more) || tsl_filter_more(f, sk);
 }
 
 int tsl_filter_parse(struct nlattr *nest, struct tsl_filter **out,

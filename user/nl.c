@@ -401,19 +401,30 @@ static void on_error(struct tsl_nl *nl, struct nlmsghdr *nlh)
 		tsl_nl_extack(nlh, nl->detail, sizeof(nl->detail));
 }
 
-/* A batch timed by the TSC: its pair joins the map, its records get CLOCK_MONOTONIC. */
-static void retime(struct tsl_tscmap *m, struct tsl_batch *b)
+/*
+ * What the module leaves to the reader in each record of a batch: the CPU
+ * (the module writes 0; the message names the ring's CPU) and, in a batch
+ * timed by the TSC, CLOCK_MONOTONIC for the cycles (the batch's pair joins
+ * the map first).
+ */
+static void settle(struct tsl_tscmap *m, struct tsl_batch *b)
 {
-	char *ts = (char *)b->records + offsetof(struct tsl_event, ts_ns);
+	char *rec = (char *)b->records;
+	uint16_t cpu = (uint16_t)b->cpu;
 	uint32_t i;
 
-	tsl_tscmap_add(m, b->cycles, b->mono_ns, b->tsc_khz);
-	for (i = 0; i < b->n_records; i++, ts += TSL_EVENT_SIZE) {
-		uint64_t t;
+	if (b->has_cycles)
+		tsl_tscmap_add(m, b->cycles, b->mono_ns, b->tsc_khz);
+	for (i = 0; i < b->n_records; i++, rec += TSL_EVENT_SIZE) {
+		memcpy(rec + offsetof(struct tsl_event, cpu), &cpu, sizeof(cpu));
+		if (b->has_cycles) {
+			char *ts = rec + offsetof(struct tsl_event, ts_ns);
+			uint64_t t;
 
-		memcpy(&t, ts, sizeof(t));
-		t = tsl_tscmap_mono_fast(m, t);
-		memcpy(ts, &t, sizeof(t));
+			memcpy(&t, ts, sizeof(t));
+			t = tsl_tscmap_mono_fast(m, t);
+			memcpy(ts, &t, sizeof(t));
+		}
 	}
 	b->has_cycles = false;
 }
@@ -431,8 +442,8 @@ static int on_stream(struct tsl_nl *nl, struct nlmsghdr *nlh, int cmd)
 		struct tsl_batch b;
 
 		ret = tsl_nl_parse_events(nlh, &b, err, sizeof(err));
-		if (!ret && b.has_cycles)
-			retime(&nl->tsc, &b);
+		if (!ret)
+			settle(&nl->tsc, &b);
 		if (!ret)
 			ret = nl->ops->events(nl->ops_arg, &b);
 	} else {

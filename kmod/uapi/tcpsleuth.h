@@ -269,7 +269,8 @@ struct tsl_ev_drop {
 struct tsl_event {
 	__u64	ts_ns;		/* CLOCK_MONOTONIC; TSC cycles in an EVENTS message with TSL_A_CYCLES */
 	__u64	cookie;		/* socket cookie, as sock_diag and ss show it */
-	__u16	cpu;
+	__u16	cpu;		/* the ring's CPU: 0 from the module, which names it in the
+				 * EVENTS message (TSL_A_CPU); the reader fills it in */
 	__u8	kind;		/* enum tsl_event_kind */
 	__u8	flags;		/* TSL_F_* */
 	__u32	pad;
