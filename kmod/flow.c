@@ -39,6 +39,7 @@ static void tsl_flow_fill(struct tsl_flow *f, struct sock *sk)
 	u32 cookie[2];
 
 	BUILD_BUG_ON(offsetof(struct tsl_flow, cookie) != sizeof(f->sk));
+	BUILD_BUG_ON(sizeof(struct tsl_flow) != 64);
 	/* f->cookie is already 0: released entries are left that way. */
 	memset((u8 *)f + offsetof(struct tsl_flow, snd_una), 0,
 	       sizeof(*f) - offsetof(struct tsl_flow, snd_una));

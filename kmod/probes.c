@@ -113,16 +113,17 @@ static __always_inline const struct tsl_filter *tsl_gate(const struct sock *sk,
 }
 
 /*
- * The flow of a socket that passed tsl_gate(), if it passes the whole
- * filter; NULL when it does not or there is no room.
+ * The flow of a socket that passed tsl_gate() into *@fp, if it passes the
+ * whole filter; false when it does not or there is no room. A bool, so
+ * that the caller's test folds into the paths here.
  */
-static __always_inline struct tsl_flow *tsl_flow_for(const struct tsl_filter *flt,
-						     struct sock *sk)
+static __always_inline bool tsl_flow_for(const struct tsl_filter *flt,
+					 struct sock *sk, struct tsl_flow **fp)
 {
 	struct tsl_flow *f;
 
 	if (!tsl_filter_match(flt, sk))
-		return NULL;
+		return false;
 	f = this_cpu_read(tsl_flow_last);
 	if (likely(tsl_flow_is(f, sk)))
 		goto found;
@@ -131,12 +132,13 @@ static __always_inline struct tsl_flow *tsl_flow_for(const struct tsl_filter *fl
 		f = tsl_flow_claim(sk);
 	if (unlikely(!f)) {
 		this_cpu_inc(tsl_rings.refused);
-		return NULL;
+		return false;
 	}
 found:
 	if (unlikely(!f->announced))
 		tsl_announce(f, sk);
-	return f;
+	*fp = f;
+	return true;
 }
 
 static __always_inline bool tsl_wants(u32 kind)
@@ -175,23 +177,6 @@ static __always_inline void tsl_check_drops(struct tsl_flow *f,
 
 	if (unlikely(now != f->drops))
 		tsl_emit_drop(f, sk, wanted, now);
-}
-
-/* Remember when in-order data arrived, for read residence. */
-static void tsl_arrival_push(struct tsl_flow *f, u32 end_seq, u64 ts)
-{
-	u8 last;
-
-	if (f->arr_count == TSL_ARRIVALS) {
-		/* Full: extend the newest entry, keeping its earlier time. */
-		last = (f->arr_head + TSL_ARRIVALS - 1) % TSL_ARRIVALS;
-		f->arr[last].end_seq = end_seq;
-		return;
-	}
-	last = (f->arr_head + f->arr_count) % TSL_ARRIVALS;
-	f->arr[last].end_seq = end_seq;
-	f->arr[last].ts = ts;
-	f->arr_count++;
 }
 
 /*
@@ -248,8 +233,7 @@ static __always_inline void tsl_data_rx_body(const struct tsl_filter *flt,
 	u32 len;
 	u64 now;
 
-	f = tsl_flow_for(flt, sk);
-	if (!f)
+	if (!tsl_flow_for(flt, sk, &f))
 		return;
 	tsl_check_drops(f, sk, wanted);
 	len = cb->end_seq - cb->seq;
@@ -266,10 +250,6 @@ static __always_inline void tsl_data_rx_body(const struct tsl_filter *flt,
 	tsl_check_unseen(f, sk, wanted, now);
 	if (after(cb->end_seq, f->rx_high))
 		f->rx_high = cb->end_seq;
-	if (cb->seq == tp->rcv_nxt)
-		tsl_arrival_push(f, cb->end_seq, now);
-	if (!f->unacked_since)
-		f->unacked_since = now;
 	if (!(wanted & BIT(TSL_EV_DATA_RX)))
 		return;
 	if (!tsl_ring_reserve_at(&w, &ev, TSL_EV_DATA_RX, f->cookie, now))
@@ -305,39 +285,6 @@ void tsl_probe_data_rx(void *data, struct sock *sk, struct sk_buff *skb)
 		tsl_data_rx(flt, sk, skb);
 }
 
-/*
- * A read consumed up to @copied: the arrival times of the first and the
- * last byte it took (0 where not remembered), and the arrivals it consumed
- * wholly forgotten. Entries end at increasing end_seq and the last read
- * forgot every entry that ended at or before its end, so the first one
- * holds the first byte; the last byte, copied - 1, is in the first entry
- * that ends at or after @copied. One pass over what is forgotten.
- */
-static __always_inline void tsl_arrivals_read(struct tsl_flow *f, u32 copied,
-					      u64 *first, u64 *last)
-{
-	*first = f->arr_count ? f->arr[f->arr_head].ts : 0;
-	*last = 0;
-	while (f->arr_count) {
-		const struct tsl_arrival *a = &f->arr[f->arr_head];
-
-		if (after(a->end_seq, copied)) {
-			if (!*last)
-				*last = a->ts;
-			return;
-		}
-		if (a->end_seq == copied)
-			*last = a->ts;
-		f->arr_head = (f->arr_head + 1) % TSL_ARRIVALS;
-		f->arr_count--;
-	}
-}
-
-static u32 tsl_since_us(u64 now, u64 then)
-{
-	return then && now > then ? tsl_to_us(now - then) : 0;
-}
-
 static __always_inline void tsl_read(const struct tsl_filter *flt,
 				     struct sock *sk)
 {
@@ -346,30 +293,29 @@ static __always_inline void tsl_read(const struct tsl_filter *flt,
 	struct tsl_flow *f;
 	struct tsl_wr w;
 	struct tsl_event *ev;
-	u64 now, first, last;
 	u32 copied;
+	u64 now;
 
-	f = tsl_flow_for(flt, sk);
+	if (!tsl_flow_for(flt, sk, &f))
+		return;
 	copied = READ_ONCE(tp->copied_seq);
-	if (!f || copied == f->copied_seq)
+	if (copied == f->copied_seq)
 		return;
 	tsl_check_drops(f, sk, wanted);
 	now = tsl_now();
 	tsl_check_unseen(f, sk, wanted, now);
-	tsl_arrivals_read(f, copied, &first, &last);
 	if (tsl_ring_reserve_at(&w, &ev, TSL_EV_READ, f->cookie, now)) {
-		u32 res_first = tsl_since_us(now, first);
-
 		/* Reading the FIN advances copied_seq by one: no data byte. */
 		ev->read.bytes = copied - f->copied_seq -
 				 (sock_flag(sk, SOCK_DONE) &&
 				  copied == READ_ONCE(tp->rcv_nxt));
 		ev->read.rcvq = READ_ONCE(tp->rcv_nxt) - copied;
-		ev->read.res_first_us = res_first;
-		ev->read.res_last_us = last == first ? res_first :
-				       tsl_since_us(now, last);
+		/* residence: the reader's (TSL_F_DERIVE) */
+		ev->read.res_first_us = 0;
+		ev->read.res_last_us = 0;
 		ev->read.pid = current->tgid;
 		memcpy(ev->read.comm, current->comm, TSL_COMM_LEN);
+		ev->read.seq = f->copied_seq;
 		tsl_ring_commit(&w);
 	}
 	f->copied_seq = copied;
@@ -432,18 +378,21 @@ static void tsl_emit_tx(struct tsl_flow *f, struct sock *sk,
 static void tsl_emit_ack_tx(struct tsl_flow *f, struct sock *sk, u32 rcv_nxt,
 			    u8 reason, u64 now)
 {
+	u32 reason_pad = reason;
 	struct tsl_wr w;
 	struct tsl_event *ev;
 
 	if (!tsl_ring_reserve_at(&w, &ev, TSL_EV_ACK_TX, f->cookie, now))
 		return;
 	ev->ack_tx.ack = rcv_nxt;
-	ev->ack_tx.delay_us = reason == TSL_ACK_WINDOW ? 0 :
-			      tsl_since_us(ev->ts_ns, f->unacked_since);
+	ev->ack_tx.delay_us = 0;	/* the reader's (TSL_F_DERIVE) */
 	ev->ack_tx.rcv_wnd = tcp_sk(sk)->rcv_wnd;
 	ev->ack_tx.bytes = rcv_nxt - f->ack_seq;
-	ev->ack_tx.reason = reason;
-	memset(ev->ack_tx.pad, 0, sizeof(ev->ack_tx.pad));
+	/* reason and the zero pad after it in one store (little-endian) */
+	BUILD_BUG_ON(offsetof(struct tsl_ev_ack_tx, reason) + sizeof(reason_pad) !=
+		     sizeof(struct tsl_ev_ack_tx));
+	memcpy((u8 *)&ev->ack_tx + offsetof(struct tsl_ev_ack_tx, reason),
+	       &reason_pad, sizeof(reason_pad));
 	tsl_ring_commit(&w);
 }
 
@@ -458,8 +407,7 @@ static __always_inline void tsl_tx(const struct tsl_filter *flt,
 	u8 reason;
 	u64 now;
 
-	f = tsl_flow_for(flt, sk);
-	if (!f)
+	if (!tsl_flow_for(flt, sk, &f))
 		return;
 	/* One time for both records of a segment that carries an ACK too. */
 	now = tsl_now();
@@ -477,10 +425,8 @@ static __always_inline void tsl_tx(const struct tsl_filter *flt,
 		reason = acks_new ? TSL_ACK_QUICK : TSL_ACK_WINDOW;
 	if (wanted & BIT(TSL_EV_ACK_TX))
 		tsl_emit_ack_tx(f, sk, rcv_nxt, reason, now);
-	if (acks_new) {
+	if (acks_new)
 		f->ack_seq = rcv_nxt;
-		f->unacked_since = 0;
-	}
 }
 
 /* As tsl_read_named(). */
@@ -523,8 +469,7 @@ static __always_inline void tsl_ack_rx(const struct tsl_filter *flt,
 	struct tsl_wr w;
 	struct tsl_event *ev;
 
-	f = tsl_flow_for(flt, sk);
-	if (!f)
+	if (!tsl_flow_for(flt, sk, &f))
 		return;
 	if (tsl_ring_reserve(&w, &ev, TSL_EV_ACK_RX, f->cookie)) {
 		ev->flags = rs->is_ack_delayed ? TSL_F_DELAYED : 0;
@@ -583,8 +528,7 @@ static __always_inline void tsl_retrans_body(const struct tsl_filter *flt,
 	struct tsl_wr w;
 	struct tsl_event *ev;
 
-	f = tsl_flow_for(flt, sk);
-	if (!f)
+	if (!tsl_flow_for(flt, sk, &f))
 		return;
 	if (!tsl_ring_reserve(&w, &ev, TSL_EV_RETRANS, f->cookie))
 		return;
@@ -628,8 +572,7 @@ static __always_inline void tsl_rto(const struct tsl_filter *flt,
 	struct tsl_wr w;
 	struct tsl_event *ev;
 
-	f = tsl_flow_for(flt, sk);
-	if (!f)
+	if (!tsl_flow_for(flt, sk, &f))
 		return;
 	if (!tsl_ring_reserve(&w, &ev, TSL_EV_RTO, f->cookie))
 		return;
@@ -690,12 +633,15 @@ static void tsl_state(struct sock *sk, int oldstate, int newstate)
 	const struct tsl_filter *flt;
 	struct tsl_flow *f;
 
-	if (newstate == TCP_ESTABLISHED)
-		f = (flt = tsl_gate(sk, TSL_EV_ALL)) ? tsl_flow_for(flt, sk) : NULL;
-	else
+	if (newstate == TCP_ESTABLISHED) {
+		flt = tsl_gate(sk, TSL_EV_ALL);
+		if (!flt || !tsl_flow_for(flt, sk, &f))
+			return;
+	} else {
 		f = tsl_flow_lookup(sk);
-	if (!f)
-		return;
+		if (!f)
+			return;
+	}
 	if (in_task() && f->owner_pid != current->tgid) {
 		f->owner_pid = current->tgid;
 		memcpy(f->owner_comm, current->comm, TSL_COMM_LEN);

@@ -10,7 +10,6 @@
 
 DEFINE_PER_CPU(struct tsl_ring, tsl_rings);
 DEFINE_STATIC_KEY_FALSE(tsl_tsc);
-u32 tsl_us_mult;
 
 /*
  * tsc_khz when record times may come from the TSC (see tsl.h), else 0:
@@ -33,15 +32,10 @@ u32 tsl_tsc_khz_usable(void)
 
 void tsl_clock_start(void)
 {
-	u32 khz = tsl_tsc_khz_usable();
-
-	if (khz) {
-		tsl_us_mult = div_u64((u64)USEC_PER_MSEC << 32, khz);
+	if (tsl_tsc_khz_usable())
 		static_branch_enable(&tsl_tsc);
-	} else {
-		tsl_us_mult = div_u64(1ULL << 32, NSEC_PER_USEC);
+	else
 		static_branch_disable(&tsl_tsc);
-	}
 }
 
 static u32 tsl_ring_nr;		/* records per ring, a power of two */

@@ -30,11 +30,10 @@ extern bool tsl_use_tsc;
  * (no clocksource call) and every EVENTS message carries a (TSC,
  * CLOCK_MONOTONIC) pair the reader converts with; elsewhere, or with
  * tsc=0, CLOCK_MONOTONIC in ns. Chosen at the start of each recording,
- * before the hooks are attached. Durations between two record times
- * become microseconds through tsl_us_mult (a 32.32 fixed-point factor).
+ * before the hooks are attached. Durations between record times are the
+ * reader's to work out (TSL_F_DERIVE).
  */
 DECLARE_STATIC_KEY_FALSE(tsl_tsc);
-extern u32 tsl_us_mult;
 u32 tsl_tsc_khz_usable(void);
 void tsl_clock_start(void);
 
@@ -43,16 +42,6 @@ static __always_inline u64 tsl_now(void)
 	if (static_branch_likely(&tsl_tsc))
 		return rdtsc_ordered();
 	return ktime_get_ns();
-}
-
-/*
- * mul_u64_u32_shr(delta, tsl_us_mult, 32) in two 64-bit products: its
- * 128-bit one makes gcc realign the stack of every handler it is inlined in.
- */
-static __always_inline u32 tsl_to_us(u64 delta)
-{
-	return (delta >> 32) * tsl_us_mult +
-	       (((delta & U32_MAX) * tsl_us_mult) >> 32);
 }
 
 /* ring.c: one single-producer ring of fixed records per CPU. */
@@ -88,6 +77,13 @@ static inline u64 tsl_ring_produced(const struct tsl_ring *r)
 	return r->delivered + (u32)(READ_ONCE(r->head) - r->tail) +
 	       READ_ONCE(r->dropped);
 }
+
+/*
+ * Kinds whose records leave part to the reader (TSL_F_DERIVE): a read's
+ * residence and an ACK's delay are worked out from the flow's data_rx
+ * records, which the probes would otherwise have to remember per flow.
+ */
+#define TSL_DERIVED_KINDS	(BIT(TSL_EV_READ) | BIT(TSL_EV_ACK_TX))
 
 /* A record being written: the head that commits it. */
 struct tsl_wr {
@@ -134,8 +130,9 @@ static __always_inline bool tsl_ring_reserve_at(struct tsl_wr *w,
 	ev = this_cpu_read(tsl_rings.slots) + (head & this_cpu_read(tsl_rings.mask));
 	ev->ts_ns = ts;
 	ev->cookie = cookie;
-	/* cpu 0, kind, flags 0 and pad 0 in one store (x86_64: little-endian) */
-	*(u64 *)&ev->cpu = (u64)kind << 16;
+	/* cpu 0, kind, flags and pad 0 in one store (x86_64: little-endian) */
+	*(u64 *)&ev->cpu = (u64)kind << 16 |
+			   (u64)(BIT(kind) & TSL_DERIVED_KINDS ? TSL_F_DERIVE : 0) << 24;
 	*evp = ev;
 	return true;
 }
@@ -154,15 +151,7 @@ static __always_inline void tsl_ring_commit(const struct tsl_wr *w)
 	this_cpu_write(tsl_rings.head, w->head + 1);
 }
 
-/* flow.c: per-socket state, preallocated, lock-free. */
-#define TSL_ARRIVALS	16
-
-struct tsl_arrival {
-	u32 end_seq;
-	u32 pad;
-	u64 ts;
-};
-
+/* flow.c: per-socket state, preallocated, lock-free; one cache line. */
 struct tsl_flow {
 	const struct sock *sk;		/* key; NULL when free */
 	u64 cookie;
@@ -170,15 +159,11 @@ struct tsl_flow {
 	u32 copied_seq;			/* last copied_seq seen by read */
 	u32 ack_seq;			/* last rcv_nxt acknowledged */
 	u32 drops;			/* last sk_drops seen */
-	u64 unacked_since;		/* arrival of the oldest unacknowledged data */
-	u8 announced;			/* the flow record is in a ring */
-	u8 arr_head;			/* oldest arrival */
-	u8 arr_count;
-	u8 pad;
-	u32 owner_pid;
 	u32 rx_high;			/* end of the payload data_rx has shown */
+	u32 owner_pid;
 	char owner_comm[TSL_COMM_LEN];
-	struct tsl_arrival arr[TSL_ARRIVALS];
+	u8 announced;			/* the flow record is in a ring */
+	u8 pad[7];
 };
 
 int tsl_flow_init(void);

@@ -210,7 +210,10 @@ static int add_events(struct tsl_filter *f, const char *arg, char *err,
 			break;
 		p += len + 1;
 	}
-	/* The flows' identities are needed to make sense of any event. */
+	/* The flows' identities are needed to make sense of any event, and
+	 * a read's residence and an ACK's delay are worked out from data_rx. */
+	if (kinds & (1u << TSL_EV_READ | 1u << TSL_EV_ACK_TX))
+		kinds |= 1u << TSL_EV_DATA_RX;
 	f->kinds |= kinds | 1u << TSL_EV_FLOW;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "accounting.h"
+#include "derive.h"
 #include "rec_iter.h"
 
 /* ---- the index ---- */
@@ -402,6 +403,7 @@ struct merge {
 	uint64_t pos;		/* next chunk the scan looks at */
 	size_t queued;		/* offsets in all the queues */
 	struct tsl_iter_stats *st;
+	struct tsl_derive *derive;	/* what records leave to the reader */
 };
 
 static void changed(const struct merge *m)
@@ -596,11 +598,16 @@ static void sift_down(struct cursor **heap, size_t n, size_t i)
 	}
 }
 
-static int emit(const struct cursor *cu, const struct tsl_iter_ops *ops,
-		void *arg)
+/* The cursor's item to @ops; a record with what it left to the reader filled in. */
+static int emit(struct merge *m, struct cursor *cu,
+		const struct tsl_iter_ops *ops, void *arg)
 {
 	if (cu->samples)
 		return ops->sample ? ops->sample(arg, &cu->c) : 0;
+	if (tsl_derive_wants(&cu->ev) && tsl_derive_event(m->derive, &cu->ev)) {
+		fprintf(stderr, "tcpsleuth: %s: out of memory\n", m->name);
+		return -1;
+	}
 	return ops->event ? ops->event(arg, &cu->ev) : 0;
 }
 
@@ -613,7 +620,8 @@ static int merge_open(struct merge *m, int fd, size_t *n)
 	m->cur = calloc(n_cur, sizeof(*m->cur));
 	m->heap = calloc(n_cur, sizeof(*m->heap));
 	m->scan = tsl_rec_reader_new(fd, m->name);
-	if (!m->cur || !m->heap || !m->scan)
+	m->derive = tsl_derive_new();
+	if (!m->cur || !m->heap || !m->scan || !m->derive)
 		return -1;
 	m->pos = sizeof(struct tsl_rec_header);
 	for (i = 0; i < n_cur; i++) {
@@ -655,6 +663,7 @@ static void merge_close(struct merge *m, bool failed)
 	}
 	free(m->heap);
 	free(m->cur);
+	tsl_derive_free(m->derive);
 }
 
 int tsl_iter_merge_stats(int fd, const char *name,
@@ -672,7 +681,7 @@ int tsl_iter_merge_stats(int fd, const char *name,
 		goto out;
 	heap = m.heap;
 	while (n) {
-		ret = emit(heap[0], ops, arg);
+		ret = emit(&m, heap[0], ops, arg);
 		if (ret)
 			goto out;
 		ret = cursor_next(&m, heap[0]);

@@ -9,8 +9,10 @@
  * first, then round after round of: tx of 1448 bytes (cwnd 10..40, in flight,
  * send queue), the ACK for it (rtt_us 150..350, with srtt/rttvar smoothed
  * like the kernel does), data_rx of 1448 bytes (receive queue, window),
- * the ACK sent back (quick or delayed, delay_us), and a read every second
- * data segment (residence times); one retransmission every 5000 rounds.
+ * the ACK sent back (quick or delayed), and a read every second data
+ * segment; the ACKs' delays and the reads' residence are left to the reader
+ * (TSL_F_DERIVE), as the module leaves them. One retransmission every 5000
+ * rounds.
  * Events are STEP_NS apart in time (default 10000: 100 k events per second
  * over all flows).
  * EVENTS chunks hold RECORDS records each (default 128, one netlink message
@@ -157,15 +159,17 @@ static void round_(struct flow *f, unsigned int cpu, uint64_t r)
 		.rcv_nxt = f->rcv_nxt, .rcvq = f->rcvq, .rcv_wnd = 1 << 20,
 		.rcvbuf = 6 << 20 };
 	f->rcv_nxt += 1448;
+	/* delay and residence left to the reader, as the module does */
 	e = ev(f, cpu, TSL_EV_ACK_TX);
+	e->flags = TSL_F_DERIVE;
 	e->ack_tx = (struct tsl_ev_ack_tx){ .ack = f->rcv_nxt,
-		.delay_us = r % 2 ? 40 + rnd(40) : 5 + rnd(10), .rcv_wnd = 1 << 20,
-		.bytes = 1448, .reason = r % 2 ? TSL_ACK_TIMER : TSL_ACK_QUICK };
+		.rcv_wnd = 1 << 20, .bytes = 1448,
+		.reason = r % 2 ? TSL_ACK_TIMER : TSL_ACK_QUICK };
 	if (r % 2) {
 		e = ev(f, cpu, TSL_EV_READ);
+		e->flags = TSL_F_DERIVE;
 		e->read = (struct tsl_ev_read){ .bytes = f->rcvq, .rcvq = 0,
-			.res_first_us = 30 + rnd(50), .res_last_us = 5 + rnd(20),
-			.pid = 4242, .comm = "server" };
+			.pid = 4242, .comm = "server", .seq = f->copied };
 		f->copied += f->rcvq;
 		f->rcvq = 0;
 	}

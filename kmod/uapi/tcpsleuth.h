@@ -160,6 +160,10 @@ enum tsl_event_kind {
 #define TSL_F_UNSEEN	0x20	/* data_rx: payload found queued that no hook saw
 				 * arrive (seq..seq+len); the time is when it was
 				 * found, at the next arrival or read */
+#define TSL_F_DERIVE	0x40	/* read, ack_tx: res_first_us, res_last_us (read)
+				 * and delay_us (ack_tx) are 0 from the module: the
+				 * reader works them out from the flow's data_rx
+				 * records (read.seq names the first byte read) */
 
 /* ack_tx reasons */
 enum tsl_ack_reason {
@@ -221,6 +225,7 @@ struct tsl_ev_read {
 	__u32	res_last_us;	/* time the last consumed byte spent queued */
 	__u32	pid;		/* thread group id of the reader */
 	char	comm[TSL_COMM_LEN];
+	__u32	seq;		/* first byte consumed (with TSL_F_DERIVE) */
 };
 
 struct tsl_ev_ack_tx {

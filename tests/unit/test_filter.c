@@ -165,6 +165,21 @@ static void test_events(void **state)
 	assert_int_equal(f.kinds, TSL_EV_ALL);
 }
 
+/* read and ack_tx bring data_rx: their residence and delay come from it. */
+static void test_events_need_data_rx(void **state)
+{
+	struct tsl_filter f = { 0 };
+	struct tsl_filter g = { 0 };
+
+	(void)state;
+	assert_int_equal(parse(&f, "events", "read"), 0);
+	assert_int_equal(f.kinds, 1u << TSL_EV_FLOW | 1u << TSL_EV_READ |
+				  1u << TSL_EV_DATA_RX);
+	assert_int_equal(parse(&g, "events", "tx,ack_tx"), 0);
+	assert_int_equal(g.kinds, 1u << TSL_EV_FLOW | 1u << TSL_EV_TX |
+				  1u << TSL_EV_ACK_TX | 1u << TSL_EV_DATA_RX);
+}
+
 static void test_bad_events(void **state)
 {
 	(void)state;
@@ -263,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_bad_hosts),
 		cmocka_unit_test(test_netns),
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_events_need_data_rx),
 		cmocka_unit_test(test_bad_events),
 		cmocka_unit_test(test_netlink_form),
 		cmocka_unit_test(test_empty_filter_is_sent),

@@ -508,6 +508,50 @@ static void test_peek(void **state)
 	rec_free(&r);
 }
 
+static int on_read(void *arg, const struct tsl_event *ev)
+{
+	if (ev->kind == TSL_EV_READ)
+		*(uint32_t *)arg = ev->read.res_first_us;
+	return 0;
+}
+
+/*
+ * A read on one CPU of data that arrived on another, its chunk first in the
+ * file: the merge hands records over in time order with the residence the
+ * read left to the reader worked out.
+ */
+static void test_derived(void **state)
+{
+	static const struct tsl_iter_ops ops = { .event = on_read };
+	struct tsl_rec_events e = { .n_records = 1,
+		.delivered = TSL_REC_NO_DELIVERED, .mono_ns = T0,
+		.real_ns = 1795482123000000000ull };
+	struct tsl_event rd = { .ts_ns = T0 + 50 * US, .cookie = 7,
+		.kind = TSL_EV_READ, .flags = TSL_F_DERIVE };
+	struct tsl_event rx = { .ts_ns = T0, .cookie = 7, .cpu = 1,
+		.kind = TSL_EV_DATA_RX };
+	uint32_t res = UINT32_MAX;
+	struct rec r;
+	int fd;
+
+	(void)state;
+	rd.read.seq = 100;
+	rd.read.bytes = 10;
+	rx.data_rx.seq = 100;
+	rx.data_rx.len = 10;
+	rec_open(&r);
+	assert_int_equal(tsl_rec_write_events(r.w, &e, &rd), 0);
+	e.cpu = 1;
+	assert_int_equal(tsl_rec_write_events(r.w, &e, &rx), 0);
+	rec_finish(&r);
+	fd = rec_file(&r);
+	assert_int_equal(tsl_iter_index_build(fd, "t.rec", &r.ix, false), 0);
+	assert_int_equal(tsl_iter_merge(fd, "t.rec", &r.ix, &ops, &res), 0);
+	close(fd);
+	assert_int_equal(res, 50);
+	rec_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -520,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_queues_stay_small),
 		cmocka_unit_test(test_file_changed),
 		cmocka_unit_test(test_peek),
+		cmocka_unit_test(test_derived),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
