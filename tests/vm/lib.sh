@@ -134,6 +134,24 @@ tsl_csv() {
 	awk -F, "$@" '{ gsub(/"/, "") } NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } '"$prog" "$file"
 }
 
+# tsl_rx_bytes CSV COOKIE: "BYTES REPEATS": the payload the flow's data_rx
+# rows brought, where a segment that only repeated bytes already received
+# (a spurious retransmission: out of order, before rcv_nxt) counts only what
+# it brought beyond rcv_nxt, and REPEATS is how many brought nothing new.
+tsl_rx_bytes() {
+	tsl_csv "$1" 'function wrap(x) { x %= 4294967296; if (x < 0) x += 4294967296
+		return x >= 2147483648 ? x - 4294967296 : x }
+	$c["event"] == "data_rx" && $c["cookie"] == k {
+		len = $c["len"]
+		if ($c["ofo"] == 1 && wrap($c["seq"] - $c["rcv_nxt"]) < 0) {
+			len = wrap($c["seq"] + len - $c["rcv_nxt"])
+			if (len <= 0) { rep++; next }
+		}
+		s += len
+	}
+	END { print s + 0, rep + 0 }' -v k="$2"
+}
+
 # tsl_median: the median of the numbers on stdin (empty if none).
 tsl_median() {
 	sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'

@@ -37,11 +37,12 @@ traffic() {
 	flows=$(cut -d' ' -f1 "$OUT/$name.flows" | tr '\n' ' ' | sed 's/ $//')
 }
 
-# received NAME SIDE: bytes data_rx shows for the flow SIDE (srv7006, ...).
+# received NAME SIDE: bytes data_rx shows for the flow SIDE (srv7006, ...),
+# spurious retransmissions' repeats left out (tsl_rx_bytes).
 received() {
 	local cookie
 	cookie=$(awk -v s="$2" '$1 == s { print $2; exit }' "$OUT/$1.flows")
-	tsl_csv "$OUT/$1.csv" '$c["event"] == "data_rx" && $c["cookie"] == k { n += $c["len"] } END { print n + 0 }' -v k="$cookie"
+	tsl_rx_bytes "$OUT/$1.csv" "$cookie" | cut -d' ' -f1
 }
 
 traffic rport --rport 7006
