@@ -14,22 +14,28 @@
 #define US	1000ull
 #define T0	5000000000ull
 
+static struct tsl_event record(uint8_t kind, uint64_t cookie, uint64_t ts,
+			       uint8_t flags)
+{
+	return (struct tsl_event){ .ts_ns = ts, .cookie = cookie,
+				   .kind = kind, .flags = flags };
+}
+
 static struct tsl_event data_rx(uint64_t cookie, uint64_t ts, uint32_t seq,
 				uint32_t len, uint8_t flags)
 {
-	struct tsl_event ev = { .ts_ns = ts, .cookie = cookie,
-		.kind = TSL_EV_DATA_RX, .flags = flags };
+	struct tsl_event ev = record(TSL_EV_DATA_RX, cookie, ts, flags);
 
 	ev.data_rx.seq = seq;
 	ev.data_rx.len = len;
 	return ev;
 }
 
+/* A read of @bytes from @seq, its residence left to the reader. */
 static struct tsl_event read_ev(uint64_t cookie, uint64_t ts, uint32_t seq,
 				uint32_t bytes)
 {
-	struct tsl_event ev = { .ts_ns = ts, .cookie = cookie,
-		.kind = TSL_EV_READ, .flags = TSL_F_DERIVE };
+	struct tsl_event ev = record(TSL_EV_READ, cookie, ts, TSL_F_DERIVE);
 
 	ev.read.seq = seq;
 	ev.read.bytes = bytes;
@@ -39,8 +45,7 @@ static struct tsl_event read_ev(uint64_t cookie, uint64_t ts, uint32_t seq,
 static struct tsl_event ack_tx(uint64_t cookie, uint64_t ts, uint32_t bytes,
 			       uint8_t reason)
 {
-	struct tsl_event ev = { .ts_ns = ts, .cookie = cookie,
-		.kind = TSL_EV_ACK_TX, .flags = TSL_F_DERIVE };
+	struct tsl_event ev = record(TSL_EV_ACK_TX, cookie, ts, TSL_F_DERIVE);
 
 	ev.ack_tx.bytes = bytes;
 	ev.ack_tx.reason = reason;
@@ -49,8 +54,7 @@ static struct tsl_event ack_tx(uint64_t cookie, uint64_t ts, uint32_t bytes,
 
 static struct tsl_event closed(uint64_t cookie, uint64_t ts)
 {
-	struct tsl_event ev = { .ts_ns = ts, .cookie = cookie,
-		.kind = TSL_EV_STATE };
+	struct tsl_event ev = record(TSL_EV_STATE, cookie, ts, 0);
 
 	ev.state.oldstate = 9;	/* TCP_LAST_ACK */
 	ev.state.newstate = 7;	/* TCP_CLOSE */
