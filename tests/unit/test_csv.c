@@ -219,6 +219,7 @@ static void test_kind_fields(void **state)
 	assert_string_equal(cell(rd, "comm"), "abcdefghijklmnop");
 	assert_string_equal(cell(rd, "pid"), "4242");
 	assert_string_equal(cell(rd, "res_first_us"), "120");
+	assert_string_equal(cell(rd, "seq"), "");	/* no TSL_F_DERIVE: no seq */
 	assert_string_equal(cell(st, "oldstate"), "ESTABLISHED");
 	assert_string_equal(cell(st, "newstate"), "FIN_WAIT1");
 	assert_string_equal(cell(st, "comm"), "curl");
