@@ -2,9 +2,9 @@
 /*
  * Debug builds only (make TSL_LOADGEN=1): a synthetic event source for
  * measuring how fast the reader drains the rings. While a reader records
- * and loadgen_rate was > 0 when it started, a pinned hrtimer on every CPU writes
- * loadgen_rate / 1000 tx records per millisecond through the same ring code
- * as the probes. With discard=1 the drain takes records off the rings
+ * and loadgen_rate was > 0 when it started, a pinned hrtimer on every CPU
+ * writes loadgen_rate / 1000 tx records per millisecond through the same
+ * ring code as the probes. With discard=1 the drain takes records off the rings
  * without sending them (they count as delivered), so the probes' own cost
  * can be told from the delivery's.
  */
