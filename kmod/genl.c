@@ -6,8 +6,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/netlink.h>
+#include <linux/skbuff.h>
 #include <linux/timekeeping.h>
 #include <linux/utsname.h>
 #include <linux/workqueue.h>
@@ -16,14 +18,62 @@
 #include "tsl.h"
 
 /*
- * Records per message at most: with headers a message fits in 64 KiB, or
- * in 32 KiB when no 64 KiB buffer can be had at once. Fewer, larger
- * messages: each costs an allocation, a wake-up of the reader and two
- * system calls there.
+ * Records per message at most: 63 KiB of records, carried in 16 pages
+ * (fragments of the message; its linear part holds only the headers).
+ * Fewer, larger messages: each costs an allocation, a wake-up of the
+ * reader and two system calls there.
  */
 #define TSL_BATCH	1008
-#define TSL_BATCH_MIN	480
+#define TSL_PAGE_RECORDS	(PAGE_SIZE / sizeof(struct tsl_event))
 #define TSL_END_TRIES	200	/* final drain: 5 ms apart, 1 s in all */
+
+/*
+ * Pages the EVENTS messages carry their records in, kept for reuse while
+ * a recording lasts: one is free again when its count is back to the
+ * pool's own reference (the reader's socket let go of its message). A
+ * page from the allocator comes zeroed (init_on_alloc, on in Debian's
+ * kernels); a reused one is only overwritten. Messages are read in the
+ * order they were sent, so the page after the last one given is usually
+ * free. Under tsl_lock.
+ */
+#define TSL_POOL_PAGES	64	/* 256 KiB: four messages in flight */
+
+static struct {
+	struct page *page[TSL_POOL_PAGES];
+	unsigned int n;		/* pages held */
+	unsigned int next;	/* where the search starts */
+} tsl_pool;
+
+/* A page for a message's records, with a reference for the message. */
+static struct page *tsl_page_get(void)
+{
+	struct page *pg;
+	unsigned int i;
+
+	for (i = 0; i < tsl_pool.n; i++) {
+		pg = tsl_pool.page[tsl_pool.next];
+		if (++tsl_pool.next == tsl_pool.n)
+			tsl_pool.next = 0;
+		if (page_ref_count(pg) == 1) {
+			get_page(pg);
+			return pg;
+		}
+	}
+	pg = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+	if (pg && tsl_pool.n < TSL_POOL_PAGES) {
+		get_page(pg);
+		tsl_pool.page[tsl_pool.n++] = pg;
+	}
+	return pg;
+}
+
+/* Pages still in unread messages go when their messages do. */
+static void tsl_pool_release(void)
+{
+	while (tsl_pool.n)
+		put_page(tsl_pool.page[--tsl_pool.n]);
+	tsl_pool.next = 0;
+}
 
 static struct genl_family tsl_family;
 
@@ -82,22 +132,19 @@ static int tsl_send_batch(int cpu)
 	struct tsl_ring *r = per_cpu_ptr(&tsl_rings, cpu);
 	u32 tail = r->tail, head = smp_load_acquire(&r->head);
 	u32 n = min_t(u32, head - tail, TSL_BATCH);
-	u32 first, part;
+	u32 done, k, at, part, bytes = n * sizeof(struct tsl_event);
 	struct sk_buff *skb;
 	struct nlattr *nla;
+	struct page *pg;
 	void *hdr;
-	int err;
+	int err, i;
 
+	BUILD_BUG_ON(DIV_ROUND_UP(TSL_BATCH, TSL_PAGE_RECORDS) > MAX_SKB_FRAGS);
 	if (!n)
 		return 0;
 	if (tsl_drain_discards())
 		goto consumed;
-	skb = genlmsg_new(n * sizeof(struct tsl_event) + 256,
-			  GFP_KERNEL | (n > TSL_BATCH_MIN ? __GFP_NOWARN : 0));
-	if (!skb && n > TSL_BATCH_MIN) {
-		n = TSL_BATCH_MIN;
-		skb = genlmsg_new(n * sizeof(struct tsl_event) + 256, GFP_KERNEL);
-	}
+	skb = genlmsg_new(256, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
 	hdr = genlmsg_put(skb, 0, 0, &tsl_family, 0, TSL_CMD_EVENTS);
@@ -106,17 +153,30 @@ static int tsl_send_batch(int cpu)
 	    nla_put_u64_64bit(skb, TSL_A_SEQ, r->delivered, TSL_A_PAD) ||
 	    nla_put_u64_64bit(skb, TSL_A_PRODUCED, tsl_ring_produced(r), TSL_A_PAD) ||
 	    nla_put_u64_64bit(skb, TSL_A_DROPPED, READ_ONCE(r->dropped), TSL_A_PAD) ||
-	    tsl_put_clock(skb, true))
-		goto err_size;
-	nla = nla_reserve(skb, TSL_A_RECORDS, n * sizeof(struct tsl_event));
-	if (!nla)
-		goto err_size;
-	first = tail & r->mask;
-	part = min(n, r->mask + 1 - first);
-	memcpy(nla_data(nla), &r->slots[first], part * sizeof(struct tsl_event));
-	memcpy((struct tsl_event *)nla_data(nla) + part, r->slots,
-	       (n - part) * sizeof(struct tsl_event));
-	genlmsg_end(skb, hdr);
+	    tsl_put_clock(skb, true) || skb_tailroom(skb) < NLA_HDRLEN) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	/* TSL_A_RECORDS last: its header ends the linear part, its data the fragments */
+	nla = skb_put(skb, NLA_HDRLEN);
+	nla->nla_type = TSL_A_RECORDS;
+	nla->nla_len = NLA_HDRLEN + bytes;
+	for (done = 0, i = 0; done < n; done += k, i++) {
+		pg = tsl_page_get();
+		if (!pg) {
+			nlmsg_free(skb);
+			return -ENOMEM;
+		}
+		k = min_t(u32, n - done, TSL_PAGE_RECORDS);
+		at = (tail + done) & r->mask;
+		part = min(k, r->mask + 1 - at);
+		memcpy(page_address(pg), &r->slots[at], part * sizeof(struct tsl_event));
+		memcpy((struct tsl_event *)page_address(pg) + part, r->slots,
+		       (k - part) * sizeof(struct tsl_event));
+		skb_add_rx_frag(skb, i, pg, 0, k * sizeof(struct tsl_event), PAGE_SIZE);
+	}
+	genlmsg_end(skb, hdr);		/* measures the linear part */
+	nlmsg_hdr(skb)->nlmsg_len += bytes;
 	err = genlmsg_unicast(tsl_sess.net, skb, tsl_sess.portid);
 	if (err)
 		return err;
@@ -124,10 +184,6 @@ consumed:
 	r->delivered += n;
 	smp_store_release(&r->tail, tail + n);
 	return n;
-
-err_size:
-	nlmsg_free(skb);
-	return -EMSGSIZE;
 }
 
 /* Drain every ring once as far as the reader takes it. */
@@ -139,7 +195,7 @@ static int tsl_drain(void)
 		/* A partial batch empties the ring: go on to the next CPU. */
 		do {
 			n = tsl_send_batch(cpu);
-		} while (n == TSL_BATCH || n == TSL_BATCH_MIN);
+		} while (n == TSL_BATCH);
 		if (n < 0)
 			return n;
 	}
@@ -261,6 +317,7 @@ static void tsl_session_end(u32 reason)
 		pr_info("reader %u gone before the end of the stream (%d)\n",
 			tsl_sess.portid, err);
 	tsl_flow_clear();
+	tsl_pool_release();
 	put_net(tsl_sess.net);
 	tsl_sess.net = NULL;
 	tsl_sess.active = false;
