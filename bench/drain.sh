@@ -3,7 +3,7 @@
 # work, rc): a module built with TSL_LOADGEN=1 writes synthetic tx records
 # at stepped rates on one CPU under -icount shift=0, where a guest second is
 # 10^9 guest instructions; the reader records each rate to tmpfs.
-DRAIN_RATES=${DRAIN_RATES:-50000 100000 200000 400000 800000 1000000 1200000 1400000 1600000}
+DRAIN_RATES=${DRAIN_RATES:-50000 100000 200000 400000 800000 1000000 1200000 1400000 1600000 2000000 2400000 2800000 3200000 4000000}
 DRAIN_SECS=${DRAIN_SECS:-2}
 [ -z "${QUICK:-}" ] || DRAIN_SECS=1
 
