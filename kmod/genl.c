@@ -140,6 +140,7 @@ static int tsl_send_batch(int cpu)
 	int err, i;
 
 	BUILD_BUG_ON(DIV_ROUND_UP(TSL_BATCH, TSL_PAGE_RECORDS) > MAX_SKB_FRAGS);
+	BUILD_BUG_ON(NLA_HDRLEN + TSL_BATCH * sizeof(struct tsl_event) > U16_MAX);
 	if (!n)
 		return 0;
 	if (tsl_drain_discards())
