@@ -87,6 +87,13 @@ static struct {
 	struct net *net;
 } tsl_sess;
 
+/* Whether @info comes from the socket that is recording. Under tsl_lock. */
+static bool tsl_sess_is(struct genl_info *info)
+{
+	return tsl_sess.portid == info->snd_portid &&
+	       net_eq(tsl_sess.net, genl_info_net(info));
+}
+
 static void tsl_drain_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(tsl_drain_work, tsl_drain_fn);
 
@@ -387,8 +394,7 @@ static int tsl_cmd_stop(struct sk_buff *skb, struct genl_info *info)
 	int err = 0;
 
 	mutex_lock(&tsl_lock);
-	if (!tsl_sess.active || tsl_sess.portid != info->snd_portid ||
-	    !net_eq(tsl_sess.net, genl_info_net(info))) {
+	if (!tsl_sess.active || !tsl_sess_is(info)) {
 		NL_SET_ERR_MSG(info->extack, "this socket is not recording");
 		err = -ENOENT;
 	} else {
@@ -414,8 +420,18 @@ static int tsl_cmd_set_filter(struct sk_buff *skb, struct genl_info *info)
 		err = -EINVAL;
 	if (err)
 		return err;
-	tsl_filter_replace(f);
-	return 0;
+	/* A recording's filter is its reader's: another socket may not swap it. */
+	mutex_lock(&tsl_lock);
+	if (tsl_sess.active && !tsl_sess_is(info)) {
+		NL_SET_ERR_MSG(info->extack, "another reader is recording");
+		err = -EBUSY;
+	} else {
+		tsl_filter_replace(f);
+		f = NULL;
+	}
+	mutex_unlock(&tsl_lock);
+	kfree(f);
+	return err;
 }
 
 /* INFO: the TSC's rate if it times this recording's records (or would the next's). */

@@ -17,7 +17,8 @@
 enum tsl_cmd {
 	TSL_CMD_UNSPEC,
 	TSL_CMD_INFO,		/* request: none; reply: TSL_A_INFO_* */
-	TSL_CMD_SET_FILTER,	/* request: TSL_A_FILTER (nested); replaces the filter */
+	TSL_CMD_SET_FILTER,	/* request: TSL_A_FILTER (nested); replaces the filter
+				 * (EBUSY while another socket records) */
 	TSL_CMD_START,		/* request: none; the sender's socket receives the stream */
 	TSL_CMD_STOP,		/* request: none; drains, sends TSL_CMD_END, detaches */
 	TSL_CMD_EVENTS,		/* module -> reader: one batch of records of one CPU */
