@@ -226,11 +226,67 @@ else
 	put "bpftrace error not_in_guest"
 fi
 
-# (f) bcc's tools compile C against the running kernel's headers at start.
-if [ -e /sys/kernel/kheaders.tar.xz ] || [ -d "/lib/modules/$(uname -r)/build" ]; then
-	put "bcc error not_in_guest"
+# (f) bcc's tools, where bench/run could copy them in (Python, bcc and the
+# kernel's headers, which each tool compiles its C against when it starts).
+# Neither writes a record per event: tcptop (kprobes on tcp_sendmsg and
+# tcp_cleanup_rbuf) adds bytes per flow in a hash map, tcprtt (a kprobe on
+# tcp_rcv_established) counts the socket's srtt in a log2 histogram; both
+# print their maps every 5 s. The calls of the functions they hook are
+# counted in a run of their own (kprobe_events' hit counts).
+bcc_hits() {	# CONFIG FUNCTION...: calls per BENCH_N round trips, scaled to all reps
+	local cfg=$1 f n
+	shift
+	echo 0 > $TR/tracing_on
+	for f; do
+		echo "p:tslcount/tslc_$f $f" >> $TR/kprobe_events &&
+			echo 1 > "$TR/events/tslcount/tslc_$f/enable" ||
+			{ put "$cfg error cannot_count_$f"; : > $TR/kprobe_events; return 1; }
+	done
+	tsl-pingpong "$BENCH_PORT" "$BENCH_N" 1 > "$OUT/pp-$cfg-count.log" 2>&1
+	# kprobe_profile: "EVENT HITS MISSES", the event without its group
+	n=$(awk '$1 ~ /^tslc_/ { s += $2 } END { print s + 0 }' $TR/kprobe_profile)
+	cp $TR/kprobe_profile "$OUT/kprobe_profile-$cfg.txt"
+	for f; do echo 0 > "$TR/events/tslcount/tslc_$f/enable"; done
+	: > $TR/kprobe_events
+	put "$cfg hook_hits $(( n * BENCH_REPS ))"
+}
+bcc_tool() {	# TOOL "ARGS" FUNCTION...: TOOL-bpfcc ARGS through the ping-pong
+	local tool=$1 args=$2 cfg=bcc_$1 pid f
+	shift 2
+	log "bcc $tool"
+	# shellcheck disable=SC2086 # ARGS are words
+	"$tool-bpfcc" $args > "$OUT/$cfg.out" 2> "$OUT/$cfg.err" &
+	pid=$!
+	TSL_PIDS+=($pid)
+	# Compiling against the headers takes minutes of guest time under TCG.
+	for f; do
+		tsl_wait 1500 sh -c "grep -q ' $f+0x0 ' /sys/kernel/debug/kprobes/list || ! kill -0 $pid 2>/dev/null"
+	done
+	if ! kill -0 $pid 2>/dev/null; then
+		wait $pid 2>/dev/null
+		put "$cfg error $(grep -q -m1 'error:' "$OUT/$cfg.err" && echo did_not_compile || echo did_not_start)"
+		tail -n 5 "$OUT/$cfg.err" >&2
+		return 1
+	fi
+	sleep 5
+	log "bcc $tool attached"
+	grep -E " ($(echo "$@" | tr ' ' '|'))\+" /sys/kernel/debug/kprobes/list > "$OUT/kprobes-$cfg.list"
+	pingpong "$cfg"
+	# SIGTERM: a background job of a script starts with SIGINT ignored, and
+	# Python then leaves it so.
+	kill -TERM $pid; wait $pid 2>/dev/null
+	bcc_hits "$cfg" "$@"
+}
+if command -v tcptop-bpfcc > /dev/null && command -v python3 > /dev/null; then
+	kv=$(uname -r)
+	mkdir -p "/lib/modules/$kv"
+	ln -sfn "/usr/src/linux-headers-$kv" "/lib/modules/$kv/build"
+	for d in /usr/src/linux-headers-*-common; do ln -sfn "$d" "/lib/modules/$kv/source"; done
+	bcc_tool tcptop "-C 5" tcp_sendmsg tcp_cleanup_rbuf || true
+	bcc_tool tcprtt "-i 5" tcp_rcv_established || true
 else
-	put "bcc error no_kernel_headers"
+	put "bcc_tcptop error not_in_guest"
+	put "bcc_tcprtt error not_in_guest"
 fi
 
 # (a') no tracer again: the baseline must not have drifted.
