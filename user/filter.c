@@ -291,3 +291,146 @@ err_cancel:
 	nla_nest_cancel(msg, nest);
 	return err;
 }
+
+static int get_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int get_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int get_prefix(struct tsl_prefix *p, struct nlattr *nest,
+		      char *err, size_t errlen)
+{
+	struct nlattr *tb[TSL_PREFIX_A_MAX + 1];
+	int alen;
+
+	if (nla_parse_nested(tb, TSL_PREFIX_A_MAX, nest, NULL) ||
+	    !tb[TSL_PREFIX_A_FAMILY] || !tb[TSL_PREFIX_A_ADDR] || !tb[TSL_PREFIX_A_LEN] ||
+	    nla_len(tb[TSL_PREFIX_A_FAMILY]) < 1 || nla_len(tb[TSL_PREFIX_A_LEN]) < 1)
+		return get_err(err, errlen, "filter: malformed address prefix");
+	p->family = nla_get_u8(tb[TSL_PREFIX_A_FAMILY]);
+	p->len = nla_get_u8(tb[TSL_PREFIX_A_LEN]);
+	alen = p->family == AF_INET ? 4 : p->family == AF_INET6 ? 16 : 0;
+	if (!alen || nla_len(tb[TSL_PREFIX_A_ADDR]) != alen || p->len > alen * 8)
+		return get_err(err, errlen, "filter: malformed address prefix");
+	memset(p->addr, 0, sizeof(p->addr));
+	memcpy(p->addr, nla_data(tb[TSL_PREFIX_A_ADDR]), alen);
+	return 0;
+}
+
+int tsl_filter_get(struct tsl_filter *f, struct nlattr *nest,
+		   char *err, size_t errlen)
+{
+	static const char *const names[] = {
+		[TSL_FILTER_A_PORT] = "port", [TSL_FILTER_A_LPORT] = "lport",
+		[TSL_FILTER_A_RPORT] = "rport", [TSL_FILTER_A_ADDR] = "address",
+		[TSL_FILTER_A_NETNS] = "netns",
+	};
+	struct nlattr *a;
+	unsigned int *n;
+	int rem, type;
+
+	memset(f, 0, sizeof(*f));
+	nla_for_each_nested(a, nest, rem) {
+		type = nla_type(a);
+		switch (type) {
+		case TSL_FILTER_A_PORT: n = &f->n_port; break;
+		case TSL_FILTER_A_LPORT: n = &f->n_lport; break;
+		case TSL_FILTER_A_RPORT: n = &f->n_rport; break;
+		case TSL_FILTER_A_ADDR: n = &f->n_addr; break;
+		case TSL_FILTER_A_NETNS: n = &f->n_netns; break;
+		case TSL_FILTER_A_KINDS:
+			if (nla_len(a) < 4)
+				return get_err(err, errlen, "filter: malformed event kinds");
+			f->kinds = nla_get_u32(a);
+			continue;
+		default:
+			continue;	/* newer than this reader */
+		}
+		if (*n >= TSL_FILTER_MAX_ENTRIES)
+			return get_err(err, errlen, "filter: more than %d %s entries",
+				       TSL_FILTER_MAX_ENTRIES, names[type]);
+		if (type == TSL_FILTER_A_ADDR) {
+			if (get_prefix(&f->addr[*n], a, err, errlen))
+				return -1;
+		} else if (nla_len(a) < (type == TSL_FILTER_A_NETNS ? 4 : 2)) {
+			return get_err(err, errlen, "filter: malformed %s entry", names[type]);
+		} else if (type == TSL_FILTER_A_NETNS) {
+			f->netns[*n] = nla_get_u32(a);
+		} else {
+			(type == TSL_FILTER_A_PORT ? f->port : type == TSL_FILTER_A_LPORT ?
+			 f->lport : f->rport)[*n] = nla_get_u16(a);
+		}
+		(*n)++;
+	}
+	/* Every kind is what an absent list means too. */
+	if ((f->kinds & TSL_EV_ALL) == TSL_EV_ALL)
+		f->kinds = 0;
+	return 0;
+}
+
+/* snprintf that appends to @buf at *@at and never runs past @len. */
+static void add(char *buf, size_t len, size_t *at, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void add(char *buf, size_t len, size_t *at, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*at >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *at, len - *at, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*at += (size_t)n;
+}
+
+static void add_ports(char *buf, size_t len, size_t *at, const char *name,
+		      const uint16_t *p, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		add(buf, len, at, "%s%s %u", *at ? ", " : "", name, p[i]);
+}
+
+void tsl_filter_format(const struct tsl_filter *f, char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+	unsigned int i, k;
+	size_t at = 0;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	add_ports(buf, len, &at, "port", f->port, f->n_port);
+	add_ports(buf, len, &at, "lport", f->lport, f->n_lport);
+	add_ports(buf, len, &at, "rport", f->rport, f->n_rport);
+	for (i = 0; i < f->n_addr; i++) {
+		if (!inet_ntop(f->addr[i].family, f->addr[i].addr, addr, sizeof(addr)))
+			snprintf(addr, sizeof(addr), "?");
+		add(buf, len, &at, "%shost %s/%u", at ? ", " : "", addr, f->addr[i].len);
+	}
+	for (i = 0; i < f->n_netns; i++)
+		add(buf, len, &at, "%snetns inode %u", at ? ", " : "", f->netns[i]);
+	if (!at)
+		add(buf, len, &at, "every socket");
+	if (f->kinds) {
+		add(buf, len, &at, "; events");
+		for (i = 0, k = 0; k <= TSL_EV_MAX; k++)
+			if (f->kinds & (1u << k))
+				add(buf, len, &at, "%s%s", i++ ? "," : " ",
+				    tsl_kind_name(k) ? tsl_kind_name(k) : "?");
+	} else {
+		add(buf, len, &at, "; every event");
+	}
+}

@@ -36,6 +36,22 @@ int tsl_filter_parse(struct tsl_filter *f, const char *opt, const char *arg,
 /* Append @f as a TSL_A_FILTER nest. Returns 0 or a negative libnl error. */
 int tsl_filter_put(struct nl_msg *msg, const struct tsl_filter *f);
 
+struct nlattr;
+
+/*
+ * Read a TSL_A_FILTER nest (as the module's INFO reply carries it) into
+ * @f; every event kind comes back as kinds 0. Returns 0, or -1 with a
+ * one-line reason in @err.
+ */
+int tsl_filter_get(struct tsl_filter *f, struct nlattr *nest,
+		   char *err, size_t errlen);
+
+/*
+ * @f in words, as `status` shows it: "port 5201, host 10.0.0.0/8; events
+ * tx,read" or "every socket; every event". Truncated to @len.
+ */
+void tsl_filter_format(const struct tsl_filter *f, char *buf, size_t len);
+
 /* Name of an event kind ("tx", ...), NULL when unknown. */
 const char *tsl_kind_name(unsigned int kind);
 

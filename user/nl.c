@@ -269,6 +269,11 @@ int tsl_nl_parse_info(struct nlmsghdr *nlh, struct tsl_info *info,
 	if (tb[TSL_A_CPUS] && parse_cpus(tb[TSL_A_CPUS], &info->cpus,
 					 &info->n_cpus, err, errlen))
 		goto err_free;
+	if (tb[TSL_A_FILTER]) {
+		if (tsl_filter_get(&info->filter, tb[TSL_A_FILTER], err, errlen))
+			goto err_free;
+		info->has_filter = true;
+	}
 	return 0;
 
 err_free:

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <tcpsleuth.h>
+#include "filter.h"
 
 struct nlmsghdr;
 struct tsl_filter;
@@ -44,6 +45,8 @@ struct tsl_info {
 	uint32_t flows_in_use;
 	uint64_t flows_refused;
 	uint32_t tsc_khz;	/* records timed by the TSC at this rate; 0: CLOCK_MONOTONIC */
+	bool has_filter;
+	struct tsl_filter filter;	/* the module's (the recording's, while active) */
 	struct tsl_hook_info *hooks;
 	unsigned int n_hooks;
 	struct tsl_cpu_stats *cpus;

@@ -72,6 +72,12 @@ static void print_info(const struct tsl_info *info)
 	       TSL_VERSION_PATCH(info->version));
 	printf("kernel:   %s\n", info->kernel);
 	printf("active:   %s\n", yes_no(info->active));
+	if (info->active && info->has_filter) {
+		char f[1024];
+
+		tsl_filter_format(&info->filter, f, sizeof(f));
+		printf("filter:   %s\n", f);
+	}
 	printf("buffer:   %u records per CPU, %u bytes per record%s\n",
 	       info->buf_records, info->record_size,
 	       info->record_size == TSL_EVENT_SIZE ? "" :

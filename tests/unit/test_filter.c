@@ -258,6 +258,102 @@ static void test_empty_filter_is_sent(void **state)
 	nlmsg_free(msg);
 }
 
+/* What the module's INFO carries comes back as the filter that was sent. */
+static void test_read_back(void **state)
+{
+	struct tsl_filter f = { 0 }, g;
+	struct nl_msg *msg = nlmsg_alloc();
+	char text[256];
+
+	(void)state;
+	assert_int_equal(parse(&f, "port", "5201"), 0);
+	assert_int_equal(parse(&f, "lport", "80"), 0);
+	assert_int_equal(parse(&f, "rport", "22"), 0);
+	assert_int_equal(parse(&f, "host", "10.1.2.3/16"), 0);
+	assert_int_equal(parse(&f, "host", "2001:db8::/32"), 0);
+	assert_int_equal(parse(&f, "events", "tx,rto"), 0);
+	f.netns[f.n_netns++] = 4026531840u;
+	assert_int_equal(tsl_filter_get(&g, put_and_find(msg, &f), err, sizeof(err)), 0);
+	assert_memory_equal(&g, &f, sizeof(f));
+	tsl_filter_format(&g, text, sizeof(text));
+	assert_string_equal(text, "port 5201, lport 80, rport 22, host 10.1.0.0/16, "
+			    "host 2001:db8::/32, netns inode 4026531840; events flow,tx,rto");
+	/* Cut short, never past the buffer. */
+	tsl_filter_format(&g, text, 12);
+	assert_string_equal(text, "port 5201, ");
+	nlmsg_free(msg);
+}
+
+/* The module's default: no list, every kind named. */
+static void test_read_back_everything(void **state)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest;
+	struct tsl_filter g;
+	char text[64];
+
+	(void)state;
+	nest = nla_nest_start(msg, TSL_A_FILTER);
+	assert_int_equal(nla_put_u32(msg, TSL_FILTER_A_KINDS, TSL_EV_ALL), 0);
+	nla_nest_end(msg, nest);
+	nest = nlmsg_find_attr(nlmsg_hdr(msg), 0, TSL_A_FILTER);
+	assert_int_equal(tsl_filter_get(&g, nest, err, sizeof(err)), 0);
+	assert_int_equal(g.kinds, 0);
+	assert_int_equal(g.n_port + g.n_lport + g.n_rport + g.n_addr + g.n_netns, 0);
+	tsl_filter_format(&g, text, sizeof(text));
+	assert_string_equal(text, "every socket; every event");
+	nlmsg_free(msg);
+}
+
+static void read_back_fails(struct nl_msg *msg, struct nlattr *nest, const char *want)
+{
+	struct tsl_filter g;
+
+	nla_nest_end(msg, nest);
+	nest = nlmsg_find_attr(nlmsg_hdr(msg), 0, TSL_A_FILTER);
+	err[0] = '\0';
+	assert_int_equal(tsl_filter_get(&g, nest, err, sizeof(err)), -1);
+	assert_string_equal(err, want);
+	nlmsg_free(msg);
+}
+
+static void test_read_back_malformed(void **state)
+{
+	struct nlattr *nest, *pfx;
+	struct nl_msg *msg;
+	int i;
+
+	(void)state;
+	msg = nlmsg_alloc();
+	nest = nla_nest_start(msg, TSL_A_FILTER);
+	for (i = 0; i <= TSL_FILTER_MAX_ENTRIES; i++)
+		nla_put_u16(msg, TSL_FILTER_A_LPORT, 1000 + i);
+	read_back_fails(msg, nest, "filter: more than 16 lport entries");
+
+	msg = nlmsg_alloc();
+	nest = nla_nest_start(msg, TSL_A_FILTER);
+	nla_put_u8(msg, TSL_FILTER_A_PORT, 7);
+	read_back_fails(msg, nest, "filter: malformed port entry");
+
+	msg = nlmsg_alloc();
+	nest = nla_nest_start(msg, TSL_A_FILTER);
+	pfx = nla_nest_start(msg, TSL_FILTER_A_ADDR);
+	nla_put_u8(msg, TSL_PREFIX_A_FAMILY, AF_INET);
+	nla_put(msg, TSL_PREFIX_A_ADDR, 16, "0123456789abcdef");
+	nla_put_u8(msg, TSL_PREFIX_A_LEN, 8);
+	nla_nest_end(msg, pfx);
+	read_back_fails(msg, nest, "filter: malformed address prefix");
+
+	msg = nlmsg_alloc();
+	nest = nla_nest_start(msg, TSL_A_FILTER);
+	pfx = nla_nest_start(msg, TSL_FILTER_A_ADDR);
+	nla_put_u8(msg, TSL_PREFIX_A_FAMILY, AF_INET);
+	nla_put(msg, TSL_PREFIX_A_ADDR, 4, "\x0a\0\0\0");
+	nla_put_u8(msg, TSL_PREFIX_A_LEN, 33);
+	nla_nest_end(msg, pfx);
+	read_back_fails(msg, nest, "filter: malformed address prefix");
+}
+
 static void test_kind_names(void **state)
 {
 	(void)state;
@@ -282,6 +378,9 @@ int main(void)
 		cmocka_unit_test(test_bad_events),
 		cmocka_unit_test(test_netlink_form),
 		cmocka_unit_test(test_empty_filter_is_sent),
+		cmocka_unit_test(test_read_back),
+		cmocka_unit_test(test_read_back_everything),
+		cmocka_unit_test(test_read_back_malformed),
 		cmocka_unit_test(test_kind_names),
 	};
 

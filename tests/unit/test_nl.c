@@ -314,6 +314,10 @@ static struct nl_msg *info_msg(void)
 	n = nla_nest_start(msg, TSL_A_CPUS);
 	put_cpu(msg, 0, 20, 16, 4, kinds, sizeof(kinds));
 	nla_nest_end(msg, n);
+	n = nla_nest_start(msg, TSL_A_FILTER);
+	nla_put_u32(msg, TSL_FILTER_A_KINDS, TSL_EV_ALL);
+	nla_put_u16(msg, TSL_FILTER_A_PORT, 5201);
+	nla_nest_end(msg, n);
 	return msg;
 }
 
@@ -346,6 +350,10 @@ static void test_info(void **state)
 	assert_int_equal(info.cpus[0].dropped, 4);
 	assert_int_equal(info.cpus[0].dropped_kind[TSL_EV_TX], 4);
 	assert_int_equal(info.cpus[0].dropped_kind[TSL_EV_DROP], 0);
+	assert_true(info.has_filter);
+	assert_int_equal(info.filter.n_port, 1);
+	assert_int_equal(info.filter.port[0], 5201);
+	assert_int_equal(info.filter.kinds, 0);
 	tsl_info_free(&info);
 	nlmsg_free(msg);
 }

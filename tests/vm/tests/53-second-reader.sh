@@ -3,7 +3,7 @@
 # A second reader while one records is refused ("another reader is
 # attached", exit status 1) and leaves the recording's filter as it was:
 # the first reader still records its port and not the one the second asked
-# for.
+# for, and `tcpsleuth status` shows the first one's filter.
 set -e
 . /tsl/lib.sh
 trap tsl_cleanup EXIT
@@ -21,6 +21,9 @@ cat "$OUT/second.err"
 tsl_expect second-refused "second reader: exit status $rc (want 1)" [ "$rc" = 1 ]
 tsl_expect second-says "second reader said: $(head -n 1 "$OUT/second.err")" \
 	grep -q "another reader is attached" "$OUT/second.err"
+tcpsleuth status > "$OUT/status.txt"
+tsl_expect status-filter "status: $(grep '^filter:' "$OUT/status.txt" || echo 'no filter line')" \
+	grep -qx 'filter:   port 7020; every event' "$OUT/status.txt"
 tsl_ns cli tsl-stream send $SRV4 7020 256 > "$OUT/send7020.log"
 tsl_ns cli tsl-stream send $SRV4 7021 256 > "$OUT/send7021.log"
 wait "$PID_recv7020" "$PID_recv7021" || true
