@@ -292,19 +292,6 @@ err_cancel:
 	return err;
 }
 
-static int get_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int get_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int get_prefix(struct tsl_prefix *p, struct nlattr *nest,
 		      char *err, size_t errlen)
 {
@@ -314,12 +301,12 @@ static int get_prefix(struct tsl_prefix *p, struct nlattr *nest,
 	if (nla_parse_nested(tb, TSL_PREFIX_A_MAX, nest, NULL) ||
 	    !tb[TSL_PREFIX_A_FAMILY] || !tb[TSL_PREFIX_A_ADDR] || !tb[TSL_PREFIX_A_LEN] ||
 	    nla_len(tb[TSL_PREFIX_A_FAMILY]) < 1 || nla_len(tb[TSL_PREFIX_A_LEN]) < 1)
-		return get_err(err, errlen, "filter: malformed address prefix");
+		return fail(err, errlen, "filter: malformed address prefix");
 	p->family = nla_get_u8(tb[TSL_PREFIX_A_FAMILY]);
 	p->len = nla_get_u8(tb[TSL_PREFIX_A_LEN]);
 	alen = p->family == AF_INET ? 4 : p->family == AF_INET6 ? 16 : 0;
 	if (!alen || nla_len(tb[TSL_PREFIX_A_ADDR]) != alen || p->len > alen * 8)
-		return get_err(err, errlen, "filter: malformed address prefix");
+		return fail(err, errlen, "filter: malformed address prefix");
 	memset(p->addr, 0, sizeof(p->addr));
 	memcpy(p->addr, nla_data(tb[TSL_PREFIX_A_ADDR]), alen);
 	return 0;
@@ -348,20 +335,20 @@ int tsl_filter_get(struct tsl_filter *f, struct nlattr *nest,
 		case TSL_FILTER_A_NETNS: n = &f->n_netns; break;
 		case TSL_FILTER_A_KINDS:
 			if (nla_len(a) < 4)
-				return get_err(err, errlen, "filter: malformed event kinds");
+				return fail(err, errlen, "filter: malformed event kinds");
 			f->kinds = nla_get_u32(a);
 			continue;
 		default:
 			continue;	/* newer than this reader */
 		}
 		if (*n >= TSL_FILTER_MAX_ENTRIES)
-			return get_err(err, errlen, "filter: more than %d %s entries",
+			return fail(err, errlen, "filter: more than %d %s entries",
 				       TSL_FILTER_MAX_ENTRIES, names[type]);
 		if (type == TSL_FILTER_A_ADDR) {
 			if (get_prefix(&f->addr[*n], a, err, errlen))
 				return -1;
 		} else if (nla_len(a) < (type == TSL_FILTER_A_NETNS ? 4 : 2)) {
-			return get_err(err, errlen, "filter: malformed %s entry", names[type]);
+			return fail(err, errlen, "filter: malformed %s entry", names[type]);
 		} else if (type == TSL_FILTER_A_NETNS) {
 			f->netns[*n] = nla_get_u32(a);
 		} else {

@@ -335,23 +335,17 @@ static void test_read_back_malformed(void **state)
 	nla_put_u8(msg, TSL_FILTER_A_PORT, 7);
 	read_back_fails(msg, nest, "filter: malformed port entry");
 
-	msg = nlmsg_alloc();
-	nest = nla_nest_start(msg, TSL_A_FILTER);
-	pfx = nla_nest_start(msg, TSL_FILTER_A_ADDR);
-	nla_put_u8(msg, TSL_PREFIX_A_FAMILY, AF_INET);
-	nla_put(msg, TSL_PREFIX_A_ADDR, 16, "0123456789abcdef");
-	nla_put_u8(msg, TSL_PREFIX_A_LEN, 8);
-	nla_nest_end(msg, pfx);
-	read_back_fails(msg, nest, "filter: malformed address prefix");
-
-	msg = nlmsg_alloc();
-	nest = nla_nest_start(msg, TSL_A_FILTER);
-	pfx = nla_nest_start(msg, TSL_FILTER_A_ADDR);
-	nla_put_u8(msg, TSL_PREFIX_A_FAMILY, AF_INET);
-	nla_put(msg, TSL_PREFIX_A_ADDR, 4, "\x0a\0\0\0");
-	nla_put_u8(msg, TSL_PREFIX_A_LEN, 33);
-	nla_nest_end(msg, pfx);
-	read_back_fails(msg, nest, "filter: malformed address prefix");
+	/* IPv4 with 16 address bytes; a /33 */
+	for (i = 0; i < 2; i++) {
+		msg = nlmsg_alloc();
+		nest = nla_nest_start(msg, TSL_A_FILTER);
+		pfx = nla_nest_start(msg, TSL_FILTER_A_ADDR);
+		nla_put_u8(msg, TSL_PREFIX_A_FAMILY, AF_INET);
+		nla_put(msg, TSL_PREFIX_A_ADDR, i ? 4 : 16, "0123456789abcdef");
+		nla_put_u8(msg, TSL_PREFIX_A_LEN, i ? 33 : 8);
+		nla_nest_end(msg, pfx);
+		read_back_fails(msg, nest, "filter: malformed address prefix");
+	}
 }
 
 static void test_kind_names(void **state)
