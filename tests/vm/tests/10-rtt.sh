@@ -17,6 +17,11 @@ tsl_record rtt --port 5201
 # same time to see the same conditions.
 tsl_bg iperf3-cli tsl_ns cli iperf3 -c $SRV4 -t 5 -b 20M -l 8K
 sleep 1
+# ss and the clock of the time_ns column, read at about the same moment;
+# before the pings, which on a loaded host can outlast the flow.
+t_ss=$(tsl-now)
+tsl_ns cli "$SS" -Htin 'dport = :5201' > "$OUT/ss.txt"
+t_ss2=$(tsl-now)
 # ping stamps its request in user space, so a busy guest adds the time the
 # ping process waits for a CPU; the kernel's RTT samples do not include it,
 # but they do include the sender's own queueing when the emulator is slow.
@@ -25,10 +30,6 @@ sleep 1
 tsl_ping_rtts cli $SRV4 10 > "$OUT/ping.txt"
 ping_us=$(sort -n "$OUT/ping.txt" | head -n 1)
 ping_med=$(tsl_median < "$OUT/ping.txt")
-# ss and the clock of the time_ns column, read at about the same moment.
-t_ss=$(tsl-now)
-tsl_ns cli "$SS" -Htin 'dport = :5201' > "$OUT/ss.txt"
-t_ss2=$(tsl-now)
 wait "$PID_iperf3_cli" || tsl_result fail iperf3 "client failed: $(tail -n 2 "$OUT/iperf3-cli.log")"
 tsl_record_stop
 cat "$OUT/rtt.err"
