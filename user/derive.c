@@ -197,6 +197,8 @@ int tsl_derive_event(struct tsl_derive *d, struct tsl_event *ev)
 	uint64_t first, last;
 	int err = 0;
 
+	if (!tsl_derive_wants(ev))
+		return 0;
 	switch (ev->kind) {
 	case TSL_EV_DATA_RX:
 		/* payload found queued later: its arrival time is unknown */
@@ -211,8 +213,6 @@ int tsl_derive_event(struct tsl_derive *d, struct tsl_event *ev)
 			f->unacked_since = ev->ts_ns;
 		return 0;
 	case TSL_EV_READ:
-		if (!(ev->flags & TSL_F_DERIVE))
-			return 0;
 		ev->read.res_first_us = ev->read.res_last_us = 0;
 		f = find(d, ev->cookie, false, &err);
 		if (!f)
@@ -222,8 +222,6 @@ int tsl_derive_event(struct tsl_derive *d, struct tsl_event *ev)
 		ev->read.res_last_us = since_us(ev->ts_ns, last);
 		return 0;
 	case TSL_EV_ACK_TX:
-		if (!(ev->flags & TSL_F_DERIVE))
-			return 0;
 		f = find(d, ev->cookie, false, &err);
 		ev->ack_tx.delay_us = ev->ack_tx.reason == TSL_ACK_WINDOW || !f ? 0 :
 				      since_us(ev->ts_ns, f->unacked_since);

@@ -315,24 +315,31 @@ static int get_prefix(struct tsl_prefix *p, struct nlattr *nest,
 int tsl_filter_get(struct tsl_filter *f, struct nlattr *nest,
 		   char *err, size_t errlen)
 {
-	static const char *const names[] = {
-		[TSL_FILTER_A_PORT] = "port", [TSL_FILTER_A_LPORT] = "lport",
-		[TSL_FILTER_A_RPORT] = "rport", [TSL_FILTER_A_ADDR] = "address",
-		[TSL_FILTER_A_NETNS] = "netns",
-	};
 	struct nlattr *a;
-	unsigned int *n;
-	int rem, type;
+	int rem;
 
 	memset(f, 0, sizeof(*f));
 	nla_for_each_nested(a, nest, rem) {
-		type = nla_type(a);
-		switch (type) {
-		case TSL_FILTER_A_PORT: n = &f->n_port; break;
-		case TSL_FILTER_A_LPORT: n = &f->n_lport; break;
-		case TSL_FILTER_A_RPORT: n = &f->n_rport; break;
-		case TSL_FILTER_A_ADDR: n = &f->n_addr; break;
-		case TSL_FILTER_A_NETNS: n = &f->n_netns; break;
+		uint16_t *ports = NULL;
+		unsigned int *n;
+		const char *name;
+
+		switch (nla_type(a)) {
+		case TSL_FILTER_A_PORT:
+			ports = f->port, n = &f->n_port, name = "port";
+			break;
+		case TSL_FILTER_A_LPORT:
+			ports = f->lport, n = &f->n_lport, name = "lport";
+			break;
+		case TSL_FILTER_A_RPORT:
+			ports = f->rport, n = &f->n_rport, name = "rport";
+			break;
+		case TSL_FILTER_A_ADDR:
+			n = &f->n_addr, name = "address";
+			break;
+		case TSL_FILTER_A_NETNS:
+			n = &f->n_netns, name = "netns";
+			break;
 		case TSL_FILTER_A_KINDS:
 			if (nla_len(a) < 4)
 				return fail(err, errlen, "filter: malformed event kinds");
@@ -343,17 +350,16 @@ int tsl_filter_get(struct tsl_filter *f, struct nlattr *nest,
 		}
 		if (*n >= TSL_FILTER_MAX_ENTRIES)
 			return fail(err, errlen, "filter: more than %d %s entries",
-				       TSL_FILTER_MAX_ENTRIES, names[type]);
-		if (type == TSL_FILTER_A_ADDR) {
+				    TSL_FILTER_MAX_ENTRIES, name);
+		if (n == &f->n_addr) {
 			if (get_prefix(&f->addr[*n], a, err, errlen))
 				return -1;
-		} else if (nla_len(a) < (type == TSL_FILTER_A_NETNS ? 4 : 2)) {
-			return fail(err, errlen, "filter: malformed %s entry", names[type]);
-		} else if (type == TSL_FILTER_A_NETNS) {
-			f->netns[*n] = nla_get_u32(a);
+		} else if (nla_len(a) < (ports ? 2 : 4)) {
+			return fail(err, errlen, "filter: malformed %s entry", name);
+		} else if (ports) {
+			ports[*n] = nla_get_u16(a);
 		} else {
-			(type == TSL_FILTER_A_PORT ? f->port : type == TSL_FILTER_A_LPORT ?
-			 f->lport : f->rport)[*n] = nla_get_u16(a);
+			f->netns[*n] = nla_get_u32(a);
 		}
 		(*n)++;
 	}

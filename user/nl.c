@@ -447,10 +447,10 @@ static int on_stream(struct tsl_nl *nl, struct nlmsghdr *nlh, int cmd)
 		struct tsl_batch b;
 
 		ret = tsl_nl_parse_events(nlh, &b, err, sizeof(err));
-		if (!ret)
+		if (!ret) {
 			settle(&nl->tsc, &b);
-		if (!ret)
 			ret = nl->ops->events(nl->ops_arg, &b);
+		}
 	} else {
 		struct tsl_end e;
 
