@@ -9,7 +9,7 @@ DRAIN_SECS=${DRAIN_SECS:-2}
 
 tsl_log "drain: -icount shift=0 -smp 1, loadgen rates $DRAIN_RATES, ${DRAIN_SECS}s each"
 if [ -n "$lko" ]; then
-	gcc -O2 -Wall -Wextra -static -I"$TSL_TOP/user" -o "$work/tsl-chunks" "$BENCH_DIR/tools/tsl-chunks.c"
+	gcc -O2 -Wall -Wextra -static -I"$TSL_TOP/kmod/uapi" -I"$TSL_TOP/user/recording" -o "$work/tsl-chunks" "$BENCH_DIR/tools/tsl-chunks.c"
 	{
 		echo "DRAIN_RATES='$DRAIN_RATES' DRAIN_SECS=$DRAIN_SECS"
 		cat "$BENCH_DIR/guest/drain.sh"

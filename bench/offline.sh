@@ -34,8 +34,8 @@ offline_run() {
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q tshark tcpdump time >&2 || return 1
 	fi
 	make -s -C "$TSL_TOP/user" >&2 || return 1	# up to date with the tree
-	gcc -O2 -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -I"$TSL_TOP/kmod/uapi" -I"$TSL_TOP/user" \
-		-o "$work/gen-recording" "$BENCH_DIR/tools/gen-recording.c" "$TSL_TOP/user/recording.c" || return 1
+	gcc -O2 -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -I"$TSL_TOP/kmod/uapi" -I"$TSL_TOP/user/recording" \
+		-o "$work/gen-recording" "$BENCH_DIR/tools/gen-recording.c" "$TSL_TOP/user/recording/chunks.c" || return 1
 	bench_meta offline_commit "$(git -C "$TSL_TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 	bench_meta offline_cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 	bench_meta offline_tshark "$(tshark --version | head -n 1)"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * gen-recording: write a synthetic recording for the offline-analysis
- * benchmark, through the recording writer (user/recording.c).
+ * benchmark, through the recording writer (user/recording/chunks.c).
  *
  * usage: gen-recording -n EVENTS [-f FLOWS] [-b RECORDS] [-s STEP_NS] -o FILE
  *

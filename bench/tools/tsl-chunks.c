@@ -4,7 +4,7 @@
  * EVENTS chunk (one EVENTS chunk per netlink message received). Prints
  * "KEY VALUE" lines: events_chunks, event_records, records_per_chunk_mean,
  * records_per_chunk_max, sample_chunks, chunks.
- * Built against user/recording.h; reads the file with plain stdio so it can
+ * Built against user/recording/recording.h; reads the file with plain stdio so it can
  * be linked statically into the benchmark guest.
  */
 #include <stdint.h>

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Unit tests of the report: empty, one-sample and corrupt recordings, JSON and CSV output read back.
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "an_fixture.h"
+#include "analysis/analysis.h"
+#include "output/output.h"
+
+static int build(const char *path, struct tsl_report *r)
+{
+	struct tsl_report_opts o;
+	int fd = open(path, O_RDONLY), ret;
+
+	assert_true(fd >= 0);
+	tsl_report_opts_default(&o);
+	ret = tsl_report_build(fd, path, &o, r);
+	close(fd);
+	return ret;
+}
+
+/* The report as JSON, parsed back. */
+static json_t *as_json(const struct tsl_report *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	json_error_t err;
+	json_t *root;
+
+	assert_non_null(out);
+	assert_int_equal(tsl_report_json(r, out), 0);
+	fclose(out);
+	root = json_loadb(buf, len, 0, &err);
+	if (!root)
+		fail_msg("JSON does not parse: %s at line %d", err.text, err.line);
+	free(buf);
+	return root;
+}
+
+static char *as_text(const struct tsl_report *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_non_null(out);
+	assert_int_equal(tsl_report_text(r, out), 0);
+	fclose(out);
+	return buf;
+}
+
+static void test_empty(void **state)
+{
+	struct tsl_report r;
+	json_t *root;
+	char *text;
+
+	(void)state;
+	mkdir("data", 0755);
+	assert_int_equal(fx_write_empty("data/an_empty.rec"), 0);
+	assert_int_equal(build("data/an_empty.rec", &r), 0);
+	assert_int_equal(r.n_flows, 0);
+	assert_int_equal(r.n_verdicts, 0);
+	root = as_json(&r);
+	assert_int_equal(json_array_size(json_object_get(root, "verdicts")), 0);
+	assert_int_equal(json_array_size(json_object_get(root, "flows")), 0);
+	assert_int_equal(json_array_size(json_object_get(root, "episodes")), 0);
+	assert_true(json_is_true(json_object_get(json_object_get(root, "lost_events"), "complete")));
+	json_decref(root);
+	text = as_text(&r);
+	assert_non_null(strstr(text, "no flows"));
+	free(text);
+	tsl_report_free(&r);
+}
+
+static void test_one_sample(void **state)
+{
+	struct tsl_report r;
+	json_t *root, *flow, *rtt;
+
+	(void)state;
+	mkdir("data", 0755);
+	assert_int_equal(fx_write_one("data/an_one.rec"), 0);
+	assert_int_equal(build("data/an_one.rec", &r), 0);
+	assert_int_equal(r.n_flows, 1);
+	assert_int_equal(r.flows[0].f->rtt.n, 1);
+	assert_int_equal(r.flows[0].ep.n, 0);
+	assert_int_equal(r.flows[0].n_corr, 0);	/* nothing varies */
+	assert_int_equal(r.verdicts[0].cat, TSL_V_HEALTHY);
+	root = as_json(&r);
+	flow = json_array_get(json_object_get(root, "flows"), 0);
+	rtt = json_object_get(flow, "rtt_us");
+	assert_int_equal(json_integer_value(json_object_get(rtt, "p50")), 300);
+	assert_int_equal(json_integer_value(json_object_get(rtt, "count")), 1);
+	assert_string_equal(json_string_value(json_object_get(flow, "name")),
+			    "10.0.0.1:5201 -> 10.0.0.2:40000");
+	json_decref(root);
+	tsl_report_free(&r);
+}
+
+static void test_corrupt(void **state)
+{
+	struct tsl_report r;
+	struct stat st;
+	FILE *fp;
+	char buf[256];
+	int saved, pipefd[2];
+	ssize_t n;
+
+	(void)state;
+	mkdir("data", 0755);
+	assert_int_equal(fx_write("data/an_cut.rec", NULL, NULL), 0);
+	assert_int_equal(stat("data/an_cut.rec", &st), 0);
+	assert_int_equal(truncate("data/an_cut.rec", st.st_size / 2 + 3), 0);
+	/* the one line on stderr */
+	assert_int_equal(pipe(pipefd), 0);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(pipefd[1], 2);
+	assert_int_equal(build("data/an_cut.rec", &r), -EINVAL);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(pipefd[1]);
+	n = read(pipefd[0], buf, sizeof(buf) - 1);
+	close(pipefd[0]);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "tcpsleuth: data/an_cut.rec: truncated chunk"));
+	assert_non_null(strstr(buf, " at byte "));
+	assert_non_null(strchr(buf, '\n'));
+	assert_ptr_equal(strchr(buf, '\n'), buf + n - 1);	/* one line */
+	tsl_report_free(&r);
+	/* not a recording at all */
+	fp = fopen("data/an_garbage.rec", "w");
+	assert_non_null(fp);
+	fputs("this is not a recording, just text\n", fp);
+	fclose(fp);
+	assert_int_equal(build("data/an_garbage.rec", &r), -EINVAL);
+	tsl_report_free(&r);
+}
+
+static void nic_and_loss(struct fx_knobs *k, int i)
+{
+	(void)i;
+	k->nic_errors = 5;
+	k->retrans = 1;
+	k->rtt_us = 3000;
+}
+
+static void test_json(void **state)
+{
+	static const char *const keys[] = { "version", "recording", "verdicts",
+		"episodes", "flows", "correlations", "lost_events" };
+	struct tsl_report r;
+	json_t *root, *v, *ep, *sup, *e0;
+	double last = 2;
+	size_t i;
+
+	(void)state;
+	mkdir("data", 0755);
+	assert_int_equal(fx_write("data/an_json.rec", NULL, nic_and_loss), 0);
+	assert_int_equal(build("data/an_json.rec", &r), 0);
+	root = as_json(&r);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		assert_non_null(json_object_get(root, keys[i]));
+	assert_int_equal(json_integer_value(json_object_get(root, "version")), 1);
+	v = json_object_get(root, "verdicts");
+	assert_true(json_array_size(v) >= 2);
+	for (i = 0; i < json_array_size(v); i++) {
+		json_t *x = json_array_get(v, i);
+		double c = json_real_value(json_object_get(x, "confidence"));
+
+		assert_true(c <= last);
+		assert_true(c >= 0 && c <= 1);
+		last = c;
+		assert_true(json_is_string(json_object_get(x, "category")));
+		assert_true(json_is_array(json_object_get(json_object_get(x, "evidence"), "supporting")));
+		assert_true(json_is_array(json_object_get(json_object_get(x, "evidence"), "contradicting")));
+		assert_true(json_is_string(json_object_get(json_object_get(x, "confirm"), "test")));
+	}
+	assert_string_equal(json_string_value(json_object_get(json_array_get(v, 0), "category")),
+			    "nic_errors");
+	assert_true(json_is_null(json_object_get(json_array_get(v, 0), "flow")));
+	/* path_loss comes second, held down by the local (NIC) drops */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(v, 1), "category")),
+			    "path_loss");
+	sup = json_object_get(json_object_get(json_array_get(v, 1), "evidence"), "contradicting");
+	e0 = json_array_get(sup, 0);
+	assert_string_equal(json_string_value(json_object_get(e0, "name")), "local_drops");
+	assert_int_equal(json_integer_value(json_object_get(e0, "value")), 100);
+	assert_int_equal(json_integer_value(json_object_get(e0, "threshold")), 0);
+	ep = json_array_get(json_object_get(root, "episodes"), 0);
+	assert_non_null(ep);
+	assert_int_equal(json_integer_value(json_object_get(ep, "start_ns")),
+			 FX_MONO + FX_BAD_FROM * FX_IV_NS);
+	assert_int_equal(json_integer_value(json_object_get(ep, "end_ns")),
+			 FX_MONO + (FX_BAD_TO + 1) * FX_IV_NS);
+	assert_string_equal(json_string_value(json_object_get(ep, "start_wall")),
+			    "2026-11-24T01:02:06.000000Z");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(ep, "checklist"), "retrans_segs")), 10);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(ep, "checklist"), "nic_errors")), 100);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "lost_events"), "produced")),
+			 r.ix.n_records);
+	json_decref(root);
+	tsl_report_free(&r);
+}
+
+/* ---- CSV, parsed back with libcsv ---- */
+
+struct table {
+	int rows, cols, first_cols, bad;
+	char first[64];
+};
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct table *t = data;
+
+	if (!t->rows && !t->cols)
+		snprintf(t->first, sizeof(t->first), "%.*s", (int)len, (char *)s);
+	t->cols++;
+}
+
+static void on_row(int c, void *data)
+{
+	struct table *t = data;
+
+	(void)c;
+	if (!t->rows)
+		t->first_cols = t->cols;
+	else if (t->cols != t->first_cols)
+		t->bad++;
+	t->rows++;
+	t->cols = 0;
+}
+
+static struct table parse_csv(const char *path)
+{
+	struct table t = { 0 };
+	struct csv_parser p;
+	char buf[4096];
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(fp);
+	csv_init(&p, CSV_STRICT);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		assert_int_equal(csv_parse(&p, buf, n, on_field, on_row, &t), n);
+	csv_fini(&p, on_field, on_row, &t);
+	csv_free(&p);
+	fclose(fp);
+	return t;
+}
+
+static void test_csv_dir(void **state)
+{
+	struct tsl_report r;
+	struct table t;
+
+	(void)state;
+	mkdir("data", 0755);
+	mkdir("data/an_out", 0755);
+	assert_int_equal(fx_write("data/an_csv.rec", NULL, nic_and_loss), 0);
+	assert_int_equal(build("data/an_csv.rec", &r), 0);
+	assert_int_equal(tsl_report_csv_dir(&r, "data/an_out"), 0);
+	t = parse_csv("data/an_out/intervals.csv");
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.rows, 1 + FX_INTERVALS);
+	assert_int_equal(t.first_cols, 4 + TSL_AN_NCOLS);
+	assert_string_equal(t.first, "cookie");
+	t = parse_csv("data/an_out/episodes.csv");
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.rows, 2);
+	assert_int_equal(t.first_cols, 19);
+	t = parse_csv("data/an_out/verdicts.csv");
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.rows, 1 + r.n_verdicts);
+	assert_int_equal(t.first_cols, 10);
+	assert_string_equal(t.first, "rank");
+	tsl_report_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_one_sample),
+		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_csv_dir),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Unit tests of the sampler's ticks: SAMPLE and NAMES chunks through the recording reader.
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <tcpsleuth.h>
+
+#include "recording/chunks.h"
+#include "samplers/sources.h"
+
+/* test_sample_util.c */
+char *tmp_root(void);
+void put_file(const char *root, const char *rel, const char *text);
+void rm_root(char *root);
+
+#define T0	1000000000ull
+#define STEP	100000000ull
+
+/* A small machine: one CPU, one NIC, one process, at two instants. */
+static void machine(const char *root, int later)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "Tcp: RtoAlgorithm RetransSegs\nTcp: 1 %d\n",
+		 later ? 15 : 10);
+	put_file(root, "proc/net/snmp", buf);
+	put_file(root, "proc/net/netstat", "TcpExt: DelayedACKs\nTcpExt: 5\n");
+	snprintf(buf, sizeof(buf), "cpu  %d 0 0 %d 0 0 0 0 0 0\ncpu0 %d 0 0 %d 0 0 0 0 0 0\nintr 0\n",
+		 later ? 125 : 100, later ? 875 : 800, later ? 125 : 100,
+		 later ? 875 : 800);
+	put_file(root, "proc/stat", buf);
+	snprintf(buf, sizeof(buf), "       CPU0\n     NET_TX: 1\n     NET_RX: %d\n",
+		 later ? 5 : 2);
+	put_file(root, "proc/softirqs", buf);
+	put_file(root, "sys/class/net/eth0/ifindex", "2\n");
+	put_file(root, "sys/class/net/eth0/statistics/rx_packets",
+		 later ? "150\n" : "100\n");
+	snprintf(buf, sizeof(buf), "7 (app) %c 1 1 1 0 -1 0 0 0 0 0 %d 0 0\n",
+		 later ? 'R' : 'S', later ? 10 * (int)sysconf(_SC_CLK_TCK) : 0);
+	put_file(root, "proc/7/stat", buf);
+	snprintf(buf, sizeof(buf), "voluntary_ctxt_switches:\t%d\nnonvoluntary_ctxt_switches:\t0\n",
+		 later ? 4 : 0);
+	put_file(root, "proc/7/status", buf);
+}
+
+struct names {
+	const char *v[64];
+	uint32_t n;
+	char store[4096];
+	size_t used;
+};
+
+static void add_names(struct names *nm, const struct tsl_rec_chunk *c)
+{
+	const char *p = c->name_data;
+	uint32_t i;
+
+	assert_int_equal(c->names->first, nm->n);
+	assert_true(nm->used + c->name_len <= sizeof(nm->store));
+	memcpy(nm->store + nm->used, p, c->name_len);
+	p = nm->store + nm->used;
+	nm->used += c->name_len;
+	for (i = 0; i < c->names->count; i++) {
+		assert_true(nm->n < 64);
+		nm->v[nm->n++] = p;
+		p += strlen(p) + 1;
+	}
+}
+
+/* The value of (source, key, id) in a SAMPLE chunk; -1 if absent. */
+static int64_t value(const struct names *nm, const struct tsl_rec_chunk *c,
+		     uint16_t src, const char *key, uint64_t id)
+{
+	const struct tsl_rec_sample_entry *e;
+	uint32_t i;
+
+	for (i = 0; i < c->sample->n_entries; i++) {
+		e = (const void *)((const char *)c->entries +
+				   (size_t)i * c->sample->entry_size);
+		assert_true(e->key < nm->n);
+		if (e->source == src && e->id == id && !strcmp(nm->v[e->key], key))
+			return e->value;
+	}
+	return -1;
+}
+
+static int file_of(const void *data, size_t len)
+{
+	int fd = memfd_create("recording", 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	return fd;
+}
+
+static void write_start(struct tsl_rec_writer *w)
+{
+	struct tsl_rec_start s = { .record_size = TSL_EVENT_SIZE };
+
+	assert_int_equal(tsl_rec_write_start(w, &s, NULL, 0), 0);
+}
+
+/* A START, then two ticks of the sampler over machine(): the recording in memory. */
+static char *record_two_ticks(size_t *len)
+{
+	char *root = tmp_root(), proc[512], sys[512], *image;
+	struct tsl_sampler_opts o = { .procroot = proc, .sysroot = sys,
+				      .no_sock_diag = true, .no_icmp = true };
+	struct tsl_event ev = { .kind = TSL_EV_READ, .read.pid = 7 };
+	struct tsl_rec_writer *w;
+	struct tsl_sampler *s;
+	FILE *fp = open_memstream(&image, len);
+
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	snprintf(sys, sizeof(sys), "%s/sys", root);
+	machine(root, 0);
+	w = tsl_rec_writer_new(fp, "memory");
+	write_start(w);
+	s = tsl_sampler_new(w, &o);
+	assert_non_null(s);
+	assert_int_equal(tsl_sampler_observe(s, &ev, 1), 0);
+	assert_int_equal(tsl_sampler_tick(s, T0), 0);
+	machine(root, 1);
+	assert_int_equal(tsl_sampler_tick(s, T0 + STEP), 0);
+	tsl_sampler_free(s);
+	assert_int_equal(tsl_rec_writer_finish(w), 0);
+	assert_int_equal(fclose(fp), 0);
+	rm_root(root);
+	return image;
+}
+
+static void test_round_trip(void **state)
+{
+	size_t len;
+	char *image = record_two_ticks(&len);
+	int fd = file_of(image, len), n_samples = 0;
+	struct tsl_rec_reader *r = tsl_rec_reader_new(fd, "memory");
+	uint32_t want = 1u << TSL_SRC_SNMP | 1u << TSL_SRC_CPU |
+			1u << TSL_SRC_SOFTIRQ | 1u << TSL_SRC_NIC |
+			1u << TSL_SRC_PROC;
+	struct tsl_rec_chunk c;
+	static struct names nm;
+
+	(void)state;
+	nm.n = 0;
+	nm.used = 0;
+	assert_int_equal(tsl_rec_next(r, &c), 1);
+	assert_int_equal(c.type, TSL_REC_START);
+	while (tsl_rec_next(r, &c) == 1) {
+		if (c.type == TSL_REC_NAMES) {
+			add_names(&nm, &c);
+			continue;
+		}
+		assert_int_equal(c.type, TSL_REC_SAMPLE);
+		assert_int_equal(c.sample->version, TSL_SAMPLE_VERSION);
+		assert_int_equal(c.sample->sources, want);
+		if (n_samples++ == 0) {
+			assert_int_equal(c.sample->mono_ns, T0);
+			assert_int_equal(c.sample->interval_ns, 0);
+			/* a first sample has gauges only */
+			assert_int_equal(value(&nm, &c, TSL_SRC_PROC, "state", 7), 'S');
+			assert_int_equal(value(&nm, &c, TSL_SRC_SNMP, "Tcp.RetransSegs", 0), -1);
+			continue;
+		}
+		assert_int_equal(c.sample->mono_ns, T0 + STEP);
+		assert_int_equal(c.sample->interval_ns, STEP);
+		assert_int_equal(value(&nm, &c, TSL_SRC_SNMP, "Tcp.RetransSegs", 0), 5);
+		/* unchanged counters are left out */
+		assert_int_equal(value(&nm, &c, TSL_SRC_SNMP, "Tcp.RtoAlgorithm", 0), -1);
+		assert_int_equal(value(&nm, &c, TSL_SRC_SOFTIRQ, "NET_RX", 0), 3);
+		assert_int_equal(value(&nm, &c, TSL_SRC_CPU, "user", 0), 2500);
+		assert_int_equal(value(&nm, &c, TSL_SRC_CPU, "idle", TSL_SAMPLE_ALL), 7500);
+		assert_int_equal(value(&nm, &c, TSL_SRC_NIC, "eth0.rx_packets", 2), 50);
+		assert_int_equal(value(&nm, &c, TSL_SRC_PROC, "state", 7), 'R');
+		assert_int_equal(value(&nm, &c, TSL_SRC_PROC, "utime_ms", 7), 10000);
+		assert_int_equal(value(&nm, &c, TSL_SRC_PROC, "voluntary_ctxt_switches", 7), 4);
+	}
+	assert_string_equal(tsl_rec_error(r), "");
+	assert_int_equal(n_samples, 2);
+	tsl_rec_reader_free(r);
+	close(fd);
+	free(image);
+}
+
+/* A recording of a START and one hand-made chunk; what the reader says of it. */
+static int read_crafted(uint32_t type, const void *p, size_t len)
+{
+	struct tsl_rec_chunk c;
+	struct tsl_rec_reader *r;
+	struct tsl_rec_writer *w;
+	char *image;
+	size_t n;
+	FILE *fp = open_memstream(&image, &n);
+	int fd, ret;
+
+	w = tsl_rec_writer_new(fp, "memory");
+	write_start(w);
+	assert_int_equal(tsl_rec_write_chunk(w, type, p, len, NULL, 0), 0);
+	assert_int_equal(tsl_rec_writer_finish(w), 0);
+	assert_int_equal(fclose(fp), 0);
+	fd = file_of(image, n);
+	r = tsl_rec_reader_new(fd, "memory");
+	assert_int_equal(tsl_rec_next(r, &c), 1);
+	ret = tsl_rec_next(r, &c);
+	tsl_rec_reader_free(r);
+	close(fd);
+	free(image);
+	return ret;
+}
+
+static void test_malformed_chunks(void **state)
+{
+	struct {
+		struct tsl_rec_sample h;
+		struct tsl_rec_sample_entry e[2];
+	} s = { .h = { .version = 1, .entry_size = 24, .n_entries = 2 } };
+	struct {
+		struct tsl_rec_names h;
+		char data[8];
+	} nm = { .h = { .count = 2 }, .data = "ab\0cd\0" };
+
+	(void)state;
+	assert_int_equal(read_crafted(TSL_REC_SAMPLE, &s, sizeof(s)), 1);
+	assert_int_equal(read_crafted(TSL_REC_SAMPLE, &s, sizeof(s) - 24), -1);
+	assert_int_equal(read_crafted(TSL_REC_SAMPLE, &s, 16), -1);
+	s.h.entry_size = 16;
+	assert_int_equal(read_crafted(TSL_REC_SAMPLE, &s, sizeof(s)), -1);
+	assert_int_equal(read_crafted(TSL_REC_NAMES, &nm, sizeof(nm.h) + 6), 1);
+	/* the second name is not terminated */
+	assert_int_equal(read_crafted(TSL_REC_NAMES, &nm, sizeof(nm.h) + 5), -1);
+	/* bytes after the last name */
+	assert_int_equal(read_crafted(TSL_REC_NAMES, &nm, sizeof(nm)), -1);
+	assert_int_equal(read_crafted(TSL_REC_NAMES, &nm, 4), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_malformed_chunks),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

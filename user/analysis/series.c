@@ -1,0 +1,880 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Interval series: per flow and host-wide values per interval, built from one time-ordered pass.
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "histogram.h"
+#include "series.h"
+
+#define TSL_AN_NAME(id, name) [TSL_AN_##id] = name,
+const char *const tsl_an_col_names[TSL_AN_NCOLS] = {
+	TSL_AN_COLUMNS(TSL_AN_NAME)
+};
+#undef TSL_AN_NAME
+
+/* What a sample key is. */
+enum key {
+	K_NONE, K_USER, K_SYSTEM, K_IOWAIT, K_IDLE, K_SOFTIRQ, K_STEAL,
+	K_NET_RX, K_NET_TX, K_SNMP_FIRST,
+	K_SNMP_LAST = K_SNMP_FIRST + TSL_AN_H_TIMEOUTS - TSL_AN_H_RETRANS_SEGS,
+	K_NIC_ERR, K_NIC_DROP, K_STATE, K_UTIME, K_STIME, K_VCSW, K_NVCSW,
+	K_RECV_Q, K_SEND_Q, K_RTT, K_RTTVAR, K_RB, K_TB, K_WQ, K_SKD,
+	K_ICMP_RTT, K_ICMP_LOST, K_PROCESSOR, K_RUN_DELAY,
+};
+
+/* Per owner process: its columns per interval. */
+struct tsl_an_pid {
+	uint32_t pid;
+	float *rows;		/* [interval][TSL_AN_NCOLS], app columns only, raw sums */
+	size_t len;
+};
+
+static const struct { const char *name; uint8_t key; } key_names[] = {
+	{ "user", K_USER }, { "system", K_SYSTEM }, { "iowait", K_IOWAIT },
+	{ "idle", K_IDLE }, { "softirq", K_SOFTIRQ }, { "steal", K_STEAL },
+	{ "NET_RX", K_NET_RX }, { "NET_TX", K_NET_TX },
+	{ "state", K_STATE }, { "utime_ms", K_UTIME }, { "stime_ms", K_STIME },
+	{ "voluntary_ctxt_switches", K_VCSW },
+	{ "nonvoluntary_ctxt_switches", K_NVCSW },
+	{ "recv_q", K_RECV_Q }, { "send_q", K_SEND_Q }, { "rtt_us", K_RTT },
+	{ "rttvar_us", K_RTTVAR }, { "skmem_rb", K_RB }, { "skmem_tb", K_TB },
+	{ "skmem_w", K_WQ }, { "skmem_d", K_SKD },
+	{ "icmp_rtt_us", K_ICMP_RTT }, { "icmp_lost", K_ICMP_LOST },
+	{ "processor", K_PROCESSOR }, { "run_delay_ns", K_RUN_DELAY },
+};
+
+static uint8_t classify(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	unsigned int i;
+
+	for (i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++)
+		if (!strcmp(name, key_names[i].name))
+			return key_names[i].key;
+	for (i = TSL_AN_H_RETRANS_SEGS; i <= TSL_AN_H_TIMEOUTS; i++)
+		if (!strcmp(name, tsl_an_col_names[i]))
+			return K_SNMP_FIRST + i - TSL_AN_H_RETRANS_SEGS;
+	if (!dot)
+		return K_NONE;
+	if (!strcmp(dot, ".rx_errors") || !strcmp(dot, ".tx_errors") ||
+	    !strcmp(dot, ".rx_crc_errors") || !strcmp(dot, ".rx_fifo_errors") ||
+	    !strcmp(dot, ".rx_missed_errors"))
+		return K_NIC_ERR;
+	if (!strcmp(dot, ".rx_dropped") || !strcmp(dot, ".tx_dropped"))
+		return K_NIC_DROP;
+	return K_NONE;
+}
+
+/* ---- storage ---- */
+
+static int64_t interval_of(const struct tsl_an_model *m, uint64_t ts)
+{
+	if (ts < m->t0)
+		return 0;
+	return (int64_t)((ts - m->t0) / m->iv_ns);
+}
+
+uint64_t tsl_an_interval_start(const struct tsl_an_model *m, int64_t i)
+{
+	return m->t0 + (uint64_t)i * m->iv_ns;
+}
+
+static int grow_floats(float **v, size_t *cap, size_t need, size_t width)
+{
+	size_t n = *cap ? *cap : 64, i;
+	float *p;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = realloc(*v, n * width * sizeof(*p));
+	if (!p)
+		return -1;
+	for (i = *cap * width; i < n * width; i++)
+		p[i] = NAN;
+	*v = p;
+	*cap = n;
+	return 0;
+}
+
+static int note_interval(struct tsl_an_model *m, int64_t i)
+{
+	if ((size_t)i + 1 > m->n_intervals)
+		m->n_intervals = i + 1;
+	return grow_floats(&m->host, &m->host_cap, m->n_intervals, TSL_AN_NCOLS);
+}
+
+static const enum tsl_an_col count_cols[] = {
+	TSL_AN_RTT_N, TSL_AN_ACKS, TSL_AN_ACK_TIMER, TSL_AN_ACK_QUICK,
+	TSL_AN_ACK_PIGGYBACK, TSL_AN_ACK_WINDOW, TSL_AN_ACKS_RX,
+	TSL_AN_DELAYED_RX, TSL_AN_READ_BYTES, TSL_AN_READS,
+	TSL_AN_ACKED_BYTES, TSL_AN_RETRANS, TSL_AN_RTO, TSL_AN_DROPS,
+	TSL_AN_OFO, TSL_AN_DATA_RX, TSL_AN_TX, TSL_AN_TX_SEGS, TSL_AN_TX_LEN,
+};
+
+static void init_row(float *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < TSL_AN_NCOLS; i++)
+		r[i] = NAN;
+}
+
+/* Row of interval @i, created (rows before it too) if needed. */
+static float *flow_row(struct tsl_an_flow *f, int64_t i)
+{
+	size_t need, k;
+
+	if (!f->n_rows) {
+		f->first = i;
+	} else if (i < f->first) {
+		size_t shift = f->first - i;
+
+		if (grow_floats(&f->rows, &f->cap_rows, f->n_rows + shift,
+				TSL_AN_NCOLS))
+			return NULL;
+		memmove(f->rows + shift * TSL_AN_NCOLS, f->rows,
+			f->n_rows * TSL_AN_NCOLS * sizeof(float));
+		for (k = 0; k < shift; k++)
+			init_row(tsl_an_row(f, k));
+		f->n_rows += shift;
+		f->first = i;
+	}
+	need = i - f->first + 1;
+	if (need > f->n_rows) {
+		if (grow_floats(&f->rows, &f->cap_rows, need, TSL_AN_NCOLS))
+			return NULL;
+		f->n_rows = need;
+	}
+	return tsl_an_row(f, i - f->first);
+}
+
+struct slot {
+	uint64_t cookie;
+	struct tsl_an_flow *f;
+};
+
+static struct slot *slot_of(struct slot *tab, size_t cap, uint64_t cookie)
+{
+	size_t i = (cookie * 0x9e3779b97f4a7c15ull) & (cap - 1);
+
+	while (tab[i].f && tab[i].cookie != cookie)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+static int tab_grow(struct tsl_an_model *m)
+{
+	size_t cap = m->flow_tab_cap ? m->flow_tab_cap * 2 : 256, i;
+	struct slot *tab = calloc(cap, sizeof(*tab)), *old = m->flow_tab;
+
+	if (!tab)
+		return -1;
+	for (i = 0; i < m->flow_tab_cap; i++)
+		if (old[i].f)
+			*slot_of(tab, cap, old[i].cookie) = old[i];
+	free(old);
+	m->flow_tab = tab;
+	m->flow_tab_cap = cap;
+	return 0;
+}
+
+static struct tsl_an_flow *get_flow(struct tsl_an_model *m, uint64_t cookie)
+{
+	const struct tsl_iter_flow *id;
+	struct tsl_an_flow *f;
+	struct slot *s;
+
+	if ((m->n_flows + 1) * 2 > m->flow_tab_cap && tab_grow(m))
+		return NULL;
+	s = slot_of(m->flow_tab, m->flow_tab_cap, cookie);
+	if (s->f)
+		return s->f;
+	if (m->n_flows == m->cap_flows) {
+		size_t cap = m->cap_flows ? m->cap_flows * 2 : 16;
+		void *p = realloc(m->flows, cap * sizeof(*m->flows));
+
+		if (!p)
+			return NULL;
+		m->flows = p;
+		m->cap_flows = cap;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->cookie = cookie;
+	f->cur = -1;
+	f->read_cpu = -1;
+	id = tsl_iter_find_flow(m->ix, cookie);
+	if (id) {
+		f->has_id = true;
+		f->id = *id;
+	}
+	m->flows[m->n_flows++] = f;
+	s->cookie = cookie;
+	s->f = f;
+	return f;
+}
+
+/* ---- records ---- */
+
+static void put_q(float *r, enum tsl_an_col c, double v)
+{
+	r[c] = v;
+}
+
+/* Write the finished interval's quantiles. */
+static int close_interval(struct tsl_an_flow *f)
+{
+	float *r;
+
+	if (f->cur < 0)
+		return 0;
+	r = flow_row(f, f->cur);
+	if (!r)
+		return -1;
+	if (f->cur_rtt.n) {
+		put_q(r, TSL_AN_RTT_P50, tsl_hist_quantile(&f->cur_rtt, 0.5));
+		put_q(r, TSL_AN_RTT_P90, tsl_hist_quantile(&f->cur_rtt, 0.9));
+		put_q(r, TSL_AN_RTT_P99, tsl_hist_quantile(&f->cur_rtt, 0.99));
+		put_q(r, TSL_AN_RTT_MAX, f->cur_rtt.max);
+	}
+	if (f->cur_ackd.n) {
+		put_q(r, TSL_AN_ACKD_P50, tsl_hist_quantile(&f->cur_ackd, 0.5));
+		put_q(r, TSL_AN_ACKD_P90, tsl_hist_quantile(&f->cur_ackd, 0.9));
+	}
+	if (f->cur_res.n) {
+		put_q(r, TSL_AN_RES_P50, tsl_hist_quantile(&f->cur_res, 0.5));
+		put_q(r, TSL_AN_RES_P90, tsl_hist_quantile(&f->cur_res, 0.9));
+	}
+	tsl_hist_reset(&f->cur_rtt);
+	tsl_hist_reset(&f->cur_ackd);
+	tsl_hist_reset(&f->cur_res);
+	return 0;
+}
+
+static void add(float *r, enum tsl_an_col c, double v)
+{
+	r[c] = isnan(r[c]) ? v : r[c] + v;
+}
+
+static void maxv(float *r, enum tsl_an_col c, double v)
+{
+	if (isnan(r[c]) || v > r[c])
+		r[c] = v;
+}
+
+static void mss_seen(struct tsl_an_flow *f, uint32_t len, uint32_t segs)
+{
+	uint32_t mss = segs > 1 ? len / segs : len;
+
+	if (mss > f->t.mss)
+		f->t.mss = mss;
+}
+
+static int on_tx(struct tsl_an_flow *f, float *r, const struct tsl_event *ev)
+{
+	const struct tsl_ev_tx *e = &ev->tx;
+	uint32_t segs = e->segs ? e->segs : 1;
+
+	add(r, TSL_AN_TX, 1);
+	add(r, TSL_AN_TX_SEGS, segs);
+	add(r, TSL_AN_TX_LEN, e->len);
+	maxv(r, TSL_AN_SNDQ, e->sndq);
+	maxv(r, TSL_AN_IN_FLIGHT, e->in_flight);
+	r[TSL_AN_CWND] = e->cwnd;
+	r[TSL_AN_SND_WND] = e->snd_wnd;
+	f->t.tx++;
+	f->t.tx_segs += segs;
+	f->t.tx_bytes += e->len;
+	mss_seen(f, e->len, segs);
+	return 0;
+}
+
+static int on_ack_rx(struct tsl_an_flow *f, float *r, const struct tsl_event *ev)
+{
+	const struct tsl_ev_ack_rx *e = &ev->ack_rx;
+
+	add(r, TSL_AN_ACKS_RX, 1);
+	add(r, TSL_AN_ACKED_BYTES, e->acked);
+	r[TSL_AN_SRTT] = e->srtt_us;
+	r[TSL_AN_RTTVAR] = e->rttvar_us;
+	r[TSL_AN_CWND] = e->cwnd;
+	r[TSL_AN_SND_WND] = e->snd_wnd;
+	f->t.acks_rx++;
+	f->t.acked_bytes += e->acked;
+	if (ev->flags & TSL_F_DELAYED) {
+		add(r, TSL_AN_DELAYED_RX, 1);
+		f->t.delayed_rx++;
+	}
+	if (e->rtt_us < 0)
+		return 0;
+	add(r, TSL_AN_RTT_N, 1);
+	if (tsl_hist_add(&f->cur_rtt, e->rtt_us) ||
+	    tsl_hist_add(&f->rtt, e->rtt_us))
+		return -1;
+	return 0;
+}
+
+static int on_data_rx(struct tsl_an_flow *f, float *r, const struct tsl_event *ev)
+{
+	const struct tsl_ev_data_rx *e = &ev->data_rx;
+
+	add(r, TSL_AN_DATA_RX, 1);
+	maxv(r, TSL_AN_RCVQ, e->rcvq);
+	r[TSL_AN_RCV_WND] = e->rcv_wnd;
+	r[TSL_AN_RCVBUF] = e->rcvbuf;
+	f->t.data_rx++;
+	/* payload found queued after the fact may be several segments */
+	if (!(ev->flags & TSL_F_UNSEEN))
+		mss_seen(f, e->len, 1);
+	if (ev->flags & TSL_F_OFO) {
+		add(r, TSL_AN_OFO, 1);
+		f->t.ofo++;
+	}
+	return 0;
+}
+
+static void set_owner(struct tsl_an_flow *f, uint32_t pid, const char *comm)
+{
+	if (!pid)
+		return;
+	f->pid = pid;
+	memcpy(f->comm, comm, TSL_COMM_LEN);
+	f->comm[TSL_COMM_LEN] = '\0';
+}
+
+static int on_read(struct tsl_an_flow *f, float *r, const struct tsl_event *ev)
+{
+	const struct tsl_ev_read *e = &ev->read;
+
+	add(r, TSL_AN_READS, 1);
+	add(r, TSL_AN_READ_BYTES, e->bytes);
+	maxv(r, TSL_AN_RCVQ, e->rcvq + e->bytes);	/* queued before the read */
+	f->t.reads++;
+	f->t.read_bytes += e->bytes;
+	f->read_cpu = ev->cpu;
+	set_owner(f, e->pid, e->comm);
+	if (tsl_hist_add(&f->cur_res, e->res_first_us) ||
+	    tsl_hist_add(&f->res, e->res_first_us))
+		return -1;
+	return 0;
+}
+
+static const enum tsl_an_col reason_cols[] = {
+	[TSL_ACK_TIMER] = TSL_AN_ACK_TIMER, [TSL_ACK_QUICK] = TSL_AN_ACK_QUICK,
+	[TSL_ACK_PIGGYBACK] = TSL_AN_ACK_PIGGYBACK,
+	[TSL_ACK_WINDOW] = TSL_AN_ACK_WINDOW,
+};
+
+static int on_ack_tx(struct tsl_an_flow *f, float *r, const struct tsl_event *ev)
+{
+	const struct tsl_ev_ack_tx *e = &ev->ack_tx;
+
+	add(r, TSL_AN_ACKS, 1);
+	r[TSL_AN_RCV_WND] = e->rcv_wnd;
+	f->t.acks_tx++;
+	if (e->reason <= TSL_ACK_WINDOW) {
+		f->t.ack_reason[e->reason]++;
+		if (e->reason != TSL_ACK_OTHER)
+			add(r, reason_cols[e->reason], 1);
+	}
+	if (tsl_hist_add(&f->cur_ackd, e->delay_us) ||
+	    tsl_hist_add(&f->ackd, e->delay_us))
+		return -1;
+	if (e->reason == TSL_ACK_TIMER && tsl_hist_add(&f->ackd_timer, e->delay_us))
+		return -1;
+	return 0;
+}
+
+static int on_event(void *arg, const struct tsl_event *ev)
+{
+	struct tsl_an_model *m = arg;
+	int64_t i = interval_of(m, ev->ts_ns);
+	struct tsl_an_flow *f;
+	float *r;
+
+	if (ev->kind == TSL_EV_FLOW || ev->kind > TSL_EV_MAX)
+		return 0;
+	m->n_events++;
+	if (note_interval(m, i) || !(f = get_flow(m, ev->cookie)))
+		return -1;
+	if (i != f->cur) {
+		if (close_interval(f))
+			return -1;
+		f->cur = i;
+	}
+	r = flow_row(f, i);
+	if (!r)
+		return -1;
+	if (isnan(r[TSL_AN_TX])) {
+		unsigned int k;
+
+		for (k = 0; k < sizeof(count_cols) / sizeof(count_cols[0]); k++)
+			r[count_cols[k]] = 0;
+	}
+	if (!f->t.events++)
+		f->first_ns = ev->ts_ns;
+	f->last_ns = ev->ts_ns;
+	switch (ev->kind) {
+	case TSL_EV_TX:
+		return on_tx(f, r, ev);
+	case TSL_EV_ACK_RX:
+		return on_ack_rx(f, r, ev);
+	case TSL_EV_DATA_RX:
+		return on_data_rx(f, r, ev);
+	case TSL_EV_READ:
+		return on_read(f, r, ev);
+	case TSL_EV_ACK_TX:
+		return on_ack_tx(f, r, ev);
+	case TSL_EV_RETRANS:
+		add(r, TSL_AN_RETRANS, ev->retrans.segs ? ev->retrans.segs : 1);
+		f->t.retrans_segs += ev->retrans.segs ? ev->retrans.segs : 1;
+		return 0;
+	case TSL_EV_RTO:
+		add(r, TSL_AN_RTO, 1);
+		f->t.rtos++;
+		return 0;
+	case TSL_EV_STATE:
+		set_owner(f, ev->state.pid, ev->state.comm);
+		return 0;
+	case TSL_EV_DROP:
+		add(r, TSL_AN_DROPS, ev->drop.count);
+		f->t.drops += ev->drop.count;
+		return 0;
+	}
+	return 0;
+}
+
+/* ---- samples ---- */
+
+static float *host_row(struct tsl_an_model *m, int64_t i)
+{
+	return m->host + (size_t)i * TSL_AN_NCOLS;
+}
+
+static int cpu_idle_set(struct tsl_an_model *m, uint64_t cpu, int64_t i,
+			double v)
+{
+	if (cpu >= 4096)
+		return 0;
+	if (cpu >= m->n_cpus) {
+		float **p = realloc(m->cpu_idle, (cpu + 1) * sizeof(*p));
+
+		if (!p)
+			return -1;
+		memset(p + m->n_cpus, 0, (cpu + 1 - m->n_cpus) * sizeof(*p));
+		m->cpu_idle = p;
+		m->n_cpus = cpu + 1;
+	}
+	if ((size_t)i >= m->cpu_idle_len) {
+		size_t len = m->cpu_idle_len ? m->cpu_idle_len : 64, c, k;
+
+		while (len <= (size_t)i)
+			len *= 2;
+		for (c = 0; c < m->n_cpus; c++) {
+			float *p = realloc(m->cpu_idle[c], len * sizeof(*p));
+
+			if (!p)
+				return -1;
+			for (k = m->cpu_idle[c] ? m->cpu_idle_len : 0; k < len; k++)
+				p[k] = NAN;
+			m->cpu_idle[c] = p;
+		}
+		m->cpu_idle_len = len;
+	}
+	if (!m->cpu_idle[cpu]) {
+		float *p = malloc(m->cpu_idle_len * sizeof(*p));
+		size_t k;
+
+		if (!p)
+			return -1;
+		for (k = 0; k < m->cpu_idle_len; k++)
+			p[k] = NAN;
+		m->cpu_idle[cpu] = p;
+	}
+	m->cpu_idle[cpu][i] = v;
+	return 0;
+}
+
+/* CPU @cpu was sampled in interval @i: idle 0 unless an idle entry says otherwise. */
+static int cpu_idle_touch(struct tsl_an_model *m, uint64_t cpu, int64_t i)
+{
+	if (cpu < m->n_cpus && m->cpu_idle[cpu] && (size_t)i < m->cpu_idle_len &&
+	    !isnan(m->cpu_idle[cpu][i]))
+		return 0;
+	return cpu_idle_set(m, cpu, i, 0);
+}
+
+static float *pid_row(struct tsl_an_model *m, uint32_t pid, int64_t i)
+{
+	struct tsl_an_pid *p = NULL;
+	size_t k;
+
+	for (k = 0; k < m->n_pids; k++)
+		if (m->pids[k].pid == pid)
+			p = &m->pids[k];
+	if (!p) {
+		void *t = realloc(m->pids, (m->n_pids + 1) * sizeof(*m->pids));
+
+		if (!t)
+			return NULL;
+		m->pids = t;
+		p = &m->pids[m->n_pids++];
+		memset(p, 0, sizeof(*p));
+		p->pid = pid;
+	}
+	if (grow_floats(&p->rows, &p->len, i + 1, TSL_AN_NCOLS))
+		return NULL;
+	return p->rows + (size_t)i * TSL_AN_NCOLS;
+}
+
+/* Sources sampled in this chunk start at zero: zero deltas are left out. */
+static void zero_host(struct tsl_an_model *m, float *h, uint32_t sources,
+		      int64_t i)
+{
+	unsigned int c;
+
+	if (sources & (1u << TSL_SRC_CPU)) {
+		for (c = TSL_AN_H_USER; c <= TSL_AN_H_STEAL; c++)
+			if (isnan(h[c]))
+				h[c] = 0;
+		for (c = 0; c < m->n_cpus; c++)
+			if (m->cpu_idle[c] && (size_t)i < m->cpu_idle_len &&
+			    isnan(m->cpu_idle[c][i]))
+				m->cpu_idle[c][i] = 0;
+	}
+	if (sources & (1u << TSL_SRC_SOFTIRQ))
+		for (c = TSL_AN_H_NET_RX; c <= TSL_AN_H_NET_TX; c++)
+			if (isnan(h[c]))
+				h[c] = 0;
+	if (sources & (1u << TSL_SRC_SNMP))
+		for (c = TSL_AN_H_RETRANS_SEGS; c <= TSL_AN_H_TIMEOUTS; c++)
+			if (isnan(h[c]))
+				h[c] = 0;
+	if (sources & (1u << TSL_SRC_NIC))
+		for (c = TSL_AN_H_NIC_ERRORS; c <= TSL_AN_H_NIC_DROPS; c++)
+			if (isnan(h[c]))
+				h[c] = 0;
+}
+
+static int host_entry(struct tsl_an_model *m, float *h, int64_t i,
+		      const struct tsl_rec_sample_entry *e, uint8_t k)
+{
+	double pct = e->flags & TSL_SAMPLE_CENTI ? e->value / 100.0 : e->value;
+	bool all = e->id == TSL_SAMPLE_ALL;
+
+	/*
+	 * A sampled CPU with no idle entry was not idle (zero shares are not
+	 * written): any per-CPU entry makes the CPU's idle known.
+	 */
+	if (!all && e->source == TSL_SRC_CPU && k != K_IDLE &&
+	    cpu_idle_touch(m, e->id, i))
+		return -1;
+	switch (k) {
+	case K_USER: if (all) h[TSL_AN_H_USER] = pct; break;
+	case K_SYSTEM: if (all) h[TSL_AN_H_SYSTEM] = pct; break;
+	case K_IOWAIT: if (all) h[TSL_AN_H_IOWAIT] = pct; break;
+	case K_IDLE:
+		if (all)
+			h[TSL_AN_H_IDLE] = pct;
+		else
+			return cpu_idle_set(m, e->id, i, pct);
+		break;
+	case K_SOFTIRQ: if (!all) maxv(h, TSL_AN_H_SOFTIRQ, pct); break;
+	case K_STEAL: if (!all) maxv(h, TSL_AN_H_STEAL, pct); break;
+	case K_NET_RX: add(h, TSL_AN_H_NET_RX, e->value); break;
+	case K_NET_TX: add(h, TSL_AN_H_NET_TX, e->value); break;
+	case K_NIC_ERR: add(h, TSL_AN_H_NIC_ERRORS, e->value); break;
+	case K_NIC_DROP: add(h, TSL_AN_H_NIC_DROPS, e->value); break;
+	default:
+		if (k >= K_SNMP_FIRST && k <= K_SNMP_LAST)
+			add(h, TSL_AN_H_RETRANS_SEGS + k - K_SNMP_FIRST, e->value);
+	}
+	return 0;
+}
+
+static int proc_entry(struct tsl_an_model *m, int64_t i,
+		      const struct tsl_rec_sample_entry *e, uint8_t k)
+{
+	float *r = pid_row(m, e->id, i);
+
+	if (!r)
+		return -1;
+	if (k == K_STATE) {
+		r[TSL_AN_APP_R] = e->value == 'R';
+		r[TSL_AN_APP_S] = e->value == 'S' || e->value == 'I';
+		r[TSL_AN_APP_D] = e->value == 'D';
+		if (isnan(r[TSL_AN_APP_USER]))
+			r[TSL_AN_APP_USER] = r[TSL_AN_APP_SYS] = 0;
+		if (isnan(r[TSL_AN_APP_VCSW]))
+			r[TSL_AN_APP_VCSW] = r[TSL_AN_APP_NVCSW] = 0;
+	} else if (k == K_PROCESSOR) {
+		r[TSL_AN_APP_PROCESSOR] = e->value;
+	} else if (k == K_RUN_DELAY) {
+		add(r, TSL_AN_APP_RUN_DELAY, e->value);
+	} else if (k == K_UTIME) {
+		add(r, TSL_AN_APP_USER, e->value);
+	} else if (k == K_STIME) {
+		add(r, TSL_AN_APP_SYS, e->value);
+	} else if (k == K_VCSW) {
+		add(r, TSL_AN_APP_VCSW, e->value);
+	} else if (k == K_NVCSW) {
+		add(r, TSL_AN_APP_NVCSW, e->value);
+	}
+	return 0;
+}
+
+static const enum tsl_an_col sock_cols[] = {
+	[K_RECV_Q] = TSL_AN_SD_RECV_Q, [K_SEND_Q] = TSL_AN_SD_SEND_Q,
+	[K_RTT] = TSL_AN_SD_RTT, [K_RTTVAR] = TSL_AN_SD_RTTVAR,
+	[K_RB] = TSL_AN_SD_RB, [K_TB] = TSL_AN_SD_TB, [K_WQ] = TSL_AN_SD_WQ,
+	[K_SKD] = TSL_AN_SD_DROPS,
+};
+
+static int flow_entry(struct tsl_an_model *m, int64_t i,
+		      const struct tsl_rec_sample_entry *e, uint8_t k)
+{
+	struct tsl_an_flow *f = get_flow(m, e->id);
+	float *r;
+
+	if (!f || !(r = flow_row(f, i)))
+		return -1;
+	if (k == K_ICMP_RTT) {
+		r[TSL_AN_ICMP_RTT] = e->value;
+		f->t.icmp_samples++;
+	} else if (k == K_ICMP_LOST) {
+		add(r, TSL_AN_ICMP_LOST, e->value);
+		f->t.icmp_lost += e->value;
+	} else if (k < sizeof(sock_cols) / sizeof(sock_cols[0]) && sock_cols[k]) {
+		r[sock_cols[k]] = e->value;
+	}
+	return 0;
+}
+
+static int on_entry(struct tsl_an_model *m, float *h, int64_t i,
+		    const struct tsl_rec_sample_entry *e)
+{
+	uint8_t k = e->key < m->n_keys ? m->keymap[e->key] : K_NONE;
+
+	if (k == K_NONE)
+		return 0;
+	if (k == K_ICMP_RTT || k == K_ICMP_LOST)
+		return flow_entry(m, i, e, k);
+	switch (e->source) {
+	case TSL_SRC_SNMP: case TSL_SRC_SOFTIRQ: case TSL_SRC_CPU:
+	case TSL_SRC_NIC:
+		return host_entry(m, h, i, e, k);
+	case TSL_SRC_PROC:
+		return proc_entry(m, i, e, k);
+	case TSL_SRC_SOCK:
+		return k == K_STATE ? 0 : flow_entry(m, i, e, k);
+	}
+	return 0;
+}
+
+static int on_sample(void *arg, const struct tsl_rec_chunk *c)
+{
+	struct tsl_an_model *m = arg;
+	const struct tsl_rec_sample *s = c->sample;
+	uint64_t ts = s->mono_ns;
+	int64_t i;
+	uint32_t k;
+	float *h;
+
+	/* A sample covers the period before it: file it at its middle. */
+	if (s->interval_ns && ts > s->interval_ns / 2)
+		ts -= s->interval_ns / 2;
+	i = interval_of(m, ts);
+	if (note_interval(m, i))
+		return -1;
+	m->n_samples++;
+	h = host_row(m, i);
+	zero_host(m, h, s->sources, i);
+	for (k = 0; k < s->n_entries; k++) {
+		struct tsl_rec_sample_entry e;
+
+		memcpy(&e, (const char *)c->entries + (size_t)k * s->entry_size,
+		       sizeof(e));
+		if (on_entry(m, h, i, &e))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- joining ---- */
+
+static void join_app(const struct tsl_an_model *m, const struct tsl_an_pid *p,
+		     float *r, int64_t i)
+{
+	const float *a;
+	double ms = m->iv_ns / 1e6;
+
+	if (!p || (size_t)i >= p->len)
+		return;
+	a = p->rows + (size_t)i * TSL_AN_NCOLS;
+	if (isnan(a[TSL_AN_APP_R]) && isnan(a[TSL_AN_APP_USER]))
+		return;
+	r[TSL_AN_APP_R] = a[TSL_AN_APP_R];
+	r[TSL_AN_APP_S] = a[TSL_AN_APP_S];
+	r[TSL_AN_APP_D] = a[TSL_AN_APP_D];
+	if (!isnan(a[TSL_AN_APP_USER])) {
+		r[TSL_AN_APP_USER] = a[TSL_AN_APP_USER] * 100 / ms;
+		r[TSL_AN_APP_SYS] = (isnan(a[TSL_AN_APP_SYS]) ? 0 : a[TSL_AN_APP_SYS]) * 100 / ms;
+		r[TSL_AN_APP_CPU] = r[TSL_AN_APP_USER] + r[TSL_AN_APP_SYS];
+	}
+	if (!isnan(a[TSL_AN_APP_VCSW]))
+		r[TSL_AN_APP_VCSW] = a[TSL_AN_APP_VCSW] * 1000 / ms;
+	if (!isnan(a[TSL_AN_APP_NVCSW]))
+		r[TSL_AN_APP_NVCSW] = a[TSL_AN_APP_NVCSW] * 1000 / ms;
+	/* ns waiting on a run queue, as a share of the interval */
+	if (!isnan(a[TSL_AN_APP_RUN_DELAY]))
+		r[TSL_AN_APP_RUN_DELAY] = fmin(100, a[TSL_AN_APP_RUN_DELAY] / 1e6 * 100 / ms);
+	r[TSL_AN_APP_PROCESSOR] = a[TSL_AN_APP_PROCESSOR];
+}
+
+static const struct tsl_an_pid *find_pid(const struct tsl_an_model *m,
+					 uint32_t pid)
+{
+	size_t k;
+
+	for (k = 0; pid && k < m->n_pids; k++)
+		if (m->pids[k].pid == pid)
+			return &m->pids[k];
+	return NULL;
+}
+
+static void join_flow(const struct tsl_an_model *m, struct tsl_an_flow *f)
+{
+	const struct tsl_an_pid *p = find_pid(m, f->pid);
+	double secs = m->iv_ns / 1e9;
+	size_t k;
+
+	for (k = 0; k < f->n_rows; k++) {
+		int64_t i = f->first + k;
+		float *r = tsl_an_row(f, k);
+		const float *h = m->host + (size_t)i * TSL_AN_NCOLS;
+		unsigned int c;
+		int cpu;
+
+		if (!isnan(r[TSL_AN_TX]))
+			r[TSL_AN_TX_LEN] = r[TSL_AN_TX] ? r[TSL_AN_TX_LEN] / r[TSL_AN_TX] : NAN;
+		join_app(m, p, r, i);
+		if ((size_t)i >= m->n_intervals)
+			continue;
+		for (c = TSL_AN_FIRST_HOST; c < TSL_AN_NCOLS; c++)
+			r[c] = h[c];
+		if (!isnan(r[TSL_AN_H_NET_RX]))
+			r[TSL_AN_H_NET_RX] /= secs;
+		if (!isnan(r[TSL_AN_H_NET_TX]))
+			r[TSL_AN_H_NET_TX] /= secs;
+		/* the CPU the owner was on in this interval, else of its latest read */
+		cpu = !isnan(r[TSL_AN_APP_PROCESSOR]) ? (int)r[TSL_AN_APP_PROCESSOR] :
+		      f->read_cpu;
+		if (cpu >= 0 && (unsigned int)cpu < m->n_cpus && m->cpu_idle[cpu] &&
+		    (size_t)i < m->cpu_idle_len && !isnan(m->cpu_idle[cpu][i]))
+			r[TSL_AN_APP_CPU_IDLE] = m->cpu_idle[cpu][i];
+		else if (!isnan(h[TSL_AN_H_IDLE]))
+			r[TSL_AN_APP_CPU_IDLE] = h[TSL_AN_H_IDLE];
+	}
+}
+
+static int cmp_flow(const void *a, const void *b)
+{
+	const struct tsl_an_flow *x = *(const struct tsl_an_flow *const *)a;
+	const struct tsl_an_flow *y = *(const struct tsl_an_flow *const *)b;
+
+	if (x->t.events != y->t.events)
+		return x->t.events > y->t.events ? -1 : 1;
+	return x->cookie < y->cookie ? -1 : x->cookie > y->cookie;
+}
+
+static int build_keymap(struct tsl_an_model *m)
+{
+	uint32_t k;
+
+	m->n_keys = m->ix->n_names;
+	m->keymap = calloc(m->n_keys ? m->n_keys : 1, 1);
+	if (!m->keymap)
+		return -1;
+	for (k = 0; k < m->n_keys; k++)
+		m->keymap[k] = classify(tsl_iter_name(m->ix, k));
+	return 0;
+}
+
+int tsl_an_model_build(int fd, const char *name, const struct tsl_iter_index *ix,
+		       uint64_t iv_ns, struct tsl_an_model *m)
+{
+	static const struct tsl_iter_ops ops = { .event = on_event,
+						 .sample = on_sample };
+	size_t k;
+
+	memset(m, 0, sizeof(*m));
+	m->ix = ix;
+	m->iv_ns = iv_ns;
+	m->t0 = ix->first_ns;
+	if (ix->has_start && ix->start.mono_ns &&
+	    (!m->t0 || ix->start.mono_ns <= m->t0))
+		m->t0 = ix->start.mono_ns;
+	if (build_keymap(m))
+		goto err_oom;
+	if (tsl_iter_merge(fd, name, ix, &ops, m))
+		goto err;
+	for (k = 0; k < m->n_flows; k++) {
+		if (close_interval(m->flows[k]))
+			goto err_oom;
+		join_flow(m, m->flows[k]);
+	}
+	qsort(m->flows, m->n_flows, sizeof(*m->flows), cmp_flow);
+	return 0;
+
+err_oom:
+	fprintf(stderr, "tcpsleuth: %s: out of memory while analysing\n", name);
+err:
+	return -1;
+}
+
+static void flow_free(struct tsl_an_flow *f)
+{
+	tsl_hist_free(&f->rtt);
+	tsl_hist_free(&f->ackd);
+	tsl_hist_free(&f->ackd_timer);
+	tsl_hist_free(&f->res);
+	tsl_hist_free(&f->cur_rtt);
+	tsl_hist_free(&f->cur_ackd);
+	tsl_hist_free(&f->cur_res);
+	free(f->rows);
+	free(f);
+}
+
+void tsl_an_model_free(struct tsl_an_model *m)
+{
+	size_t k;
+
+	for (k = 0; k < m->n_flows; k++)
+		flow_free(m->flows[k]);
+	for (k = 0; k < m->n_cpus; k++)
+		free(m->cpu_idle[k]);
+	for (k = 0; k < m->n_pids; k++)
+		free(m->pids[k].rows);
+	free(m->cpu_idle);
+	free(m->pids);
+	free(m->flows);
+	free(m->flow_tab);
+	free(m->host);
+	free(m->keymap);
+	memset(m, 0, sizeof(*m));
+}
+
+double *tsl_an_series(const struct tsl_an_flow *f, enum tsl_an_col col)
+{
+	double *v = malloc((f->n_rows ? f->n_rows : 1) * sizeof(*v));
+	size_t k;
+
+	for (k = 0; v && k < f->n_rows; k++)
+		v[k] = tsl_an_row(f, k)[col];
+	return v;
+}

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// `tcpsleuth report` and `tcpsleuth diagnose`: analyse a recording, or record and then analyse.
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "output/output.h"
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+static int write_file(const struct tsl_report *r, const struct tsl_cli_args *a,
+		      enum tsl_format f)
+{
+	bool std = !a->output || !strcmp(a->output, "-");
+	FILE *out = std ? stdout : tsl_cli_create(a->output, "w");
+	int ret;
+
+	if (!out)
+		return TSL_EXIT_RUNTIME;
+	if (f == TSL_FMT_JSON)
+		ret = tsl_report_json(r, out);
+	else if (f == TSL_FMT_CSV)
+		ret = tsl_report_csv_verdicts(r, out);
+	else
+		ret = tsl_report_text(r, out);
+	if (!std && fclose(out) && !ret) {
+		fprintf(stderr, "tcpsleuth: %s: %s\n", a->output, strerror(errno));
+		ret = -1;
+	}
+	return ret ? TSL_EXIT_RUNTIME : TSL_EXIT_OK;
+}
+
+static int write_report(const struct tsl_report *r, const struct tsl_cli_args *a)
+{
+	enum tsl_format f = a->format;
+	bool dir = a->output && is_dir(a->output);
+
+	if (f == TSL_FMT_AUTO) {
+		f = TSL_FMT_TEXT;
+		if (dir || (a->output && tsl_cli_ends_with(a->output, ".csv")))
+			f = TSL_FMT_CSV;
+		else if (a->output && tsl_cli_ends_with(a->output, ".json"))
+			f = TSL_FMT_JSON;
+	}
+	if (dir && f != TSL_FMT_CSV) {
+		fprintf(stderr, "tcpsleuth: %s is a directory: only --format csv writes into one\n",
+			a->output);
+		return TSL_EXIT_USAGE;
+	}
+	if (dir)
+		return tsl_report_csv_dir(r, a->output) ? TSL_EXIT_RUNTIME : 0;
+	return write_file(r, a, f);
+}
+
+/* Analyse the recording on @fd and write it out; an exit code. */
+static int analyse(int fd, const char *name, const struct tsl_cli_args *a)
+{
+	struct tsl_report r;
+	int err, ret;
+
+	err = tsl_report_build(fd, name, &a->report, &r);
+	if (err)
+		ret = tsl_exit_code(err);
+	else
+		ret = write_report(&r, a);
+	tsl_report_free(&r);
+	return ret;
+}
+
+int tsl_cmd_report(int argc, char **argv)
+{
+	struct tsl_cli_args a;
+	int fd, ret;
+
+	if (tsl_cli_parse(TSL_SUB_REPORT, argc, argv, &a))
+		return TSL_EXIT_USAGE;
+	if (a.help)
+		return TSL_EXIT_OK;
+	fd = open(a.input, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "tcpsleuth: cannot open %s: %s\n", a.input,
+			strerror(errno));
+		return TSL_EXIT_RUNTIME;
+	}
+	ret = analyse(fd, a.input, &a);
+	close(fd);
+	return ret;
+}
+
+/* ---- diagnose ---- */
+
+/* More than a file header: the capture started. */
+static bool has_chunks(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && st.st_size > (off_t)sizeof(struct tsl_rec_header);
+}
+
+static FILE *open_recording(const struct tsl_cli_args *a)
+{
+	FILE *fp = a->keep ? fopen(a->keep, "w+") : tmpfile();
+
+	if (!fp)
+		fprintf(stderr, "tcpsleuth: cannot create %s: %s\n",
+			a->keep ? a->keep : "a temporary file", strerror(errno));
+	return fp;
+}
+
+/* Capture into @bin as `record` does; an exit code. */
+static int capture(const struct tsl_cli_args *a, FILE *bin, const char *name)
+{
+	struct tsl_capture *cap;
+	struct tsl_nl *nl;
+	int ret, err;
+
+	err = tsl_nl_open(&nl);
+	if (err) {
+		tsl_nl_perror(NULL, "diagnose", err);
+		return TSL_EXIT_RUNTIME;
+	}
+	ret = TSL_EXIT_RUNTIME;
+	cap = tsl_capture_new(&a->capture);
+	if (cap && !tsl_capture_run(cap, nl, bin, name))
+		ret = tsl_capture_summary(cap, nl) ? TSL_EXIT_LOSS : TSL_EXIT_OK;
+	tsl_capture_free(cap);
+	tsl_nl_close(nl);
+	return ret;
+}
+
+int tsl_cmd_diagnose(int argc, char **argv)
+{
+	struct tsl_cli_args a;
+	const char *name;
+	FILE *bin;
+	int ret;
+
+	if (tsl_cli_parse(TSL_SUB_DIAGNOSE, argc, argv, &a))
+		return TSL_EXIT_USAGE;
+	if (a.help)
+		return TSL_EXIT_OK;
+	bin = open_recording(&a);
+	if (!bin)
+		return TSL_EXIT_RUNTIME;
+	name = a.keep ? a.keep : "the recording";
+	ret = capture(&a, bin, name);
+	if (ret == TSL_EXIT_OK || ret == TSL_EXIT_LOSS) {
+		int aret;
+
+		fflush(bin);
+		aret = analyse(fileno(bin), name, &a);
+		if (aret)
+			ret = aret;
+	}
+	if (fclose(bin) && !ret) {
+		fprintf(stderr, "tcpsleuth: %s: %s\n", name, strerror(errno));
+		ret = TSL_EXIT_RUNTIME;
+	}
+	if (a.keep && ret && ret != TSL_EXIT_LOSS && !has_chunks(a.keep))
+		unlink(a.keep);	/* nothing was recorded into it */
+	return ret;
+}

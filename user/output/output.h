@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Output: a recording's events and samples as CSV; a report as text, JSON or CSV (the one header other parts include).
+#ifndef TSL_OUTPUT_H
+#define TSL_OUTPUT_H
+
+#include <stdio.h>
+
+#include "analysis/analysis.h"
+
+/* ---- events as CSV: one row per record, merged across CPUs by time (events_csv.c) ---- */
+
+#define TSL_CSV_NCOLS 49
+
+/* Column names, in output order. */
+extern const char *const tsl_csv_columns[TSL_CSV_NCOLS];
+
+/*
+ * Convert the recording open on @fd (@name for messages) to CSV on @out.
+ * Returns 0, or after printing one line saying what was wrong: -EINVAL
+ * for a bad recording, -EIO when the output could not be written.
+ */
+int tsl_csv_convert(int fd, const char *name, FILE *out);
+
+/* ---- system samples as CSV (samples_csv.c) ---- */
+
+#define TSL_SAMPLE_CSV_NCOLS 6
+
+/* time_ns, wall_time, source, key, id, value */
+extern const char *const tsl_sample_csv_columns[TSL_SAMPLE_CSV_NCOLS];
+
+/*
+ * One row per entry of every SAMPLE chunk of the recording open on @fd
+ * (@name for messages), in time order: id "all" for TSL_SAMPLE_ALL, values
+ * in hundredths written as decimals. Deltas are the increase since the
+ * previous sample, as recorded. 0, or after one line saying why: -EINVAL
+ * for a bad recording, -EIO when @out could not be written.
+ */
+int tsl_sample_csv_convert(int fd, const char *name, FILE *out);
+
+/* ---- a report (report_text.c, report_json.c, report_csv.c) ---- */
+
+/* Outputs: 0, or -1 (after a message) when writing failed. */
+int tsl_report_text(const struct tsl_report *r, FILE *out);
+int tsl_report_json(const struct tsl_report *r, FILE *out);
+/* -o DIR: intervals.csv, episodes.csv, verdicts.csv in @dir. */
+int tsl_report_csv_dir(const struct tsl_report *r, const char *dir);
+int tsl_report_csv_verdicts(const struct tsl_report *r, FILE *out);
+int tsl_report_csv_intervals(const struct tsl_report *r, FILE *out);
+int tsl_report_csv_episodes(const struct tsl_report *r, FILE *out);
+
+#endif /* TSL_OUTPUT_H */

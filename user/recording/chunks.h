@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The chunk reader under the time-ordered reading (recording.h); the unit tests use it too.
+#ifndef TSL_CHUNKS_H
+#define TSL_CHUNKS_H
+
+#include "recording.h"
+
+struct tsl_rec_reader;
+
+/* Reader with pread() on @fd, so several can share one file. */
+struct tsl_rec_reader *tsl_rec_reader_new(int fd, const char *name);
+/* 1: a chunk; 0: end of file; -1: bad file, see tsl_rec_error(). */
+int tsl_rec_next(struct tsl_rec_reader *r, struct tsl_rec_chunk *c);
+int tsl_rec_read_at(struct tsl_rec_reader *r, uint64_t offset,
+		    struct tsl_rec_chunk *c);
+/*
+ * Skimming: the header of the chunk at @offset into @c (type, len, offset,
+ * next; no views) and the first @len bytes of its payload into @head (zeros
+ * past the payload's end), with one read and no check of the payload.
+ * 1, 0 at end of file, -1.
+ */
+int tsl_rec_peek(struct tsl_rec_reader *r, uint64_t offset,
+		 struct tsl_rec_chunk *c, void *head, size_t len);
+/* "FILE: reason at byte N" */
+const char *tsl_rec_error(const struct tsl_rec_reader *r);
+void tsl_rec_reader_free(struct tsl_rec_reader *r);
+
+#endif /* TSL_CHUNKS_H */

@@ -1,0 +1,819 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The sampler: takes every system sample once per tick and writes it as a SAMPLE chunk.
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include "netns.h"
+#include "icmp_probe.h"
+#include "sources.h"
+
+#define MAX_PIDS	1024
+#define MAX_SOCKS	4096
+#define TCP_CLOSE_STATE	7
+#define TAKE_FATAL	(-2)	/* a source failed for good and said why */
+
+/* Last raw value of a (source, key, id), to turn counters into deltas. */
+struct last {
+	uint64_t id;
+	uint32_t key;		/* name id + 1; 0: empty slot */
+	uint16_t src;
+	int64_t value;
+};
+
+/* A sock_diag socket made in another namespace: sockets stay where they were made. */
+struct ns_diag {
+	uint32_t ino;
+	struct tsl_sock_diag *sd;	/* NULL: could not be made */
+};
+
+struct tsl_sampler {
+	struct tsl_rec_writer *w;
+	char *procroot, *sysroot;
+	struct tsl_sock_diag *sd;	/* the reader's namespace */
+	struct tsl_netns *ns;	/* NULL: flows elsewhere are not sampled */
+	struct ns_diag *nsd;
+	size_t n_nsd;
+	struct tsl_pathprobe *pp;	/* NULL: peers are not probed */
+	uint64_t icmp_interval_ns, last_probe_ns, now_ns;
+	uint32_t disabled;	/* sources that failed: not sampled again */
+	long clk_tck;
+
+	char **names;		/* name table; ids are indices */
+	uint32_t n_names, names_cap, names_written;
+	uint32_t *name_hash;	/* open addressing: id + 1, 0 empty */
+	uint32_t name_hash_cap;
+
+	struct last *last;
+	size_t n_last, last_cap;
+
+	struct tsl_rec_sample_entry *e;
+	size_t n_e, e_cap;
+	uint32_t sources;
+
+	struct tsl_cpus cpus, prev_cpus, irqs;
+	bool have_prev_cpus;
+	struct tsl_counters counters;
+	struct tsl_nics nics;
+
+	uint32_t *pids;
+	size_t n_pids;
+	struct tsl_sock_id *socks;
+	size_t n_socks;
+	uint64_t last_ns;
+};
+
+static uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+static int name_rehash(struct tsl_sampler *s)
+{
+	uint32_t cap = s->name_hash_cap ? s->name_hash_cap * 2 : 1024, i;
+	uint32_t *h = calloc(cap, sizeof(*h));
+
+	if (!h)
+		return -1;
+	for (i = 0; i < s->n_names; i++) {
+		uint32_t j = hash_str(s->names[i]) & (cap - 1);
+
+		while (h[j])
+			j = (j + 1) & (cap - 1);
+		h[j] = i + 1;
+	}
+	free(s->name_hash);
+	s->name_hash = h;
+	s->name_hash_cap = cap;
+	return 0;
+}
+
+static int name_append(struct tsl_sampler *s, const char *name)
+{
+	if (s->n_names == s->names_cap) {
+		uint32_t cap = s->names_cap ? s->names_cap * 2 : 256;
+		void *p = realloc(s->names, cap * sizeof(*s->names));
+
+		if (!p)
+			return -1;
+		s->names = p;
+		s->names_cap = cap;
+	}
+	s->names[s->n_names] = strdup(name);
+	return s->names[s->n_names] ? 0 : -1;
+}
+
+/* The id of @name in the recording's name table; -1 without memory. */
+static int64_t intern(struct tsl_sampler *s, const char *name)
+{
+	uint32_t j;
+
+	if ((s->n_names + 1) * 2 > s->name_hash_cap && name_rehash(s))
+		return -1;
+	j = hash_str(name) & (s->name_hash_cap - 1);
+	for (; s->name_hash[j]; j = (j + 1) & (s->name_hash_cap - 1))
+		if (!strcmp(s->names[s->name_hash[j] - 1], name))
+			return s->name_hash[j] - 1;
+	if (name_append(s, name))
+		return -1;
+	s->name_hash[j] = ++s->n_names;
+	return s->n_names - 1;
+}
+
+static int emit_key(struct tsl_sampler *s, uint16_t src, uint16_t flags,
+		    uint32_t key, uint64_t id, int64_t value)
+{
+	if (s->n_e == s->e_cap) {
+		size_t cap = s->e_cap ? s->e_cap * 2 : 512;
+		void *p = realloc(s->e, cap * sizeof(*s->e));
+
+		if (!p)
+			return -1;
+		s->e = p;
+		s->e_cap = cap;
+	}
+	s->e[s->n_e++] = (struct tsl_rec_sample_entry){
+		.source = src, .flags = flags, .key = key, .id = id,
+		.value = value,
+	};
+	return 0;
+}
+
+static int gauge(struct tsl_sampler *s, uint16_t src, const char *name,
+		 uint64_t id, int64_t value)
+{
+	int64_t key = intern(s, name);
+
+	return key < 0 ? -1 : emit_key(s, src, 0, key, id, value);
+}
+
+static struct last *last_slot(struct tsl_sampler *s, uint16_t src,
+			      uint32_t key, uint64_t id)
+{
+	size_t cap = s->last_cap, i, j;
+
+	if ((s->n_last + 1) * 2 > cap) {
+		struct last *old = s->last, *n;
+
+		cap = cap ? cap * 2 : 4096;
+		n = calloc(cap, sizeof(*n));
+		if (!n)
+			return NULL;
+		for (i = 0; i < s->last_cap; i++) {
+			if (!old[i].key)
+				continue;
+			j = (old[i].key * 31 + old[i].id * 131 + old[i].src) & (cap - 1);
+			while (n[j].key)
+				j = (j + 1) & (cap - 1);
+			n[j] = old[i];
+		}
+		free(old);
+		s->last = n;
+		s->last_cap = cap;
+	}
+	j = ((key + 1) * 31 + id * 131 + src) & (cap - 1);
+	for (; s->last[j].key; j = (j + 1) & (cap - 1))
+		if (s->last[j].key == key + 1 && s->last[j].id == id &&
+		    s->last[j].src == src)
+			return &s->last[j];
+	return &s->last[j];
+}
+
+/* A counter: its increase since the previous tick, when not zero (@zero: also when zero). */
+static int delta_z(struct tsl_sampler *s, uint16_t src, const char *name,
+		   uint64_t id, int64_t raw, bool zero)
+{
+	int64_t key = intern(s, name);
+	struct last *l;
+
+	if (key < 0 || !(l = last_slot(s, src, key, id)))
+		return -1;
+	if (!l->key) {
+		*l = (struct last){ .key = key + 1, .id = id, .src = src,
+				    .value = raw };
+		s->n_last++;
+		return 0;
+	}
+	if (raw == l->value && !zero)
+		return 0;
+	raw -= l->value;
+	l->value += raw;
+	return emit_key(s, src, TSL_SAMPLE_DELTA, key, id, raw);
+}
+
+static int delta(struct tsl_sampler *s, uint16_t src, const char *name,
+		 uint64_t id, int64_t raw)
+{
+	return delta_z(s, src, name, id, raw, false);
+}
+
+/* ---- sources ---- */
+
+static int take_snmp(struct tsl_sampler *s)
+{
+	char name[80];
+	size_t i;
+
+	if (tsl_sample_snmp(s->procroot, &s->counters))
+		return 1;
+	for (i = 0; i < s->counters.n; i++) {
+		const struct tsl_counter *c = &s->counters.v[i];
+
+		snprintf(name, sizeof(name), "%s.%s", c->group, c->name);
+		if (delta(s, TSL_SRC_SNMP, name, 0, c->value))
+			return -1;
+	}
+	return 0;
+}
+
+static int cpu_percent(struct tsl_sampler *s, const struct tsl_cpu *a,
+		       const struct tsl_cpu *b, uint64_t id)
+{
+	uint32_t pct[TSL_CPU_NFIELDS];
+	int i;
+
+	if (!a->online || !b->online || tsl_cpu_percent(a, b, pct))
+		return 0;
+	for (i = 0; i < TSL_CPU_NFIELDS; i++) {
+		int64_t key;
+
+		/* zero shares are left out, except idle: 0 % idle is news */
+		if (!pct[i] && i != TSL_CPU_IDLE)
+			continue;
+		key = intern(s, tsl_cpu_field_names[i]);
+		if (key < 0 || emit_key(s, TSL_SRC_CPU, TSL_SAMPLE_CENTI, key,
+					id, pct[i]))
+			return -1;
+	}
+	return 0;
+}
+
+static int take_cpus(struct tsl_sampler *s)
+{
+	struct tsl_cpus t;
+	size_t i;
+
+	if (tsl_sample_stat(s->procroot, &s->cpus))
+		return 1;
+	if (s->have_prev_cpus) {
+		if (cpu_percent(s, &s->prev_cpus.all, &s->cpus.all, TSL_SAMPLE_ALL))
+			return -1;
+		for (i = 0; i < s->cpus.n && i < s->prev_cpus.n; i++)
+			if (cpu_percent(s, &s->prev_cpus.v[i], &s->cpus.v[i], i))
+				return -1;
+	}
+	t = s->prev_cpus;
+	s->prev_cpus = s->cpus;
+	s->cpus = t;
+	s->have_prev_cpus = true;
+	return 0;
+}
+
+static int take_softirqs(struct tsl_sampler *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->irqs.n; i++)
+		s->irqs.v[i].has_softirq = false;
+	if (tsl_sample_softirqs(s->procroot, &s->irqs))
+		return 1;
+	for (i = 0; i < s->irqs.n; i++) {
+		const struct tsl_cpu *c = &s->irqs.v[i];
+
+		if (c->has_softirq &&
+		    (delta(s, TSL_SRC_SOFTIRQ, "NET_RX", i, c->net_rx) ||
+		     delta(s, TSL_SRC_SOFTIRQ, "NET_TX", i, c->net_tx)))
+			return -1;
+	}
+	return 0;
+}
+
+static int take_nics(struct tsl_sampler *s)
+{
+	char name[IF_NAMESIZE + 32];
+	size_t i;
+	int j;
+
+	if (tsl_sample_nics(s->sysroot, &s->nics))
+		return 1;
+	for (i = 0; i < s->nics.n; i++) {
+		const struct tsl_nic *n = &s->nics.v[i];
+
+		for (j = 0; j < TSL_NIC_NSTATS; j++) {
+			if (!(n->present & (1u << j)))
+				continue;
+			snprintf(name, sizeof(name), "%s.%s", n->name,
+				 tsl_nic_stat_names[j]);
+			if (delta(s, TSL_SRC_NIC, name, n->ifindex, n->v[j]))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static void drop_at(void *v, size_t *n, size_t i, size_t size)
+{
+	char *p = v;
+
+	memmove(p + i * size, p + (i + 1) * size, (*n - i - 1) * size);
+	(*n)--;
+}
+
+static int take_procs(struct tsl_sampler *s)
+{
+	char path[PATH_MAX];
+	struct tsl_proc p;
+	size_t i = 0;
+
+	while (i < s->n_pids) {
+		uint32_t pid = s->pids[i];
+
+		snprintf(path, sizeof(path), "%s/%u", s->procroot, pid);
+		/* a process that exited is forgotten without a word */
+		if (access(path, F_OK) || tsl_sample_pid(s->procroot, pid, &p)) {
+			drop_at(s->pids, &s->n_pids, i, sizeof(*s->pids));
+			continue;
+		}
+		if (gauge(s, TSL_SRC_PROC, "state", pid, p.state) ||
+		    delta(s, TSL_SRC_PROC, "utime_ms", pid,
+			  p.utime * 1000 / s->clk_tck) ||
+		    delta(s, TSL_SRC_PROC, "stime_ms", pid,
+			  p.stime * 1000 / s->clk_tck) ||
+		    delta(s, TSL_SRC_PROC, "voluntary_ctxt_switches", pid, p.vcsw) ||
+		    delta(s, TSL_SRC_PROC, "nonvoluntary_ctxt_switches", pid,
+			  p.nvcsw))
+			return -1;
+		if (p.processor >= 0 &&
+		    gauge(s, TSL_SRC_PROC, "processor", pid, p.processor))
+			return -1;
+		if (p.has_schedstat &&
+		    (delta_z(s, TSL_SRC_PROC, "run_delay_ns", pid, p.run_delay_ns,
+			     true) ||
+		     delta(s, TSL_SRC_PROC, "run_ns", pid, p.run_ns) ||
+		     delta(s, TSL_SRC_PROC, "timeslices", pid, p.timeslices)))
+			return -1;
+		i++;
+	}
+	return 0;
+}
+
+static const char *const skmem_names[TSL_SKMEM_N] = {
+	"skmem_r", "skmem_rb", "skmem_t", "skmem_tb", "skmem_f", "skmem_w",
+	"skmem_o", "skmem_bl", "skmem_d",
+};
+
+static int sock_entries(struct tsl_sampler *s, const struct tsl_sockinfo *si)
+{
+	uint64_t id = si->cookie;
+	int i, err = 0;
+
+	err |= gauge(s, TSL_SRC_SOCK, "state", id, si->state);
+	err |= gauge(s, TSL_SRC_SOCK, "recv_q", id, si->rqueue);
+	err |= gauge(s, TSL_SRC_SOCK, "send_q", id, si->wqueue);
+	if (si->has_info) {
+		err |= gauge(s, TSL_SRC_SOCK, "rtt_us", id, si->rtt_us);
+		err |= gauge(s, TSL_SRC_SOCK, "rttvar_us", id, si->rttvar_us);
+		err |= gauge(s, TSL_SRC_SOCK, "cwnd", id, si->snd_cwnd);
+		err |= gauge(s, TSL_SRC_SOCK, "ssthresh", id, si->snd_ssthresh);
+		err |= gauge(s, TSL_SRC_SOCK, "delivery_rate", id,
+			     (int64_t)si->delivery_rate);
+		err |= gauge(s, TSL_SRC_SOCK, "total_retrans", id,
+			     si->total_retrans);
+	}
+	for (i = 0; si->has_skmem && i < TSL_SKMEM_N; i++)
+		err |= gauge(s, TSL_SRC_SOCK, skmem_names[i], id, si->skmem[i]);
+	return err ? -1 : 0;
+}
+
+/* Is @netns one the reader can reach: its own, or any with a handle? */
+static bool reachable(const struct tsl_sampler *s, uint32_t netns)
+{
+	return !netns || s->ns;
+}
+
+static bool own_ns(const struct tsl_sampler *s, uint32_t netns)
+{
+	return !netns || (s->ns && netns == tsl_netns_self(s->ns));
+}
+
+static int open_diag(void *arg)
+{
+	return tsl_sock_diag_open(arg);
+}
+
+/* The sock_diag socket of namespace @ino: 0, -ENOENT if none can be made, TAKE_FATAL. */
+static int diag_of(struct tsl_sampler *s, uint32_t ino,
+		   struct tsl_sock_diag **sd)
+{
+	struct ns_diag *d;
+	size_t i;
+	int err;
+
+	for (i = 0; i < s->n_nsd; i++) {
+		if (s->nsd[i].ino == ino) {
+			*sd = s->nsd[i].sd;
+			return *sd ? 0 : -ENOENT;
+		}
+	}
+	d = realloc(s->nsd, (s->n_nsd + 1) * sizeof(*s->nsd));
+	if (!d)
+		return -1;
+	s->nsd = d;
+	d = &s->nsd[s->n_nsd++];
+	*d = (struct ns_diag){ .ino = ino };
+	err = tsl_netns_run(s->ns, ino, open_diag, &d->sd);
+	if (err == -ENOTRECOVERABLE)
+		return TAKE_FATAL;
+	if (err == -EPROTONOSUPPORT || err == -ENOMEM)
+		fprintf(stderr, "tcpsleuth: sock_diag: cannot open in network namespace %u: %s\n",
+			ino, strerror(-err));
+	if (err)
+		d->sd = NULL;	/* its flows are dropped: said once */
+	*sd = d->sd;
+	return err ? -ENOENT : 0;
+}
+
+/* Namespaces no traced flow uses any more are let go. */
+static void release_namespaces(struct tsl_sampler *s)
+{
+	size_t i = 0, j;
+
+	while (i < s->n_nsd) {
+		for (j = 0; j < s->n_socks; j++)
+			if (s->socks[j].netns == s->nsd[i].ino)
+				break;
+		if (j < s->n_socks) {
+			i++;
+			continue;
+		}
+		tsl_sock_diag_close(s->nsd[i].sd);
+		tsl_netns_release(s->ns, s->nsd[i].ino);
+		drop_at(s->nsd, &s->n_nsd, i, sizeof(*s->nsd));
+	}
+}
+
+static void forget_sock(struct tsl_sampler *s, size_t i)
+{
+	if (s->pp)
+		tsl_pathprobe_remove(s->pp, s->socks[i].cookie);
+	drop_at(s->socks, &s->n_socks, i, sizeof(*s->socks));
+}
+
+/* One socket: 0 and @si, -ENOENT (gone, or its namespace is), 1 (sock_diag failed), <0. */
+static int query_sock(struct tsl_sampler *s, const struct tsl_sock_id *id,
+		      struct tsl_sockinfo *si)
+{
+	struct tsl_sock_diag *sd = s->sd;
+	int err;
+
+	if (!reachable(s, id->netns))
+		return -ENOENT;
+	if (!own_ns(s, id->netns)) {
+		err = diag_of(s, id->netns, &sd);
+		if (err)
+			return err;
+	}
+	err = tsl_sock_diag_query(sd, id, si);
+	if (err && err != -ENOENT) {
+		fprintf(stderr, "tcpsleuth: sock_diag: query failed: %s\n",
+			strerror(-err));
+		return 1;
+	}
+	return err;
+}
+
+static int take_socks(struct tsl_sampler *s)
+{
+	struct tsl_sockinfo si;
+	size_t i = 0;
+	int err;
+
+	if (!s->sd) {
+		err = tsl_sock_diag_open(&s->sd);
+		if (err) {
+			fprintf(stderr, "tcpsleuth: sock_diag: cannot open: %s\n",
+				strerror(-err));
+			return 1;
+		}
+	}
+	while (i < s->n_socks) {
+		err = query_sock(s, &s->socks[i], &si);
+		if (err == -ENOENT) {	/* closed, or its namespace is gone */
+			forget_sock(s, i);
+			continue;
+		}
+		if (err)
+			return err;
+		if (sock_entries(s, &si))
+			return -1;
+		i++;
+	}
+	if (s->ns)
+		release_namespaces(s);
+	return 0;
+}
+
+static int probe_result(void *arg, const struct tsl_probe_result *r)
+{
+	struct tsl_sampler *s = arg;
+	int64_t key;
+
+	if (r->has_rtt && gauge(s, TSL_SRC_ICMP, "icmp_rtt_us", r->cookie,
+				r->rtt_us))
+		return -1;
+	if (!r->lost)
+		return 0;
+	key = intern(s, "icmp_lost");
+	return key < 0 ? -1 : emit_key(s, TSL_SRC_ICMP, TSL_SAMPLE_DELTA, key,
+				       r->cookie, r->lost);
+}
+
+static int take_icmp(struct tsl_sampler *s)
+{
+	bool send = !s->last_probe_ns || !s->icmp_interval_ns ||
+		    /* a tick a little early still sends */
+		    s->now_ns - s->last_probe_ns >=
+		    s->icmp_interval_ns - s->icmp_interval_ns / 10;
+	int err;
+
+	if (!s->pp)
+		return 1;
+	err = tsl_pathprobe_tick(s->pp, send, probe_result, s);
+	if (err == -ENOTRECOVERABLE)
+		return TAKE_FATAL;
+	if (err)
+		return -1;
+	if (send)
+		s->last_probe_ns = s->now_ns;
+	return 0;
+}
+
+/* ---- the tick ---- */
+
+static int write_names(struct tsl_sampler *s)
+{
+	size_t len = 0, off = 0;
+	uint32_t i;
+	char *buf;
+	int ret;
+
+	if (s->names_written == s->n_names)
+		return 0;
+	for (i = s->names_written; i < s->n_names; i++)
+		len += strlen(s->names[i]) + 1;
+	buf = malloc(len);
+	if (!buf)
+		return -1;
+	for (i = s->names_written; i < s->n_names; i++) {
+		size_t n = strlen(s->names[i]) + 1;
+
+		memcpy(buf + off, s->names[i], n);
+		off += n;
+	}
+	ret = tsl_rec_write_names(s->w, s->names_written,
+				  s->n_names - s->names_written, buf, len);
+	free(buf);
+	if (!ret)
+		s->names_written = s->n_names;
+	return ret;
+}
+
+typedef int (*take_fn)(struct tsl_sampler *s);
+
+static const struct {
+	uint16_t src;
+	take_fn take;
+} sources[] = {
+	{ TSL_SRC_SNMP, take_snmp },
+	{ TSL_SRC_CPU, take_cpus },
+	{ TSL_SRC_SOFTIRQ, take_softirqs },
+	{ TSL_SRC_NIC, take_nics },
+	{ TSL_SRC_PROC, take_procs },
+	{ TSL_SRC_SOCK, take_socks },
+	{ TSL_SRC_ICMP, take_icmp },
+};
+
+int tsl_sampler_tick(struct tsl_sampler *s, uint64_t mono_ns)
+{
+	struct tsl_rec_sample h = {
+		.version = TSL_SAMPLE_VERSION,
+		.entry_size = sizeof(struct tsl_rec_sample_entry),
+		.mono_ns = mono_ns,
+		.interval_ns = s->last_ns ? mono_ns - s->last_ns : 0,
+	};
+	size_t i;
+
+	s->n_e = 0;
+	s->now_ns = mono_ns;
+	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+		uint32_t bit = 1u << sources[i].src;
+		int ret;
+
+		if (s->disabled & bit)
+			continue;
+		ret = sources[i].take(s);
+		if (ret < 0) {
+			if (ret != TAKE_FATAL)
+				fprintf(stderr, "tcpsleuth: sampler: out of memory\n");
+			return -1;
+		}
+		if (ret > 0)	/* said why; not tried again */
+			s->disabled |= bit;
+		else
+			h.sources |= bit;
+	}
+	s->last_ns = mono_ns;
+	h.n_entries = s->n_e;
+	if (write_names(s) || tsl_rec_write_sample(s->w, &h, s->e))
+		return -1;
+	return 0;
+}
+
+/* ---- what to sample ---- */
+
+/* 1 when @pid is new, 0 when known or refused, -1 without memory. */
+static int add_pid(struct tsl_sampler *s, uint32_t pid)
+{
+	size_t i;
+	void *p;
+
+	for (i = 0; i < s->n_pids; i++)
+		if (s->pids[i] == pid)
+			return 0;
+	if (!pid || s->n_pids >= MAX_PIDS)
+		return 0;
+	p = realloc(s->pids, (s->n_pids + 1) * sizeof(*s->pids));
+	if (!p)
+		return -1;
+	s->pids = p;
+	s->pids[s->n_pids++] = pid;
+	return 1;
+}
+
+int tsl_sampler_add_pid(struct tsl_sampler *s, uint32_t pid)
+{
+	return add_pid(s, pid) < 0 ? -1 : 0;
+}
+
+int tsl_sampler_add_sock(struct tsl_sampler *s, const struct tsl_sock_id *id)
+{
+	size_t i;
+	void *p;
+
+	for (i = 0; i < s->n_socks; i++)
+		if (s->socks[i].cookie == id->cookie)
+			return 0;
+	if (s->n_socks >= MAX_SOCKS)
+		return 0;
+	p = realloc(s->socks, (s->n_socks + 1) * sizeof(*s->socks));
+	if (!p)
+		return -1;
+	s->socks = p;
+	s->socks[s->n_socks++] = *id;
+	/* a namespace without a handle is never entered, nor probed from elsewhere */
+	if (s->pp && reachable(s, id->netns) &&
+	    tsl_pathprobe_add(s->pp, id->cookie, id->netns, id->family,
+			      id->daddr) < 0)
+		return -1;
+	return 0;
+}
+
+/* A new process of flow @cookie: where to look first for its namespace. */
+static int hint(struct tsl_sampler *s, uint64_t cookie, uint32_t pid)
+{
+	size_t i;
+
+	if (!s->ns)
+		return 0;
+	for (i = 0; i < s->n_socks; i++)
+		if (s->socks[i].cookie == cookie)
+			return tsl_netns_hint(s->ns, s->socks[i].netns, pid) ? -1 : 0;
+	return 0;
+}
+
+static int observe_pid(struct tsl_sampler *s, uint64_t cookie, uint32_t pid)
+{
+	int ret = add_pid(s, pid);
+
+	return ret > 0 ? hint(s, cookie, pid) : ret;
+}
+
+static int observe_one(struct tsl_sampler *s, const struct tsl_event *ev)
+{
+	struct tsl_sock_id id = { .cookie = ev->cookie };
+
+	switch (ev->kind) {
+	case TSL_EV_FLOW:
+		id.family = ev->flags & TSL_F_IPV6 ? AF_INET6 : AF_INET;
+		memcpy(id.saddr, ev->flow.saddr, sizeof(id.saddr));
+		memcpy(id.daddr, ev->flow.daddr, sizeof(id.daddr));
+		id.sport = ev->flow.sport;
+		id.dport = ev->flow.dport;
+		id.netns = ev->flow.netns;
+		return tsl_sampler_add_sock(s, &id);
+	case TSL_EV_READ:
+		return observe_pid(s, ev->cookie, ev->read.pid);
+	case TSL_EV_STATE:
+		return observe_pid(s, ev->cookie, ev->state.pid);
+	}
+	return 0;
+}
+
+int tsl_sampler_observe(struct tsl_sampler *s, const struct tsl_event *ev,
+			unsigned int n)
+{
+	struct tsl_event e;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		/* records in a netlink attribute need not be aligned */
+		memcpy(&e, (const char *)ev + (size_t)i * sizeof(e), sizeof(e));
+		if (observe_one(s, &e))
+			return -1;
+	}
+	return 0;
+}
+
+/* Namespaces and the prober, unless neither sockets nor peers are sampled. */
+static int new_network(struct tsl_sampler *s, const struct tsl_sampler_opts *o)
+{
+	struct tsl_pathprobe_opts po = { 0 };
+
+	if (o->no_sock_diag && o->no_icmp)
+		return 0;
+	s->ns = tsl_netns_new(s->procroot, o->runroot);
+	if (!s->ns)
+		fprintf(stderr, "tcpsleuth: %s/thread-self/ns/net: cannot open; flows in other network namespaces are not sampled\n",
+			s->procroot);
+	if (o->no_icmp)
+		return 0;
+	s->icmp_interval_ns = o->icmp_interval_ns;
+	s->pp = tsl_pathprobe_new(s->ns, &po);
+	return s->pp ? 0 : -1;
+}
+
+struct tsl_sampler *tsl_sampler_new(struct tsl_rec_writer *w,
+				    const struct tsl_sampler_opts *o)
+{
+	struct tsl_sampler *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->w = w;
+	s->procroot = strdup(o->procroot ? o->procroot : "/proc");
+	s->sysroot = strdup(o->sysroot ? o->sysroot : "/sys");
+	if (!s->procroot || !s->sysroot)
+		goto err_alloc;
+	if (o->no_sock_diag)
+		s->disabled |= 1u << TSL_SRC_SOCK;
+	if (o->no_icmp)
+		s->disabled |= 1u << TSL_SRC_ICMP;
+	if (new_network(s, o))
+		goto err_alloc;
+	s->clk_tck = sysconf(_SC_CLK_TCK);
+	if (s->clk_tck <= 0)
+		s->clk_tck = 100;
+	return s;
+
+err_alloc:
+	tsl_sampler_free(s);
+	return NULL;
+}
+
+void tsl_sampler_free(struct tsl_sampler *s)
+{
+	uint32_t i;
+
+	if (!s)
+		return;
+	tsl_pathprobe_free(s->pp);
+	tsl_sock_diag_close(s->sd);
+	for (i = 0; i < s->n_nsd; i++)
+		tsl_sock_diag_close(s->nsd[i].sd);
+	free(s->nsd);
+	tsl_netns_free(s->ns);
+	for (i = 0; i < s->n_names; i++)
+		free(s->names[i]);
+	free(s->names);
+	free(s->name_hash);
+	free(s->last);
+	free(s->e);
+	tsl_cpus_free(&s->cpus);
+	tsl_cpus_free(&s->prev_cpus);
+	tsl_cpus_free(&s->irqs);
+	tsl_counters_free(&s->counters);
+	tsl_nics_free(&s->nics);
+	free(s->pids);
+	free(s->socks);
+	free(s->procroot);
+	free(s->sysroot);
+	free(s);
+}

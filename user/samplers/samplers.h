@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// System samples: /proc and /sys counters, sock_diag socket state and ICMP probes of each flow's peer, one SAMPLE chunk per tick.
+#ifndef TSL_SAMPLERS_H
+#define TSL_SAMPLERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tcpsleuth.h>
+
+#include "recording/recording.h"
+
+/* Where a socket is: the identity the module reported in its flow record. */
+struct tsl_sock_id {
+	uint64_t cookie;
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t saddr[16], daddr[16];	/* network order */
+	uint16_t sport, dport;	/* host order */
+	uint32_t netns;		/* namespace inode number; 0: the reader's */
+};
+
+/*
+ * Sockets are queried, and their peers probed (icmp_probe.h), from the
+ * flow's network namespace, found from its inode number (netns.h). A flow
+ * whose namespace is gone is no longer sampled; that is said once.
+ */
+
+struct tsl_sampler_opts {
+	const char *procroot;	/* NULL: "/proc" */
+	const char *sysroot;	/* NULL: "/sys" */
+	const char *runroot;	/* NULL: "/run/netns" */
+	bool no_sock_diag;	/* do not query sockets (tests) */
+	bool no_icmp;		/* do not probe flows' peers */
+	uint64_t icmp_interval_ns;	/* probe when this much passed; 0: every tick */
+};
+
+struct tsl_sampler;
+
+struct tsl_sampler *tsl_sampler_new(struct tsl_rec_writer *w,
+				    const struct tsl_sampler_opts *o);
+void tsl_sampler_free(struct tsl_sampler *s);
+/* Learn pids and sockets of traced flows from kernel records. */
+int tsl_sampler_observe(struct tsl_sampler *s, const struct tsl_event *ev,
+			unsigned int n);
+int tsl_sampler_add_pid(struct tsl_sampler *s, uint32_t pid);
+int tsl_sampler_add_sock(struct tsl_sampler *s, const struct tsl_sock_id *id);
+/* Sample everything and write a SAMPLE chunk stamped @mono_ns; 0 or -1. */
+int tsl_sampler_tick(struct tsl_sampler *s, uint64_t mono_ns);
+
+#endif /* TSL_SAMPLERS_H */

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The samplers' sources: parsers of /proc and /sys files, and sock_diag queries of one socket.
+#ifndef TSL_SOURCES_H
+#define TSL_SOURCES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <net/if.h>
+#include <tcpsleuth.h>
+
+#include "samplers.h"
+
+/*
+ * Parsers. Each reads files below a root directory ("/proc", "/sys", or a
+ * test fixture) and returns 0, or -1 after printing one line naming the file
+ * and the reason. Arrays they fill are freed with the matching _free().
+ */
+
+/* /proc/net/snmp and /proc/net/netstat: every "Group: names" / "Group: values" pair. */
+struct tsl_counter {
+	char group[16];		/* "Tcp", "TcpExt", ... */
+	char name[48];		/* "RetransSegs", ... */
+	int64_t value;		/* a few (Tcp MaxConn) are signed */
+};
+
+struct tsl_counters {
+	struct tsl_counter *v;
+	size_t n, cap;
+};
+
+int tsl_sample_snmp(const char *procroot, struct tsl_counters *out);
+/* One file (header/value line pairs), appended to @out. */
+int tsl_sample_snmp_file(const char *path, struct tsl_counters *out);
+void tsl_counters_free(struct tsl_counters *c);
+
+/* /proc/stat and /proc/softirqs, indexed by CPU number. */
+enum tsl_cpu_field {
+	TSL_CPU_USER, TSL_CPU_NICE, TSL_CPU_SYSTEM, TSL_CPU_IDLE,
+	TSL_CPU_IOWAIT, TSL_CPU_IRQ, TSL_CPU_SOFTIRQ, TSL_CPU_STEAL,
+	TSL_CPU_NFIELDS,
+};
+
+extern const char *const tsl_cpu_field_names[TSL_CPU_NFIELDS];
+
+struct tsl_cpu {
+	bool online;		/* a "cpuN" line was seen */
+	bool has_softirq;	/* a /proc/softirqs column was seen */
+	uint64_t ticks[TSL_CPU_NFIELDS];
+	uint64_t net_rx, net_tx;	/* softirqs raised */
+};
+
+struct tsl_cpus {
+	struct tsl_cpu all;	/* the "cpu" line */
+	struct tsl_cpu *v;	/* v[cpu], n = highest CPU + 1 */
+	size_t n;
+};
+
+int tsl_sample_stat(const char *procroot, struct tsl_cpus *out);
+int tsl_sample_softirqs(const char *procroot, struct tsl_cpus *out);
+void tsl_cpus_free(struct tsl_cpus *c);
+/* Share of each field between @a and @b in hundredths of a percent; -1 if no time passed. */
+int tsl_cpu_percent(const struct tsl_cpu *a, const struct tsl_cpu *b,
+		    uint32_t pct[TSL_CPU_NFIELDS]);
+
+/* /proc/PID/stat, /proc/PID/status and /proc/PID/schedstat. */
+struct tsl_proc {
+	uint32_t pid;
+	char state;		/* 'R', 'S', 'D', ... */
+	uint64_t utime, stime;	/* clock ticks */
+	uint64_t vcsw, nvcsw;	/* voluntary / nonvoluntary context switches */
+	int processor;		/* CPU last run on (stat field 39); -1: unknown */
+	bool has_schedstat;	/* the next three were read */
+	uint64_t run_ns;	/* time on a CPU */
+	uint64_t run_delay_ns;	/* time runnable, waiting on a run queue */
+	uint64_t timeslices;
+};
+
+int tsl_sample_pid(const char *procroot, uint32_t pid, struct tsl_proc *out);
+
+/* /sys/class/net/IF/statistics; a missing file leaves its bit clear. */
+enum {
+	TSL_NIC_RX_PACKETS, TSL_NIC_TX_PACKETS, TSL_NIC_RX_BYTES,
+	TSL_NIC_TX_BYTES, TSL_NIC_RX_DROPPED, TSL_NIC_TX_DROPPED,
+	TSL_NIC_RX_ERRORS, TSL_NIC_TX_ERRORS, TSL_NIC_RX_CRC_ERRORS,
+	TSL_NIC_RX_FIFO_ERRORS, TSL_NIC_RX_MISSED_ERRORS,
+	TSL_NIC_NSTATS,
+};
+
+extern const char *const tsl_nic_stat_names[TSL_NIC_NSTATS];
+
+struct tsl_nic {
+	char name[IF_NAMESIZE];
+	uint32_t ifindex;
+	uint32_t present;	/* bit per TSL_NIC_* read */
+	uint64_t v[TSL_NIC_NSTATS];
+};
+
+struct tsl_nics {
+	struct tsl_nic *v;
+	size_t n;
+};
+
+int tsl_sample_nics(const char *sysroot, struct tsl_nics *out);
+void tsl_nics_free(struct tsl_nics *n);
+
+/* ---- sock_diag: tcp_info and skmem of one socket, by cookie ---- */
+
+
+#define TSL_SKMEM_N	9	/* SK_MEMINFO_VARS of the oldest supported kernel */
+
+struct tsl_sockinfo {
+	uint64_t cookie;
+	uint8_t family, state;
+	uint32_t rqueue, wqueue;	/* recv_q, send_q */
+	bool has_info;
+	uint32_t rtt_us, rttvar_us, snd_cwnd, snd_ssthresh, total_retrans;
+	uint64_t delivery_rate;	/* bytes per second */
+	bool has_skmem;
+	uint32_t skmem[TSL_SKMEM_N];	/* SK_MEMINFO_* order: r, rb, t, tb, f, w, o, bl, d */
+};
+
+struct tsl_sock_diag;
+struct nl_msg;
+struct nlmsghdr;
+
+int tsl_sock_diag_open(struct tsl_sock_diag **sd);
+void tsl_sock_diag_close(struct tsl_sock_diag *sd);
+/* 0 and @out filled, -ENOENT if the socket is gone, other -errno. */
+int tsl_sock_diag_query(struct tsl_sock_diag *sd, const struct tsl_sock_id *id,
+			struct tsl_sockinfo *out);
+/* The request for one socket (struct nl_msg *, to be nlmsg_free()d). */
+struct nl_msg *tsl_sock_diag_request(const struct tsl_sock_id *id, int family);
+/* The INET_DIAG_INFO payload (struct tcp_info of any kernel's length); -1 if too short. */
+int tsl_tcp_info_parse(const void *data, size_t len, struct tsl_sockinfo *out);
+/* Parse one SOCK_DIAG_BY_FAMILY reply; 0, or -EINVAL if malformed. */
+int tsl_sock_diag_parse(const struct nlmsghdr *nlh, struct tsl_sockinfo *out);
+
+/* ---- the sampler: one SAMPLE chunk per tick ---- */
+
+#endif /* TSL_SOURCES_H */
