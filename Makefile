@@ -27,6 +27,9 @@ kmod:
 check: deps
 	tests/check $(KERNEL)
 
+check-layout:
+	tests/layout
+
 check-unit: deps
 	$(MAKE) -C user check
 
@@ -66,5 +69,5 @@ clean:
 	$(MAKE) -C user clean
 	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/Module.symvers kmod/modules.order
 
-.PHONY: all deps user kmod check check-unit check-vm check-matrix check-scenarios demo check-dkms bench \
+.PHONY: all deps user kmod check check-layout check-unit check-vm check-matrix check-scenarios demo check-dkms bench \
 	dkms-install dkms-remove install clean
