@@ -14,15 +14,19 @@ const char *const tsl_an_col_names[TSL_AN_NCOLS] = {
 };
 #undef TSL_AN_NAME
 
-/* What a sample key is. */
-enum key {
-	K_NONE, K_USER, K_SYSTEM, K_IOWAIT, K_IDLE, K_SOFTIRQ, K_STEAL,
-	K_NET_RX, K_NET_TX, K_SNMP_FIRST,
+/*
+ * What a sample key is: a key of recording.h's list, or one of these. The
+ * SNMP counters are the host columns TSL_AN_H_RETRANS_SEGS ..
+ * TSL_AN_H_TIMEOUTS, named as the keys are.
+ */
+enum {
+	K_NONE = TSL_KEY_UNKNOWN,
+	K_SNMP_FIRST = TSL_KEY_COUNT,
 	K_SNMP_LAST = K_SNMP_FIRST + TSL_AN_H_TIMEOUTS - TSL_AN_H_RETRANS_SEGS,
-	K_NIC_ERR, K_NIC_DROP, K_STATE, K_UTIME, K_STIME, K_VCSW, K_NVCSW,
-	K_RECV_Q, K_SEND_Q, K_RTT, K_RTTVAR, K_RB, K_TB, K_WQ, K_SKD,
-	K_ICMP_RTT, K_ICMP_LOST, K_PROCESSOR, K_RUN_DELAY,
+	K_NIC_ERR, K_NIC_DROP,
 };
+
+_Static_assert(K_NIC_DROP <= UINT8_MAX, "keymap holds a key in a byte");
 
 /* Per owner process: its columns per interval. */
 struct tsl_an_pid {
@@ -31,40 +35,49 @@ struct tsl_an_pid {
 	size_t len;
 };
 
-static const struct { const char *name; uint8_t key; } key_names[] = {
-	{ "user", K_USER }, { "system", K_SYSTEM }, { "iowait", K_IOWAIT },
-	{ "idle", K_IDLE }, { "softirq", K_SOFTIRQ }, { "steal", K_STEAL },
-	{ "NET_RX", K_NET_RX }, { "NET_TX", K_NET_TX },
-	{ "state", K_STATE }, { "utime_ms", K_UTIME }, { "stime_ms", K_STIME },
-	{ "voluntary_ctxt_switches", K_VCSW },
-	{ "nonvoluntary_ctxt_switches", K_NVCSW },
-	{ "recv_q", K_RECV_Q }, { "send_q", K_SEND_Q }, { "rtt_us", K_RTT },
-	{ "rttvar_us", K_RTTVAR }, { "skmem_rb", K_RB }, { "skmem_tb", K_TB },
-	{ "skmem_w", K_WQ }, { "skmem_d", K_SKD },
-	{ "icmp_rtt_us", K_ICMP_RTT }, { "icmp_lost", K_ICMP_LOST },
-	{ "processor", K_PROCESSOR }, { "run_delay_ns", K_RUN_DELAY },
-};
+/* The keys of the list this analysis reads. */
+static bool reads(enum tsl_sample_key k)
+{
+	switch (k) {
+	case TSL_KEY_USER: case TSL_KEY_SYSTEM: case TSL_KEY_IOWAIT:
+	case TSL_KEY_IDLE: case TSL_KEY_SOFTIRQ: case TSL_KEY_STEAL:
+	case TSL_KEY_NET_RX: case TSL_KEY_NET_TX:
+	case TSL_KEY_STATE: case TSL_KEY_UTIME: case TSL_KEY_STIME:
+	case TSL_KEY_VCSW: case TSL_KEY_NVCSW: case TSL_KEY_PROCESSOR:
+	case TSL_KEY_RUN_DELAY:
+	case TSL_KEY_RECV_Q: case TSL_KEY_SEND_Q: case TSL_KEY_RTT:
+	case TSL_KEY_RTTVAR: case TSL_KEY_SKMEM_RB: case TSL_KEY_SKMEM_TB:
+	case TSL_KEY_SKMEM_W: case TSL_KEY_SKMEM_D:
+	case TSL_KEY_ICMP_RTT: case TSL_KEY_ICMP_LOST:
+		return true;
+	default:
+		return false;
+	}
+}
 
 static uint8_t classify(const char *name)
 {
+	enum tsl_sample_key k = tsl_sample_key_find(name);
 	const char *dot = strrchr(name, '.');
 	unsigned int i;
 
-	for (i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++)
-		if (!strcmp(name, key_names[i].name))
-			return key_names[i].key;
+	if (k != TSL_KEY_UNKNOWN)
+		return reads(k) ? k : K_NONE;
 	for (i = TSL_AN_H_RETRANS_SEGS; i <= TSL_AN_H_TIMEOUTS; i++)
 		if (!strcmp(name, tsl_an_col_names[i]))
 			return K_SNMP_FIRST + i - TSL_AN_H_RETRANS_SEGS;
 	if (!dot)
 		return K_NONE;
-	if (!strcmp(dot, ".rx_errors") || !strcmp(dot, ".tx_errors") ||
-	    !strcmp(dot, ".rx_crc_errors") || !strcmp(dot, ".rx_fifo_errors") ||
-	    !strcmp(dot, ".rx_missed_errors"))
+	switch (tsl_nic_stat_find(dot + 1)) {
+	case TSL_NIC_RX_ERRORS: case TSL_NIC_TX_ERRORS:
+	case TSL_NIC_RX_CRC_ERRORS: case TSL_NIC_RX_FIFO_ERRORS:
+	case TSL_NIC_RX_MISSED_ERRORS:
 		return K_NIC_ERR;
-	if (!strcmp(dot, ".rx_dropped") || !strcmp(dot, ".tx_dropped"))
+	case TSL_NIC_RX_DROPPED: case TSL_NIC_TX_DROPPED:
 		return K_NIC_DROP;
-	return K_NONE;
+	default:
+		return K_NONE;
+	}
 }
 
 /* ---- storage ---- */
@@ -571,23 +584,23 @@ static int host_entry(struct tsl_an_model *m, float *h, int64_t i,
 	 * A sampled CPU with no idle entry was not idle (zero shares are not
 	 * written): any per-CPU entry makes the CPU's idle known.
 	 */
-	if (!all && e->source == TSL_SRC_CPU && k != K_IDLE &&
+	if (!all && e->source == TSL_SRC_CPU && k != TSL_KEY_IDLE &&
 	    cpu_idle_touch(m, e->id, i))
 		return -1;
 	switch (k) {
-	case K_USER: if (all) h[TSL_AN_H_USER] = pct; break;
-	case K_SYSTEM: if (all) h[TSL_AN_H_SYSTEM] = pct; break;
-	case K_IOWAIT: if (all) h[TSL_AN_H_IOWAIT] = pct; break;
-	case K_IDLE:
+	case TSL_KEY_USER: if (all) h[TSL_AN_H_USER] = pct; break;
+	case TSL_KEY_SYSTEM: if (all) h[TSL_AN_H_SYSTEM] = pct; break;
+	case TSL_KEY_IOWAIT: if (all) h[TSL_AN_H_IOWAIT] = pct; break;
+	case TSL_KEY_IDLE:
 		if (all)
 			h[TSL_AN_H_IDLE] = pct;
 		else
 			return cpu_idle_set(m, e->id, i, pct);
 		break;
-	case K_SOFTIRQ: if (!all) maxv(h, TSL_AN_H_SOFTIRQ, pct); break;
-	case K_STEAL: if (!all) maxv(h, TSL_AN_H_STEAL, pct); break;
-	case K_NET_RX: add(h, TSL_AN_H_NET_RX, e->value); break;
-	case K_NET_TX: add(h, TSL_AN_H_NET_TX, e->value); break;
+	case TSL_KEY_SOFTIRQ: if (!all) maxv(h, TSL_AN_H_SOFTIRQ, pct); break;
+	case TSL_KEY_STEAL: if (!all) maxv(h, TSL_AN_H_STEAL, pct); break;
+	case TSL_KEY_NET_RX: add(h, TSL_AN_H_NET_RX, e->value); break;
+	case TSL_KEY_NET_TX: add(h, TSL_AN_H_NET_TX, e->value); break;
 	case K_NIC_ERR: add(h, TSL_AN_H_NIC_ERRORS, e->value); break;
 	case K_NIC_DROP: add(h, TSL_AN_H_NIC_DROPS, e->value); break;
 	default:
@@ -604,7 +617,7 @@ static int proc_entry(struct tsl_an_model *m, int64_t i,
 
 	if (!r)
 		return -1;
-	if (k == K_STATE) {
+	if (k == TSL_KEY_STATE) {
 		r[TSL_AN_APP_R] = e->value == 'R';
 		r[TSL_AN_APP_S] = e->value == 'S' || e->value == 'I';
 		r[TSL_AN_APP_D] = e->value == 'D';
@@ -612,27 +625,27 @@ static int proc_entry(struct tsl_an_model *m, int64_t i,
 			r[TSL_AN_APP_USER] = r[TSL_AN_APP_SYS] = 0;
 		if (isnan(r[TSL_AN_APP_VCSW]))
 			r[TSL_AN_APP_VCSW] = r[TSL_AN_APP_NVCSW] = 0;
-	} else if (k == K_PROCESSOR) {
+	} else if (k == TSL_KEY_PROCESSOR) {
 		r[TSL_AN_APP_PROCESSOR] = e->value;
-	} else if (k == K_RUN_DELAY) {
+	} else if (k == TSL_KEY_RUN_DELAY) {
 		add(r, TSL_AN_APP_RUN_DELAY, e->value);
-	} else if (k == K_UTIME) {
+	} else if (k == TSL_KEY_UTIME) {
 		add(r, TSL_AN_APP_USER, e->value);
-	} else if (k == K_STIME) {
+	} else if (k == TSL_KEY_STIME) {
 		add(r, TSL_AN_APP_SYS, e->value);
-	} else if (k == K_VCSW) {
+	} else if (k == TSL_KEY_VCSW) {
 		add(r, TSL_AN_APP_VCSW, e->value);
-	} else if (k == K_NVCSW) {
+	} else if (k == TSL_KEY_NVCSW) {
 		add(r, TSL_AN_APP_NVCSW, e->value);
 	}
 	return 0;
 }
 
 static const enum tsl_an_col sock_cols[] = {
-	[K_RECV_Q] = TSL_AN_SD_RECV_Q, [K_SEND_Q] = TSL_AN_SD_SEND_Q,
-	[K_RTT] = TSL_AN_SD_RTT, [K_RTTVAR] = TSL_AN_SD_RTTVAR,
-	[K_RB] = TSL_AN_SD_RB, [K_TB] = TSL_AN_SD_TB, [K_WQ] = TSL_AN_SD_WQ,
-	[K_SKD] = TSL_AN_SD_DROPS,
+	[TSL_KEY_RECV_Q] = TSL_AN_SD_RECV_Q, [TSL_KEY_SEND_Q] = TSL_AN_SD_SEND_Q,
+	[TSL_KEY_RTT] = TSL_AN_SD_RTT, [TSL_KEY_RTTVAR] = TSL_AN_SD_RTTVAR,
+	[TSL_KEY_SKMEM_RB] = TSL_AN_SD_RB, [TSL_KEY_SKMEM_TB] = TSL_AN_SD_TB, [TSL_KEY_SKMEM_W] = TSL_AN_SD_WQ,
+	[TSL_KEY_SKMEM_D] = TSL_AN_SD_DROPS,
 };
 
 static int flow_entry(struct tsl_an_model *m, int64_t i,
@@ -643,10 +656,10 @@ static int flow_entry(struct tsl_an_model *m, int64_t i,
 
 	if (!f || !(r = flow_row(f, i)))
 		return -1;
-	if (k == K_ICMP_RTT) {
+	if (k == TSL_KEY_ICMP_RTT) {
 		r[TSL_AN_ICMP_RTT] = e->value;
 		f->t.icmp_samples++;
-	} else if (k == K_ICMP_LOST) {
+	} else if (k == TSL_KEY_ICMP_LOST) {
 		add(r, TSL_AN_ICMP_LOST, e->value);
 		f->t.icmp_lost += e->value;
 	} else if (k < sizeof(sock_cols) / sizeof(sock_cols[0]) && sock_cols[k]) {
@@ -662,7 +675,7 @@ static int on_entry(struct tsl_an_model *m, float *h, int64_t i,
 
 	if (k == K_NONE)
 		return 0;
-	if (k == K_ICMP_RTT || k == K_ICMP_LOST)
+	if (k == TSL_KEY_ICMP_RTT || k == TSL_KEY_ICMP_LOST)
 		return flow_entry(m, i, e, k);
 	switch (e->source) {
 	case TSL_SRC_SNMP: case TSL_SRC_SOFTIRQ: case TSL_SRC_CPU:
@@ -671,7 +684,7 @@ static int on_entry(struct tsl_an_model *m, float *h, int64_t i,
 	case TSL_SRC_PROC:
 		return proc_entry(m, i, e, k);
 	case TSL_SRC_SOCK:
-		return k == K_STATE ? 0 : flow_entry(m, i, e, k);
+		return k == TSL_KEY_STATE ? 0 : flow_entry(m, i, e, k);
 	}
 	return 0;
 }

@@ -109,6 +109,66 @@ enum tsl_sample_source {
 #define TSL_SAMPLE_DELTA	0x01	/* increase since the previous sample */
 #define TSL_SAMPLE_CENTI	0x02	/* value in hundredths (percentages) */
 
+/*
+ * Sample keys with a fixed name: the samplers write them, the analysis
+ * reads them, both through this one list. Composite keys are not in it:
+ * SNMP counters are "Group.Name" ("Tcp.RetransSegs"), NIC counters
+ * "IF.counter" with a counter of TSL_NIC_STATS ("eth0.rx_dropped").
+ */
+#define TSL_SAMPLE_KEYS(X) \
+	/* TSL_SRC_CPU: share of the interval, TSL_SAMPLE_CENTI; /proc/stat's order */ \
+	X(USER, "user") X(NICE, "nice") X(SYSTEM, "system") X(IDLE, "idle") \
+	X(IOWAIT, "iowait") X(IRQ, "irq") X(SOFTIRQ, "softirq") \
+	X(STEAL, "steal") \
+	/* TSL_SRC_SOFTIRQ: softirqs raised */ \
+	X(NET_RX, "NET_RX") X(NET_TX, "NET_TX") \
+	/* TSL_SRC_PROC; "state" also for TSL_SRC_SOCK (the TCP state) */ \
+	X(STATE, "state") X(UTIME, "utime_ms") X(STIME, "stime_ms") \
+	X(VCSW, "voluntary_ctxt_switches") \
+	X(NVCSW, "nonvoluntary_ctxt_switches") X(PROCESSOR, "processor") \
+	X(RUN_DELAY, "run_delay_ns") X(RUN, "run_ns") \
+	X(TIMESLICES, "timeslices") \
+	/* TSL_SRC_SOCK: sock_diag's tcp_info and skmem (SK_MEMINFO_* order) */ \
+	X(RECV_Q, "recv_q") X(SEND_Q, "send_q") X(RTT, "rtt_us") \
+	X(RTTVAR, "rttvar_us") X(CWND, "cwnd") X(SSTHRESH, "ssthresh") \
+	X(DELIVERY_RATE, "delivery_rate") X(TOTAL_RETRANS, "total_retrans") \
+	X(SKMEM_R, "skmem_r") X(SKMEM_RB, "skmem_rb") X(SKMEM_T, "skmem_t") \
+	X(SKMEM_TB, "skmem_tb") X(SKMEM_F, "skmem_f") X(SKMEM_W, "skmem_w") \
+	X(SKMEM_O, "skmem_o") X(SKMEM_BL, "skmem_bl") X(SKMEM_D, "skmem_d") \
+	/* TSL_SRC_ICMP */ \
+	X(ICMP_RTT, "icmp_rtt_us") X(ICMP_LOST, "icmp_lost")
+
+#define TSL_KEY_ENUM(id, name) TSL_KEY_##id,
+enum tsl_sample_key {
+	TSL_KEY_UNKNOWN,	/* a composite name, or one this reader does not know */
+	TSL_SAMPLE_KEYS(TSL_KEY_ENUM)
+	TSL_KEY_COUNT,
+};
+#undef TSL_KEY_ENUM
+
+/* The counters of /sys/class/net/IF/statistics that are sampled. */
+#define TSL_NIC_STATS(X) \
+	X(RX_PACKETS, "rx_packets") X(TX_PACKETS, "tx_packets") \
+	X(RX_BYTES, "rx_bytes") X(TX_BYTES, "tx_bytes") \
+	X(RX_DROPPED, "rx_dropped") X(TX_DROPPED, "tx_dropped") \
+	X(RX_ERRORS, "rx_errors") X(TX_ERRORS, "tx_errors") \
+	X(RX_CRC_ERRORS, "rx_crc_errors") X(RX_FIFO_ERRORS, "rx_fifo_errors") \
+	X(RX_MISSED_ERRORS, "rx_missed_errors")
+
+#define TSL_NIC_ENUM(id, name) TSL_NIC_##id,
+enum tsl_nic_stat {
+	TSL_NIC_STATS(TSL_NIC_ENUM)
+	TSL_NIC_NSTATS,
+};
+#undef TSL_NIC_ENUM
+
+/* The name of @k ("" for TSL_KEY_UNKNOWN), and the key named @name. */
+const char *tsl_sample_key_name(enum tsl_sample_key k);
+enum tsl_sample_key tsl_sample_key_find(const char *name);
+/* The file name of NIC counter @i, and the counter named @name (-1: none). */
+const char *tsl_nic_stat_name(enum tsl_nic_stat i);
+int tsl_nic_stat_find(const char *name);
+
 struct tsl_rec_names {
 	uint32_t first;
 	uint32_t count;

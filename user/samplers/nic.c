@@ -9,12 +9,6 @@
 
 #include "sources.h"
 
-const char *const tsl_nic_stat_names[TSL_NIC_NSTATS] = {
-	"rx_packets", "tx_packets", "rx_bytes", "tx_bytes", "rx_dropped",
-	"tx_dropped", "rx_errors", "tx_errors", "rx_crc_errors",
-	"rx_fifo_errors", "rx_missed_errors",
-};
-
 /* One number in a file: 0, 1 if the file does not exist, -1 if bad. */
 static int read_number(const char *path, uint64_t *v)
 {
@@ -55,7 +49,7 @@ static int read_nic(const char *dir, struct tsl_nic *nic)
 	nic->ifindex = ifindex;
 	for (i = 0; i < TSL_NIC_NSTATS; i++) {
 		snprintf(path, sizeof(path), "%s/%s/statistics/%s", dir,
-			 nic->name, tsl_nic_stat_names[i]);
+			 nic->name, tsl_nic_stat_name(i));
 		ret = read_number(path, &nic->v[i]);
 		if (ret < 0)
 			return -1;

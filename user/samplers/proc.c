@@ -10,9 +10,9 @@
 
 #include "sources.h"
 
-const char *const tsl_cpu_field_names[TSL_CPU_NFIELDS] = {
-	"user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal",
-};
+_Static_assert(TSL_KEY_STEAL - TSL_KEY_USER == TSL_CPU_STEAL - TSL_CPU_USER &&
+	       TSL_CPU_NFIELDS == TSL_CPU_STEAL + 1,
+	       "the CPU keys follow /proc/stat's fields");
 
 static int fail(const char *path, const char *fmt, ...)
 {
@@ -202,7 +202,7 @@ static int stat_line(const char *path, unsigned int lineno, const char *line,
 	for (i = 0; i < TSL_CPU_NFIELDS; i++)
 		if (parse_u64(&p, &cpu->ticks[i]))
 			return fail(path, "line %u: %s missing or bad", lineno,
-				    tsl_cpu_field_names[i]);
+				    tsl_cpu_field_name(i));
 	cpu->online = true;
 	return 0;
 }

@@ -12,6 +12,12 @@
 #include "icmp_probe.h"
 #include "sources.h"
 
+/* The name of a fixed sample key, from recording.h's one list. */
+#define KEY(id)	tsl_sample_key_name(TSL_KEY_##id)
+
+_Static_assert(TSL_KEY_SKMEM_D - TSL_KEY_SKMEM_R + 1 == TSL_SKMEM_N,
+	       "a key per skmem value");
+
 #define MAX_PIDS	1024
 #define MAX_SOCKS	4096
 #define TCP_CLOSE_STATE	7
@@ -248,7 +254,7 @@ static int cpu_percent(struct tsl_sampler *s, const struct tsl_cpu *a,
 		/* zero shares are left out, except idle: 0 % idle is news */
 		if (!pct[i] && i != TSL_CPU_IDLE)
 			continue;
-		key = intern(s, tsl_cpu_field_names[i]);
+		key = intern(s, tsl_cpu_field_name(i));
 		if (key < 0 || emit_key(s, TSL_SRC_CPU, TSL_SAMPLE_CENTI, key,
 					id, pct[i]))
 			return -1;
@@ -289,8 +295,8 @@ static int take_softirqs(struct tsl_sampler *s)
 		const struct tsl_cpu *c = &s->irqs.v[i];
 
 		if (c->has_softirq &&
-		    (delta(s, TSL_SRC_SOFTIRQ, "NET_RX", i, c->net_rx) ||
-		     delta(s, TSL_SRC_SOFTIRQ, "NET_TX", i, c->net_tx)))
+		    (delta(s, TSL_SRC_SOFTIRQ, KEY(NET_RX), i, c->net_rx) ||
+		     delta(s, TSL_SRC_SOFTIRQ, KEY(NET_TX), i, c->net_tx)))
 			return -1;
 	}
 	return 0;
@@ -311,7 +317,7 @@ static int take_nics(struct tsl_sampler *s)
 			if (!(n->present & (1u << j)))
 				continue;
 			snprintf(name, sizeof(name), "%s.%s", n->name,
-				 tsl_nic_stat_names[j]);
+				 tsl_nic_stat_name(j));
 			if (delta(s, TSL_SRC_NIC, name, n->ifindex, n->v[j]))
 				return -1;
 		}
@@ -342,54 +348,50 @@ static int take_procs(struct tsl_sampler *s)
 			drop_at(s->pids, &s->n_pids, i, sizeof(*s->pids));
 			continue;
 		}
-		if (gauge(s, TSL_SRC_PROC, "state", pid, p.state) ||
-		    delta(s, TSL_SRC_PROC, "utime_ms", pid,
+		if (gauge(s, TSL_SRC_PROC, KEY(STATE), pid, p.state) ||
+		    delta(s, TSL_SRC_PROC, KEY(UTIME), pid,
 			  p.utime * 1000 / s->clk_tck) ||
-		    delta(s, TSL_SRC_PROC, "stime_ms", pid,
+		    delta(s, TSL_SRC_PROC, KEY(STIME), pid,
 			  p.stime * 1000 / s->clk_tck) ||
-		    delta(s, TSL_SRC_PROC, "voluntary_ctxt_switches", pid, p.vcsw) ||
-		    delta(s, TSL_SRC_PROC, "nonvoluntary_ctxt_switches", pid,
+		    delta(s, TSL_SRC_PROC, KEY(VCSW), pid, p.vcsw) ||
+		    delta(s, TSL_SRC_PROC, KEY(NVCSW), pid,
 			  p.nvcsw))
 			return -1;
 		if (p.processor >= 0 &&
-		    gauge(s, TSL_SRC_PROC, "processor", pid, p.processor))
+		    gauge(s, TSL_SRC_PROC, KEY(PROCESSOR), pid, p.processor))
 			return -1;
 		if (p.has_schedstat &&
-		    (delta_z(s, TSL_SRC_PROC, "run_delay_ns", pid, p.run_delay_ns,
+		    (delta_z(s, TSL_SRC_PROC, KEY(RUN_DELAY), pid, p.run_delay_ns,
 			     true) ||
-		     delta(s, TSL_SRC_PROC, "run_ns", pid, p.run_ns) ||
-		     delta(s, TSL_SRC_PROC, "timeslices", pid, p.timeslices)))
+		     delta(s, TSL_SRC_PROC, KEY(RUN), pid, p.run_ns) ||
+		     delta(s, TSL_SRC_PROC, KEY(TIMESLICES), pid, p.timeslices)))
 			return -1;
 		i++;
 	}
 	return 0;
 }
 
-static const char *const skmem_names[TSL_SKMEM_N] = {
-	"skmem_r", "skmem_rb", "skmem_t", "skmem_tb", "skmem_f", "skmem_w",
-	"skmem_o", "skmem_bl", "skmem_d",
-};
-
 static int sock_entries(struct tsl_sampler *s, const struct tsl_sockinfo *si)
 {
 	uint64_t id = si->cookie;
 	int i, err = 0;
 
-	err |= gauge(s, TSL_SRC_SOCK, "state", id, si->state);
-	err |= gauge(s, TSL_SRC_SOCK, "recv_q", id, si->rqueue);
-	err |= gauge(s, TSL_SRC_SOCK, "send_q", id, si->wqueue);
+	err |= gauge(s, TSL_SRC_SOCK, KEY(STATE), id, si->state);
+	err |= gauge(s, TSL_SRC_SOCK, KEY(RECV_Q), id, si->rqueue);
+	err |= gauge(s, TSL_SRC_SOCK, KEY(SEND_Q), id, si->wqueue);
 	if (si->has_info) {
-		err |= gauge(s, TSL_SRC_SOCK, "rtt_us", id, si->rtt_us);
-		err |= gauge(s, TSL_SRC_SOCK, "rttvar_us", id, si->rttvar_us);
-		err |= gauge(s, TSL_SRC_SOCK, "cwnd", id, si->snd_cwnd);
-		err |= gauge(s, TSL_SRC_SOCK, "ssthresh", id, si->snd_ssthresh);
-		err |= gauge(s, TSL_SRC_SOCK, "delivery_rate", id,
+		err |= gauge(s, TSL_SRC_SOCK, KEY(RTT), id, si->rtt_us);
+		err |= gauge(s, TSL_SRC_SOCK, KEY(RTTVAR), id, si->rttvar_us);
+		err |= gauge(s, TSL_SRC_SOCK, KEY(CWND), id, si->snd_cwnd);
+		err |= gauge(s, TSL_SRC_SOCK, KEY(SSTHRESH), id, si->snd_ssthresh);
+		err |= gauge(s, TSL_SRC_SOCK, KEY(DELIVERY_RATE), id,
 			     (int64_t)si->delivery_rate);
-		err |= gauge(s, TSL_SRC_SOCK, "total_retrans", id,
+		err |= gauge(s, TSL_SRC_SOCK, KEY(TOTAL_RETRANS), id,
 			     si->total_retrans);
 	}
 	for (i = 0; si->has_skmem && i < TSL_SKMEM_N; i++)
-		err |= gauge(s, TSL_SRC_SOCK, skmem_names[i], id, si->skmem[i]);
+		err |= gauge(s, TSL_SRC_SOCK, tsl_sample_key_name(TSL_KEY_SKMEM_R + i), id,
+			     si->skmem[i]);
 	return err ? -1 : 0;
 }
 
@@ -526,12 +528,12 @@ static int probe_result(void *arg, const struct tsl_probe_result *r)
 	struct tsl_sampler *s = arg;
 	int64_t key;
 
-	if (r->has_rtt && gauge(s, TSL_SRC_ICMP, "icmp_rtt_us", r->cookie,
+	if (r->has_rtt && gauge(s, TSL_SRC_ICMP, KEY(ICMP_RTT), r->cookie,
 				r->rtt_us))
 		return -1;
 	if (!r->lost)
 		return 0;
-	key = intern(s, "icmp_lost");
+	key = intern(s, KEY(ICMP_LOST));
 	return key < 0 ? -1 : emit_key(s, TSL_SRC_ICMP, TSL_SAMPLE_DELTA, key,
 				       r->cookie, r->lost);
 }

@@ -42,7 +42,11 @@ enum tsl_cpu_field {
 	TSL_CPU_NFIELDS,
 };
 
-extern const char *const tsl_cpu_field_names[TSL_CPU_NFIELDS];
+/* The fields' names: the keys TSL_KEY_USER + field (recording.h). */
+static inline const char *tsl_cpu_field_name(enum tsl_cpu_field i)
+{
+	return tsl_sample_key_name(TSL_KEY_USER + i);
+}
 
 struct tsl_cpu {
 	bool online;		/* a "cpuN" line was seen */
@@ -80,15 +84,7 @@ struct tsl_proc {
 int tsl_sample_pid(const char *procroot, uint32_t pid, struct tsl_proc *out);
 
 /* /sys/class/net/IF/statistics; a missing file leaves its bit clear. */
-enum {
-	TSL_NIC_RX_PACKETS, TSL_NIC_TX_PACKETS, TSL_NIC_RX_BYTES,
-	TSL_NIC_TX_BYTES, TSL_NIC_RX_DROPPED, TSL_NIC_TX_DROPPED,
-	TSL_NIC_RX_ERRORS, TSL_NIC_TX_ERRORS, TSL_NIC_RX_CRC_ERRORS,
-	TSL_NIC_RX_FIFO_ERRORS, TSL_NIC_RX_MISSED_ERRORS,
-	TSL_NIC_NSTATS,
-};
-
-extern const char *const tsl_nic_stat_names[TSL_NIC_NSTATS];
+/* Counters: enum tsl_nic_stat, named by tsl_nic_stat_name() (recording.h). */
 
 struct tsl_nic {
 	char name[IF_NAMESIZE];
