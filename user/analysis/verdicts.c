@@ -70,6 +70,22 @@ static const struct {
 		"error counters grow during episodes; they stop after the hardware fix and retransmissions go away" },
 };
 
+/* ---- the numbers ---- */
+
+#define VN_VALUE(id, value, source) [TSL_VN_##id] = value,
+const double tsl_verdict_numbers[TSL_VN_COUNT] = {
+	TSL_VERDICT_NUMBERS(VN_VALUE)
+};
+#undef VN_VALUE
+
+#define VN_SOURCE(id, value, source) [TSL_VN_##id] = source,
+const char *const tsl_verdict_number_sources[TSL_VN_COUNT] = {
+	TSL_VERDICT_NUMBERS(VN_SOURCE)
+};
+#undef VN_SOURCE
+
+#define TH(id)	tsl_verdict_numbers[TSL_VN_##id]
+
 /* ---- helpers ---- */
 
 /* Intervals (rows of a flow) in focus. */
@@ -87,8 +103,8 @@ static double margin(double ratio)
 
 static double confidence(double ratio, double share, double contra)
 {
-	double c = 0.45 + 0.25 * margin(ratio) + 0.30 * fmin(1, fmax(0, share)) -
-		   contra;
+	double c = TH(C_BASE) + TH(C_MARGIN) * margin(ratio) +
+		   TH(C_SHARE) * fmin(1, fmax(0, share)) - contra;
 
 	return fmin(1, fmax(0, c));
 }
@@ -194,8 +210,8 @@ static double share_recvq(const struct tsl_an_flow *f, const struct focus *fo)
 		if (!fo->in[i] || isnan(q))
 			continue;
 		n++;
-		high += q >= TSL_TH_RECVQ_BYTES ||
-			(!isnan(buf) && buf > 0 && q >= TSL_TH_RECVQ_RCVBUF * buf);
+		high += q >= TH(RECVQ_BYTES) ||
+			(!isnan(buf) && buf > 0 && q >= TH(RECVQ_RCVBUF) * buf);
 	}
 	return n ? (double)high / n : 0;
 }
@@ -211,7 +227,7 @@ static double share_recvq_abs(const struct tsl_an_flow *f, const struct focus *f
 		if (!fo->in[i] || isnan(q))
 			continue;
 		n++;
-		high += q >= TSL_TH_RECVQ_BYTES;
+		high += q >= TH(RECVQ_BYTES);
 	}
 	return n ? (double)high / n : 0;
 }
@@ -244,13 +260,13 @@ static double cwnd_limited_share(const struct tsl_an_flow *f, const struct focus
 		    !(r[TSL_AN_CWND] > 0))
 			continue;
 		n++;
-		hit += r[TSL_AN_IN_FLIGHT] >= TSL_TH_CWND_FULL * r[TSL_AN_CWND];
+		hit += r[TSL_AN_IN_FLIGHT] >= TH(CWND_FULL) * r[TSL_AN_CWND];
 	}
 	return n ? (double)hit / n : 0;
 }
 
 /*
- * ICMP jitter that lasts: the share of windows of TSL_TH_JITTER_WINDOW
+ * ICMP jitter that lasts: the share of windows of TH(JITTER_WINDOW)
  * intervals (with enough probes) whose interquartile range is >= 1 ms and
  * >= 30 % of the window's median. Quartiles, not extremes, so that a few
  * probes delayed by scheduling on the hosts do not count as a path's jitter.
@@ -259,20 +275,20 @@ static double jitter_windows(const double *icmp, size_t n)
 {
 	size_t i, w = 0, hit = 0;
 
-	for (i = 0; i < n; i += TSL_TH_JITTER_WINDOW) {
-		size_t len = n - i < TSL_TH_JITTER_WINDOW ? n - i : TSL_TH_JITTER_WINDOW;
+	for (i = 0; i < n; i += TH(JITTER_WINDOW)) {
+		size_t len = n - i < TH(JITTER_WINDOW) ? n - i : TH(JITTER_WINDOW);
 		size_t k, m = 0;
 		double q1, q3, med;
 
 		for (k = 0; k < len; k++)
 			m += !isnan(icmp[i + k]);
-		if (m < TSL_TH_JITTER_WIN_MIN)
+		if (m < TH(JITTER_WIN_MIN))
 			continue;
 		q1 = tsl_quantile(icmp + i, len, 0.25);
 		q3 = tsl_quantile(icmp + i, len, 0.75);
 		med = tsl_quantile(icmp + i, len, 0.5);
 		w++;
-		hit += q3 - q1 >= TSL_TH_JITTER_US && q3 - q1 >= TSL_TH_JITTER_REL * med;
+		hit += q3 - q1 >= TH(JITTER_US) && q3 - q1 >= TH(JITTER_REL) * med;
 	}
 	return w ? (double)hit / w : 0;
 }
@@ -340,7 +356,7 @@ static void fstats_fill(struct fstats *s, const struct tsl_flow_report *fr,
 	}
 	s->run_delay = col_mean(f, &s->fo, TSL_AN_APP_RUN_DELAY);
 	s->run_delay_share = col_share(f, &s->fo, TSL_AN_APP_RUN_DELAY,
-				       TSL_TH_RUN_DELAY_PCT);
+				       TH(RUN_DELAY_PCT));
 	s->recvq_abs_share = share_recvq_abs(f, &s->fo);
 	s->cwnd_share = cwnd_limited_share(f, &s->fo);
 	s->icmp_n = f->t.icmp_samples;
@@ -362,36 +378,36 @@ static bool app_not_reading(const struct fstats *s, struct tsl_verdict *v)
 {
 	double contra = 0;
 
-	if (s->recvq_share < TSL_TH_SHARE || !(s->res >= TSL_TH_RESIDENCE_US))
+	if (s->recvq_share < TH(SHARE) || !(s->res >= TH(RESIDENCE_US)))
 		return false;
-	SUP(v, "recv_q_high_share", s->recvq_share, TSL_TH_SHARE);
-	SUP(v, "read_residence_p50_us", s->res, TSL_TH_RESIDENCE_US);
-	if (s->s_share >= 0.5)
-		SUP(v, "owner_sleeping_share", s->s_share, 0.5);
-	if (s->app_cpu < TSL_TH_APP_LOW_CPU_PCT)
-		SUP(v, "owner_cpu_pct", s->app_cpu, TSL_TH_APP_LOW_CPU_PCT);
-	if (s->app_cpu >= TSL_TH_APP_CPU_PCT) {
-		CON(v, "owner_cpu_pct", s->app_cpu, TSL_TH_APP_CPU_PCT);
-		contra += 0.30;
+	SUP(v, "recv_q_high_share", s->recvq_share, TH(SHARE));
+	SUP(v, "read_residence_p50_us", s->res, TH(RESIDENCE_US));
+	if (s->s_share >= TH(SLEEP_SHARE))
+		SUP(v, "owner_sleeping_share", s->s_share, TH(SLEEP_SHARE));
+	if (s->app_cpu < TH(APP_LOW_CPU_PCT))
+		SUP(v, "owner_cpu_pct", s->app_cpu, TH(APP_LOW_CPU_PCT));
+	if (s->app_cpu >= TH(APP_CPU_PCT)) {
+		CON(v, "owner_cpu_pct", s->app_cpu, TH(APP_CPU_PCT));
+		contra += TH(W_STRONG);
 	}
-	if (s->d_share >= TSL_TH_D_SHARE) {
-		CON(v, "owner_disk_wait_share", s->d_share, TSL_TH_D_SHARE);
-		contra += 0.30;
+	if (s->d_share >= TH(D_SHARE)) {
+		CON(v, "owner_disk_wait_share", s->d_share, TH(D_SHARE));
+		contra += TH(W_STRONG);
 	}
-	if (s->nvcsw >= TSL_TH_NVCSW_PS && s->idle <= TSL_TH_IDLE_PCT) {
-		CON(v, "owner_involuntary_cs_ps", s->nvcsw, TSL_TH_NVCSW_PS);
-		contra += 0.15;
+	if (s->nvcsw >= TH(NVCSW_PS) && s->idle <= TH(IDLE_PCT)) {
+		CON(v, "owner_involuntary_cs_ps", s->nvcsw, TH(NVCSW_PS));
+		contra += TH(W_WEAK);
 	}
 	/* an owner that is runnable wants to read: it is not ignoring the socket */
-	if (s->r_share >= TSL_TH_RUNNABLE_SHARE) {
-		CON(v, "owner_running_share", s->r_share, TSL_TH_RUNNABLE_SHARE);
-		contra += 0.30;
+	if (s->r_share >= TH(RUNNABLE_SHARE)) {
+		CON(v, "owner_running_share", s->r_share, TH(RUNNABLE_SHARE));
+		contra += TH(W_STRONG);
 	}
-	if (s->run_delay >= TSL_TH_RUN_DELAY_PCT) {
-		CON(v, "owner_runqueue_wait_pct", s->run_delay, TSL_TH_RUN_DELAY_PCT);
-		contra += 0.15;
+	if (s->run_delay >= TH(RUN_DELAY_PCT)) {
+		CON(v, "owner_runqueue_wait_pct", s->run_delay, TH(RUN_DELAY_PCT));
+		contra += TH(W_WEAK);
 	}
-	v->confidence = confidence(s->res / TSL_TH_RESIDENCE_US,
+	v->confidence = confidence(s->res / TH(RESIDENCE_US),
 				   s->recvq_share, contra);
 	return true;
 }
@@ -400,26 +416,26 @@ static bool app_cpu_bound(const struct fstats *s, struct tsl_verdict *v)
 {
 	double contra = 0, user_frac = s->app_user / s->app_cpu;
 
-	if ((s->recvq_share < TSL_TH_SHARE && !(s->res >= TSL_TH_RESIDENCE_US)) ||
-	    !(s->app_cpu >= TSL_TH_APP_CPU_PCT))
+	if ((s->recvq_share < TH(SHARE) && !(s->res >= TH(RESIDENCE_US))) ||
+	    !(s->app_cpu >= TH(APP_CPU_PCT)))
 		return false;
-	SUP(v, "owner_cpu_pct", s->app_cpu, TSL_TH_APP_CPU_PCT);
-	SUP(v, "recv_q_high_share", s->recvq_share, TSL_TH_SHARE);
-	SUP(v, "read_residence_p50_us", s->res, TSL_TH_RESIDENCE_US);
-	if (s->r_share >= 0.5)
-		SUP(v, "owner_running_share", s->r_share, 0.5);
-	if (user_frac >= 0.5) {
-		SUP(v, "owner_user_fraction", user_frac, 0.5);
+	SUP(v, "owner_cpu_pct", s->app_cpu, TH(APP_CPU_PCT));
+	SUP(v, "recv_q_high_share", s->recvq_share, TH(SHARE));
+	SUP(v, "read_residence_p50_us", s->res, TH(RESIDENCE_US));
+	if (s->r_share >= TH(RUNNABLE_SHARE))
+		SUP(v, "owner_running_share", s->r_share, TH(RUNNABLE_SHARE));
+	if (user_frac >= TH(USER_FRACTION)) {
+		SUP(v, "owner_user_fraction", user_frac, TH(USER_FRACTION));
 	} else {
-		CON(v, "owner_user_fraction", user_frac, 0.5);
-		contra += 0.15;
+		CON(v, "owner_user_fraction", user_frac, TH(USER_FRACTION));
+		contra += TH(W_WEAK);
 	}
-	if (s->d_share >= TSL_TH_D_SHARE) {
-		CON(v, "owner_disk_wait_share", s->d_share, TSL_TH_D_SHARE);
-		contra += 0.30;
+	if (s->d_share >= TH(D_SHARE)) {
+		CON(v, "owner_disk_wait_share", s->d_share, TH(D_SHARE));
+		contra += TH(W_STRONG);
 	}
-	v->confidence = confidence(s->app_cpu / TSL_TH_APP_CPU_PCT * 2,
-				   isnan(s->r_share) ? 0.5 : s->r_share, contra);
+	v->confidence = confidence(s->app_cpu / TH(APP_CPU_PCT) * 2,
+				   isnan(s->r_share) ? TH(SHARE_UNKNOWN) : s->r_share, contra);
 	return true;
 }
 
@@ -427,20 +443,20 @@ static bool app_blocked(const struct fstats *s, struct tsl_verdict *v)
 {
 	double contra = 0, share;
 
-	if (!(s->res >= TSL_TH_RESIDENCE_US) ||
-	    !(s->d_share >= TSL_TH_D_SHARE || s->iowait >= TSL_TH_IOWAIT_PCT))
+	if (!(s->res >= TH(RESIDENCE_US)) ||
+	    !(s->d_share >= TH(D_SHARE) || s->iowait >= TH(IOWAIT_PCT)))
 		return false;
-	SUP(v, "read_residence_p50_us", s->res, TSL_TH_RESIDENCE_US);
-	if (s->d_share >= TSL_TH_D_SHARE)
-		SUP(v, "owner_disk_wait_share", s->d_share, TSL_TH_D_SHARE);
-	if (s->iowait >= TSL_TH_IOWAIT_PCT)
-		SUP(v, "host_iowait_pct", s->iowait, TSL_TH_IOWAIT_PCT);
-	if (s->app_cpu >= TSL_TH_APP_CPU_PCT) {
-		CON(v, "owner_cpu_pct", s->app_cpu, TSL_TH_APP_CPU_PCT);
-		contra += 0.30;
+	SUP(v, "read_residence_p50_us", s->res, TH(RESIDENCE_US));
+	if (s->d_share >= TH(D_SHARE))
+		SUP(v, "owner_disk_wait_share", s->d_share, TH(D_SHARE));
+	if (s->iowait >= TH(IOWAIT_PCT))
+		SUP(v, "host_iowait_pct", s->iowait, TH(IOWAIT_PCT));
+	if (s->app_cpu >= TH(APP_CPU_PCT)) {
+		CON(v, "owner_cpu_pct", s->app_cpu, TH(APP_CPU_PCT));
+		contra += TH(W_STRONG);
 	}
-	share = s->d_share >= TSL_TH_D_SHARE ? s->d_share : 0.5;
-	v->confidence = confidence(s->res / TSL_TH_RESIDENCE_US, share, contra);
+	share = s->d_share >= TH(D_SHARE) ? s->d_share : TH(SHARE_UNKNOWN);
+	v->confidence = confidence(s->res / TH(RESIDENCE_US), share, contra);
 	return true;
 }
 
@@ -448,7 +464,7 @@ static bool app_blocked(const struct fstats *s, struct tsl_verdict *v)
 static double window_limited(const struct fstats *s, double *wnd_med)
 {
 	const struct tsl_an_flow *f = s->f;
-	double small = fmax(TSL_TH_SMALL_WND, TSL_TH_SMALL_WND_MSS * s->mss);
+	double small = fmax(TH(SMALL_WND), TH(SMALL_WND_MSS) * s->mss);
 	double *w = malloc((f->n_rows ? f->n_rows : 1) * sizeof(*w));
 	size_t i, n = 0, lim = 0;
 
@@ -463,14 +479,14 @@ static double window_limited(const struct fstats *s, double *wnd_med)
 			continue;
 		if (!isnan(r[TSL_AN_RCV_WND]) || !isnan(r[TSL_AN_RCVBUF])) {
 			known = true;
-			l |= r[TSL_AN_RCV_WND] <= small || r[TSL_AN_RCVBUF] <= TSL_TH_SMALL_WND;
+			l |= r[TSL_AN_RCV_WND] <= small || r[TSL_AN_RCVBUF] <= TH(SMALL_WND);
 		}
 		if (!isnan(r[TSL_AN_SND_WND])) {
 			known = true;
 			l |= r[TSL_AN_SND_WND] <= small;
 			if (!isnan(r[TSL_AN_CWND]) && !isnan(r[TSL_AN_IN_FLIGHT]))
 				l |= r[TSL_AN_CWND] * s->mss > r[TSL_AN_SND_WND] &&
-				     r[TSL_AN_IN_FLIGHT] * s->mss >= 0.5 * r[TSL_AN_SND_WND];
+				     r[TSL_AN_IN_FLIGHT] * s->mss >= TH(WND_IN_FLIGHT) * r[TSL_AN_SND_WND];
 		}
 		n += known;
 		lim += l;
@@ -485,34 +501,34 @@ static bool rcvbuf_limited(const struct fstats *s, struct tsl_verdict *v)
 	double wnd, share = window_limited(s, &wnd), contra = 0, secs;
 	const struct tsl_an_flow *f = s->f;
 
-	if (share < TSL_TH_WND_SHARE || s->res >= TSL_TH_RESIDENCE_US)
+	if (share < TH(WND_SHARE) || s->res >= TH(RESIDENCE_US))
 		return false;
 	/*
 	 * The receiving end is recorded too: a window closed by a queue its
 	 * reader does not drain is not a small buffer (that reader's own
 	 * rules say why); only a window small while its queue is short is.
 	 */
-	if (s->peer && (s->peer->res >= TSL_TH_RESIDENCE_US ||
-			s->peer->recvq_abs_share >= TSL_TH_SHARE))
+	if (s->peer && (s->peer->res >= TH(RESIDENCE_US) ||
+			s->peer->recvq_abs_share >= TH(SHARE)))
 		return false;
-	SUP(v, "window_limited_share", share, TSL_TH_WND_SHARE);
+	SUP(v, "window_limited_share", share, TH(WND_SHARE));
 	if (s->peer && s->peer->f->t.reads) {
-		SUP(v, "peer_read_residence_p50_us", s->peer->res, TSL_TH_RESIDENCE_US);
-		SUP(v, "peer_recv_q_64k_share", s->peer->recvq_abs_share, TSL_TH_SHARE);
+		SUP(v, "peer_read_residence_p50_us", s->peer->res, TH(RESIDENCE_US));
+		SUP(v, "peer_recv_q_64k_share", s->peer->recvq_abs_share, TH(SHARE));
 	}
 	SUP(v, "window_median_bytes", wnd,
-	    fmax(TSL_TH_SMALL_WND, TSL_TH_SMALL_WND_MSS * s->mss));
+	    fmax(TH(SMALL_WND), TH(SMALL_WND_MSS) * s->mss));
 	secs = (f->last_ns - f->first_ns) / 1e9;
 	if (secs > 0)
 		SUP(v, "throughput_bytes_ps",
 		    (f->t.acked_bytes + f->t.read_bytes) / secs, NAN);
 	if (s->f->t.reads)
-		SUP(v, "read_residence_p50_us", s->res, TSL_TH_RESIDENCE_US);
-	if (s->recvq_share >= TSL_TH_SHARE) {
-		CON(v, "recv_q_high_share", s->recvq_share, TSL_TH_SHARE);
-		contra += 0.30;
+		SUP(v, "read_residence_p50_us", s->res, TH(RESIDENCE_US));
+	if (s->recvq_share >= TH(SHARE)) {
+		CON(v, "recv_q_high_share", s->recvq_share, TH(SHARE));
+		contra += TH(W_STRONG);
 	}
-	v->confidence = confidence(fmax(TSL_TH_SMALL_WND, TSL_TH_SMALL_WND_MSS * s->mss) /
+	v->confidence = confidence(fmax(TH(SMALL_WND), TH(SMALL_WND_MSS) * s->mss) /
 				   fmax(wnd, 1), share, contra);
 	return true;
 }
@@ -537,10 +553,10 @@ static bool sndbuf_limited(const struct fstats *s, struct tsl_verdict *v)
 
 		if (isnan(tb) || tb <= 0 || (isnan(q) && isnan(w)))
 			continue;
-		is_full = !isnan(w) ? w >= TSL_TH_WQ_TB * tb : q >= TSL_TH_SNDQ_TB * tb;
+		is_full = !isnan(w) ? w >= TH(WQ_TB) * tb : q >= TH(SNDQ_TB) * tb;
 		all++;
-		drained += !isnan(w) ? w < TSL_TH_WQ_DRAINED * tb :
-				       q < TSL_TH_WQ_DRAINED * TSL_TH_SNDQ_TB * tb;
+		drained += !isnan(w) ? w < TH(WQ_DRAINED) * tb :
+				       q < TH(WQ_DRAINED) * TH(SNDQ_TB) * tb;
 		if (!s->fo.in[i])
 			continue;
 		n++;
@@ -552,36 +568,36 @@ static bool sndbuf_limited(const struct fstats *s, struct tsl_verdict *v)
 	}
 	share = n ? (double)full / n : 0;
 	dshare = all ? (double)drained / all : 1;
-	if (share < TSL_TH_WND_SHARE || dshare > TSL_TH_DRAINED_SHARE)
+	if (share < TH(WND_SHARE) || dshare > TH(DRAINED_SHARE))
 		return false;
 	wshare = window_limited(s, &wnd);
-	SUP(v, "send_q_full_share", share, TSL_TH_WND_SHARE);
-	SUP(v, "send_q_drained_share", dshare, TSL_TH_DRAINED_SHARE);
+	SUP(v, "send_q_full_share", share, TH(WND_SHARE));
+	SUP(v, "send_q_drained_share", dshare, TH(DRAINED_SHARE));
 	if (known)
-		SUP(v, "owner_sleeping_with_send_q_full", (double)asleep / known, 0.5);
-	if (wshare >= TSL_TH_WND_SHARE) {
-		CON(v, "window_limited_share", wshare, TSL_TH_WND_SHARE);
-		contra += 0.30;
+		SUP(v, "owner_sleeping_with_send_q_full", (double)asleep / known, TH(SLEEP_SHARE));
+	if (wshare >= TH(WND_SHARE)) {
+		CON(v, "window_limited_share", wshare, TH(WND_SHARE));
+		contra += TH(W_STRONG);
 	} else {
-		SUP(v, "window_limited_share", wshare, TSL_TH_WND_SHARE);
+		SUP(v, "window_limited_share", wshare, TH(WND_SHARE));
 	}
-	if (s->cwnd_share >= TSL_TH_CWND_SHARE) {
-		CON(v, "cwnd_limited_share", s->cwnd_share, TSL_TH_CWND_SHARE);
-		contra += 0.30;
+	if (s->cwnd_share >= TH(CWND_SHARE)) {
+		CON(v, "cwnd_limited_share", s->cwnd_share, TH(CWND_SHARE));
+		contra += TH(W_STRONG);
 	} else {
-		SUP(v, "cwnd_limited_share", s->cwnd_share, TSL_TH_CWND_SHARE);
+		SUP(v, "cwnd_limited_share", s->cwnd_share, TH(CWND_SHARE));
 	}
-	if (known && (double)asleep / known < 0.5) {
-		CON(v, "owner_sleeping_with_send_q_full", (double)asleep / known, 0.5);
-		contra += 0.15;
+	if (known && (double)asleep / known < TH(SLEEP_SHARE)) {
+		CON(v, "owner_sleeping_with_send_q_full", (double)asleep / known, TH(SLEEP_SHARE));
+		contra += TH(W_WEAK);
 	}
 	/* the receiving end does not drain its queue: the send queue backs up behind it */
-	if (s->peer && (s->peer->res >= TSL_TH_RESIDENCE_US ||
-			s->peer->recvq_abs_share >= TSL_TH_SHARE)) {
-		CON(v, "peer_read_residence_p50_us", s->peer->res, TSL_TH_RESIDENCE_US);
-		contra += 0.30;
+	if (s->peer && (s->peer->res >= TH(RESIDENCE_US) ||
+			s->peer->recvq_abs_share >= TH(SHARE))) {
+		CON(v, "peer_read_residence_p50_us", s->peer->res, TH(RESIDENCE_US));
+		contra += TH(W_STRONG);
 	}
-	v->confidence = confidence(share / TSL_TH_WND_SHARE * 2, share, contra);
+	v->confidence = confidence(share / TH(WND_SHARE) * 2, share, contra);
 	return true;
 }
 
@@ -595,31 +611,31 @@ static bool delayed_ack(const struct fstats *s, struct tsl_verdict *v)
 	double dshare = acks_rx ? col_sum(f, &s->fo, TSL_AN_DELAYED_RX) / acks_rx : 0;
 	double rtt = col_median(f, &s->fo, TSL_AN_RTT_P50);
 	double mean_len = col_mean(f, &s->fo, TSL_AN_TX_LEN);
-	bool own = tshare >= TSL_TH_TIMER_SHARE && tdelay >= TSL_TH_DELACK_MIN_US &&
-		   tdelay <= TSL_TH_DELACK_MAX_US;
-	bool peer = dshare >= TSL_TH_TIMER_SHARE && rtt >= TSL_TH_DELACK_MIN_US;
+	bool own = tshare >= TH(TIMER_SHARE) && tdelay >= TH(DELACK_MIN_US) &&
+		   tdelay <= TH(DELACK_MAX_US);
+	bool peer = dshare >= TH(TIMER_SHARE) && rtt >= TH(DELACK_MIN_US);
 	double icmp = col_median(f, &s->fo, TSL_AN_ICMP_RTT);
 	double contra = 0, ratio;
 
 	if (!own && !peer)
 		return false;
 	if (own) {
-		SUP(v, "timer_ack_share", tshare, TSL_TH_TIMER_SHARE);
-		SUP(v, "timer_ack_delay_p50_us", tdelay, TSL_TH_DELACK_MIN_US);
+		SUP(v, "timer_ack_share", tshare, TH(TIMER_SHARE));
+		SUP(v, "timer_ack_delay_p50_us", tdelay, TH(DELACK_MIN_US));
 	}
 	if (peer) {
-		SUP(v, "acks_received_delayed_share", dshare, TSL_TH_TIMER_SHARE);
-		SUP(v, "rtt_p50_us", rtt, TSL_TH_DELACK_MIN_US);
+		SUP(v, "acks_received_delayed_share", dshare, TH(TIMER_SHARE));
+		SUP(v, "rtt_p50_us", rtt, TH(DELACK_MIN_US));
 	}
 	if (mean_len < s->mss)
 		SUP(v, "tx_len_mean", mean_len, s->mss);
-	if (icmp >= TSL_TH_PATH_RATIO_LO * rtt) {
-		CON(v, "icmp_rtt_p50_us", icmp, TSL_TH_PATH_RATIO_LO * rtt);
-		contra += 0.30;
+	if (icmp >= TH(PATH_RATIO_LO) * rtt) {
+		CON(v, "icmp_rtt_p50_us", icmp, TH(PATH_RATIO_LO) * rtt);
+		contra += TH(W_STRONG);
 	} else {
-		SUP(v, "icmp_rtt_p50_us", icmp, TSL_TH_PATH_RATIO_LO * rtt);
+		SUP(v, "icmp_rtt_p50_us", icmp, TH(PATH_RATIO_LO) * rtt);
 	}
-	ratio = own ? tdelay / TSL_TH_DELACK_MIN_US : rtt / TSL_TH_DELACK_MIN_US;
+	ratio = own ? tdelay / TH(DELACK_MIN_US) : rtt / TH(DELACK_MIN_US);
 	v->confidence = confidence(ratio * 2, fmax(own ? tshare : 0, peer ? dshare : 0),
 				   contra);
 	return true;
@@ -631,27 +647,27 @@ static bool path_latency(const struct fstats *s, struct tsl_verdict *v)
 	double spread = s->icmp_p90 - s->icmp_p10, contra = 0;
 
 	if (s->icmp_n) {
-		if (!(s->icmp_med >= TSL_TH_PATH_RTT_US) ||
-		    !(ratio >= TSL_TH_PATH_RATIO_LO && ratio <= TSL_TH_PATH_RATIO_HI))
+		if (!(s->icmp_med >= TH(PATH_RTT_US)) ||
+		    !(ratio >= TH(PATH_RATIO_LO) && ratio <= TH(PATH_RATIO_HI)))
 			return false;
-		SUP(v, "icmp_rtt_p50_us", s->icmp_med, TSL_TH_PATH_RTT_US);
-		SUP(v, "tcp_to_icmp_rtt_ratio", ratio, TSL_TH_PATH_RATIO_HI);
-		if (spread >= TSL_TH_JITTER_REL * s->icmp_med) {
-			CON(v, "icmp_rtt_spread_us", spread, TSL_TH_JITTER_REL * s->icmp_med);
-			contra += 0.35;
+		SUP(v, "icmp_rtt_p50_us", s->icmp_med, TH(PATH_RTT_US));
+		SUP(v, "tcp_to_icmp_rtt_ratio", ratio, TH(PATH_RATIO_HI));
+		if (spread >= TH(JITTER_REL) * s->icmp_med) {
+			CON(v, "icmp_rtt_spread_us", spread, TH(JITTER_REL) * s->icmp_med);
+			contra += TH(W_PATH_SPREAD);
 		} else {
-			SUP(v, "icmp_rtt_spread_us", spread, TSL_TH_JITTER_REL * s->icmp_med);
+			SUP(v, "icmp_rtt_spread_us", spread, TH(JITTER_REL) * s->icmp_med);
 		}
-		v->confidence = confidence(s->icmp_med / TSL_TH_PATH_RTT_US, 1, contra);
+		v->confidence = confidence(s->icmp_med / TH(PATH_RTT_US), 1, contra);
 		return true;
 	}
-	if (!(s->rtt_min >= TSL_TH_PATH_RTT_US) ||
-	    !(s->rtt_p90 <= TSL_TH_PATH_RATIO_HI * s->rtt_min))
+	if (!(s->rtt_min >= TH(PATH_RTT_US)) ||
+	    !(s->rtt_p90 <= TH(PATH_RATIO_HI) * s->rtt_min))
 		return false;
-	SUP(v, "rtt_min_us", s->rtt_min, TSL_TH_PATH_RTT_US);
-	SUP(v, "rtt_p90_us", s->rtt_p90, TSL_TH_PATH_RATIO_HI * s->rtt_min);
+	SUP(v, "rtt_min_us", s->rtt_min, TH(PATH_RTT_US));
+	SUP(v, "rtt_p90_us", s->rtt_p90, TH(PATH_RATIO_HI) * s->rtt_min);
 	CON(v, "icmp_samples", 0, 1);
-	v->confidence = confidence(s->rtt_min / TSL_TH_PATH_RTT_US, 1, 0.25);
+	v->confidence = confidence(s->rtt_min / TH(PATH_RTT_US), 1, TH(W_NO_ICMP));
 	return true;
 }
 
@@ -665,42 +681,42 @@ static bool path_jitter(const struct fstats *s, struct tsl_verdict *v)
 	const struct tsl_an_flow *f = s->f;
 	double iqr = s->icmp_iqr, contra = 0, rv, tiqr = s->tcp_iqr, tmed = s->tcp_med;
 
-	if (!(iqr >= TSL_TH_JITTER_US) || !(iqr >= TSL_TH_JITTER_REL * s->icmp_med) ||
-	    s->jitter_win_share < TSL_TH_JITTER_WIN_SHARE)
+	if (!(iqr >= TH(JITTER_US)) || !(iqr >= TH(JITTER_REL) * s->icmp_med) ||
+	    s->jitter_win_share < TH(JITTER_WIN_SHARE))
 		return false;
 	if (isnan(tiqr) && s->peer) {
 		tiqr = s->peer->tcp_iqr;
 		tmed = s->peer->tcp_med;
 	}
-	if (!isnan(tiqr) && (!(tiqr >= TSL_TH_JITTER_US) ||
-			     !(tiqr >= TSL_TH_JITTER_REL * tmed)))
+	if (!isnan(tiqr) && (!(tiqr >= TH(JITTER_US)) ||
+			     !(tiqr >= TH(JITTER_REL) * tmed)))
 		return false;
-	SUP(v, "icmp_rtt_spread_us", iqr, TSL_TH_JITTER_US);
+	SUP(v, "icmp_rtt_spread_us", iqr, TH(JITTER_US));
 	SUP(v, "icmp_rtt_p50_us", s->icmp_med, NAN);
-	SUP(v, "jittery_window_share", s->jitter_win_share, TSL_TH_JITTER_WIN_SHARE);
+	SUP(v, "jittery_window_share", s->jitter_win_share, TH(JITTER_WIN_SHARE));
 	if (!isnan(tiqr)) {
-		SUP(v, "tcp_rtt_spread_us", tiqr, TSL_TH_JITTER_US);
+		SUP(v, "tcp_rtt_spread_us", tiqr, TH(JITTER_US));
 	} else {
 		CON(v, "tcp_rtt_samples", 0, 1);
-		contra += 0.15;
+		contra += TH(W_WEAK);
 	}
 	rv = col_mean(f, &s->fo, TSL_AN_RTTVAR) / col_mean(f, &s->fo, TSL_AN_SRTT);
-	if (rv >= TSL_TH_RTTVAR_REL) {
-		SUP(v, "rttvar_to_srtt", rv, TSL_TH_RTTVAR_REL);
+	if (rv >= TH(RTTVAR_REL)) {
+		SUP(v, "rttvar_to_srtt", rv, TH(RTTVAR_REL));
 	} else if (!isnan(rv)) {
-		CON(v, "rttvar_to_srtt", rv, TSL_TH_RTTVAR_REL);
-		contra += 0.15;
+		CON(v, "rttvar_to_srtt", rv, TH(RTTVAR_REL));
+		contra += TH(W_WEAK);
 	}
-	if (s->corr_inflight >= TSL_TH_QUEUE_CORR && s->cwnd_share >= TSL_TH_CWND_SHARE) {
-		CON(v, "rtt_in_flight_pearson", s->corr_inflight, TSL_TH_QUEUE_CORR);
-		contra += 0.30;
+	if (s->corr_inflight >= TH(QUEUE_CORR) && s->cwnd_share >= TH(CWND_SHARE)) {
+		CON(v, "rtt_in_flight_pearson", s->corr_inflight, TH(QUEUE_CORR));
+		contra += TH(W_STRONG);
 	}
 	/* A CPU never idle here delays the replies' softirq and the ACKs itself. */
-	if (s->idle <= TSL_TH_IDLE_PCT) {
-		CON(v, "owner_cpu_idle_pct", s->idle, TSL_TH_IDLE_PCT);
-		contra += 0.30;
+	if (s->idle <= TH(IDLE_PCT)) {
+		CON(v, "owner_cpu_idle_pct", s->idle, TH(IDLE_PCT));
+		contra += TH(W_STRONG);
 	}
-	v->confidence = confidence(iqr / TSL_TH_JITTER_US, s->jitter_win_share, contra);
+	v->confidence = confidence(iqr / TH(JITTER_US), s->jitter_win_share, contra);
 	return true;
 }
 
@@ -737,7 +753,7 @@ static bool path_loss(const struct fstats *s, struct tsl_verdict *v)
 	double drops = local_drops(f), contra = 0, share;
 	size_t i, n = 0, hit = 0;
 
-	if (rate < TSL_TH_LOSS_RATE && !(icmp_loss > 0))
+	if (rate < TH(LOSS_RATE) && !(icmp_loss > 0))
 		return false;
 	for (i = 0; i < f->n_rows; i++) {
 		const float *r = tsl_an_row(f, i);
@@ -748,17 +764,17 @@ static bool path_loss(const struct fstats *s, struct tsl_verdict *v)
 		hit += r[TSL_AN_RETRANS] > 0 || r[TSL_AN_ICMP_LOST] > 0;
 	}
 	share = n ? (double)hit / n : 0;
-	SUP(v, "retrans_rate", rate, TSL_TH_LOSS_RATE);
+	SUP(v, "retrans_rate", rate, TH(LOSS_RATE));
 	if (probes)
 		SUP(v, "icmp_loss_rate", icmp_loss, 0);
 	SUP(v, "rtos", f->t.rtos, NAN);
 	if (drops > 0) {
 		CON(v, "local_drops", drops, 0);
-		contra += 0.30;
+		contra += TH(W_STRONG);
 	} else {
 		SUP(v, "local_drops", drops, 0);
 	}
-	v->confidence = confidence(fmax(rate / TSL_TH_LOSS_RATE, icmp_loss > 0 ? 2 : 0),
+	v->confidence = confidence(fmax(rate / TH(LOSS_RATE), icmp_loss > 0 ? 2 : 0),
 				   share, contra);
 	return true;
 }
@@ -773,9 +789,9 @@ static bool reordering(const struct fstats *s, struct tsl_verdict *v)
 	/* a receiver's out-of-order arrivals are its sender's retransmissions, when recorded */
 	double retrans = fmax(f->t.retrans_segs, s->peer ? s->peer->f->t.retrans_segs : 0);
 
-	if (rate < TSL_TH_OFO_RATE && !(sack > 0))
+	if (rate < TH(OFO_RATE) && !(sack > 0))
 		return false;
-	if (retrans > TSL_TH_OFO_RETRANS * fmax(f->t.ofo, sack))
+	if (retrans > TH(OFO_RETRANS) * fmax(f->t.ofo, sack))
 		return false;
 	for (i = 0; i < f->n_rows; i++) {
 		const float *r = tsl_an_row(f, i);
@@ -786,14 +802,14 @@ static bool reordering(const struct fstats *s, struct tsl_verdict *v)
 		hit += r[TSL_AN_OFO] > 0;
 	}
 	share = n ? (double)hit / n : 0;
-	SUP(v, "ofo_rate", rate, TSL_TH_OFO_RATE);
+	SUP(v, "ofo_rate", rate, TH(OFO_RATE));
 	SUP(v, "TcpExt.TCPSACKReorder", sack, 0);
-	SUP(v, "retrans_segs", retrans, TSL_TH_OFO_RETRANS * f->t.ofo);
+	SUP(v, "retrans_segs", retrans, TH(OFO_RETRANS) * f->t.ofo);
 	if (f->t.icmp_lost) {
 		CON(v, "icmp_lost", f->t.icmp_lost, 0);
-		contra += 0.15;
+		contra += TH(W_WEAK);
 	}
-	v->confidence = confidence(rate / TSL_TH_OFO_RATE, share, contra);
+	v->confidence = confidence(rate / TH(OFO_RATE), share, contra);
 	return true;
 }
 
@@ -807,24 +823,24 @@ static bool queueing_delay(const struct fstats *s, struct tsl_verdict *v)
 	 * fills its cwnd. An app-limited sender's in_flight is rate x RTT, so
 	 * it follows any RTT change without queueing anything.
 	 */
-	if (!(s->corr_inflight >= TSL_TH_QUEUE_CORR) || !(x >= TSL_TH_QUEUE_RTT_X) ||
-	    s->cwnd_share < TSL_TH_CWND_SHARE)
+	if (!(s->corr_inflight >= TH(QUEUE_CORR)) || !(x >= TH(QUEUE_RTT_X)) ||
+	    s->cwnd_share < TH(CWND_SHARE))
 		return false;
-	SUP(v, "rtt_in_flight_pearson", s->corr_inflight, TSL_TH_QUEUE_CORR);
-	SUP(v, "cwnd_limited_share", s->cwnd_share, TSL_TH_CWND_SHARE);
-	SUP(v, "rtt_p90_to_min", x, TSL_TH_QUEUE_RTT_X);
+	SUP(v, "rtt_in_flight_pearson", s->corr_inflight, TH(QUEUE_CORR));
+	SUP(v, "cwnd_limited_share", s->cwnd_share, TH(CWND_SHARE));
+	SUP(v, "rtt_p90_to_min", x, TH(QUEUE_RTT_X));
 	rtt = tsl_an_series(s->f, TSL_AN_RTT_P90);
 	icmp = tsl_an_series(s->f, TSL_AN_ICMP_RTT);
 	if (rtt && icmp)
 		ic = tsl_pearson(rtt, icmp, s->f->n_rows);
 	free(rtt);
 	free(icmp);
-	SUP(v, "rtt_icmp_pearson", ic, 0.3);
-	if (s->recvq_share >= TSL_TH_SHARE) {
-		CON(v, "recv_q_high_share", s->recvq_share, TSL_TH_SHARE);
-		contra += 0.15;
+	SUP(v, "rtt_icmp_pearson", ic, TH(RTT_ICMP_CORR));
+	if (s->recvq_share >= TH(SHARE)) {
+		CON(v, "recv_q_high_share", s->recvq_share, TH(SHARE));
+		contra += TH(W_WEAK);
 	}
-	v->confidence = confidence(x / TSL_TH_QUEUE_RTT_X * 2, s->corr_inflight, contra);
+	v->confidence = confidence(x / TH(QUEUE_RTT_X) * 2, s->corr_inflight, contra);
 	return true;
 }
 
@@ -837,53 +853,53 @@ static bool queueing_delay(const struct fstats *s, struct tsl_verdict *v)
 static bool cpu_contention(const struct fstats *s, struct tsl_verdict *v)
 {
 	double contra = 0, ratio, share;
-	bool waiting = s->res90 >= TSL_TH_CONTENTION_RES_US ||
-		       s->recvq_share >= TSL_TH_SHARE;
-	bool busy_cpu = s->idle <= TSL_TH_IDLE_PCT;
+	bool waiting = s->res90 >= TH(CONTENTION_RES_US) ||
+		       s->recvq_share >= TH(SHARE);
+	bool busy_cpu = s->idle <= TH(IDLE_PCT);
 
 	if (!waiting)
 		return false;
 	if (!isnan(s->run_delay)) {
-		if (!(s->run_delay >= TSL_TH_RUN_DELAY_PCT))
+		if (!(s->run_delay >= TH(RUN_DELAY_PCT)))
 			return false;
-		SUP(v, "owner_runqueue_wait_pct", s->run_delay, TSL_TH_RUN_DELAY_PCT);
-		ratio = s->run_delay / TSL_TH_RUN_DELAY_PCT;
+		SUP(v, "owner_runqueue_wait_pct", s->run_delay, TH(RUN_DELAY_PCT));
+		ratio = s->run_delay / TH(RUN_DELAY_PCT);
 		share = s->run_delay_share;
-	} else if (busy_cpu && s->r_share >= TSL_TH_RUNNABLE_SHARE &&
-		   s->app_cpu < TSL_TH_APP_CPU_PCT) {
-		SUP(v, "owner_running_share", s->r_share, TSL_TH_RUNNABLE_SHARE);
-		CON(v, "owner_runqueue_wait_pct", NAN, TSL_TH_RUN_DELAY_PCT);
+	} else if (busy_cpu && s->r_share >= TH(RUNNABLE_SHARE) &&
+		   s->app_cpu < TH(APP_CPU_PCT)) {
+		SUP(v, "owner_running_share", s->r_share, TH(RUNNABLE_SHARE));
+		CON(v, "owner_runqueue_wait_pct", NAN, TH(RUN_DELAY_PCT));
 		ratio = 2;
 		share = s->r_share;
-		contra += 0.10;	/* runnable is inferred, the wait is not measured */
-	} else if (busy_cpu && s->nvcsw >= TSL_TH_NVCSW_PS) {
-		ratio = s->nvcsw / TSL_TH_NVCSW_PS;
+		contra += TH(W_INFERRED);
+	} else if (busy_cpu && s->nvcsw >= TH(NVCSW_PS)) {
+		ratio = s->nvcsw / TH(NVCSW_PS);
 		share = 1 - s->idle / 100;
 	} else {
 		return false;
 	}
 	if (!isnan(s->idle))
-		SUP(v, "owner_cpu_idle_pct", s->idle, TSL_TH_IDLE_PCT);
-	SUP(v, "owner_involuntary_cs_ps", s->nvcsw, TSL_TH_NVCSW_PS);
-	if (s->res90 >= TSL_TH_CONTENTION_RES_US)
-		SUP(v, "read_residence_p90_us", s->res90, TSL_TH_CONTENTION_RES_US);
+		SUP(v, "owner_cpu_idle_pct", s->idle, TH(IDLE_PCT));
+	SUP(v, "owner_involuntary_cs_ps", s->nvcsw, TH(NVCSW_PS));
+	if (s->res90 >= TH(CONTENTION_RES_US))
+		SUP(v, "read_residence_p90_us", s->res90, TH(CONTENTION_RES_US));
 	else
-		SUP(v, "recv_q_high_share", s->recvq_share, TSL_TH_SHARE);
-	if (s->app_cpu >= TSL_TH_APP_CPU_PCT) {
-		CON(v, "owner_cpu_pct", s->app_cpu, TSL_TH_APP_CPU_PCT);
-		contra += 0.30;
+		SUP(v, "recv_q_high_share", s->recvq_share, TH(SHARE));
+	if (s->app_cpu >= TH(APP_CPU_PCT)) {
+		CON(v, "owner_cpu_pct", s->app_cpu, TH(APP_CPU_PCT));
+		contra += TH(W_STRONG);
 	} else {
-		SUP(v, "owner_cpu_pct", s->app_cpu, TSL_TH_APP_CPU_PCT);
+		SUP(v, "owner_cpu_pct", s->app_cpu, TH(APP_CPU_PCT));
 	}
-	if (s->s_share >= 0.7) {
-		CON(v, "owner_sleeping_share", s->s_share, 0.7);
-		contra += 0.15;
+	if (s->s_share >= TH(ASLEEP_SHARE)) {
+		CON(v, "owner_sleeping_share", s->s_share, TH(ASLEEP_SHARE));
+		contra += TH(W_WEAK);
 	}
 	if (!busy_cpu && !isnan(s->idle)) {
-		CON(v, "owner_cpu_idle_pct", s->idle, TSL_TH_IDLE_PCT);
-		contra += 0.15;
+		CON(v, "owner_cpu_idle_pct", s->idle, TH(IDLE_PCT));
+		contra += TH(W_WEAK);
 	}
-	v->confidence = confidence(ratio, isnan(share) ? 0.5 : share, contra);
+	v->confidence = confidence(ratio, isnan(share) ? TH(SHARE_UNKNOWN) : share, contra);
 	return true;
 }
 
@@ -942,10 +958,10 @@ static bool host_pct_rule(const struct hstats *h, struct tsl_verdict *v,
 {
 	double mean, max, share = host_share(h, c, th, &mean, &max);
 
-	if (share < TSL_TH_SHARE)
+	if (share < TH(SHARE))
 		return false;
 	SUP(v, name, max, th);
-	SUP(v, "focus_share", share, TSL_TH_SHARE);
+	SUP(v, "focus_share", share, TH(SHARE));
 	v->confidence = confidence(max / th, share, 0);
 	return true;
 }
@@ -954,7 +970,7 @@ static bool softirq_overload(const struct hstats *h, struct tsl_verdict *v)
 {
 	double mean, max;
 
-	if (!host_pct_rule(h, v, TSL_AN_H_SOFTIRQ, TSL_TH_SOFTIRQ_PCT,
+	if (!host_pct_rule(h, v, TSL_AN_H_SOFTIRQ, TH(SOFTIRQ_PCT),
 			   "softirq_max_pct"))
 		return false;
 	host_share(h, TSL_AN_H_NET_RX, 0, &mean, &max);
@@ -964,7 +980,7 @@ static bool softirq_overload(const struct hstats *h, struct tsl_verdict *v)
 
 static bool cpu_steal(const struct hstats *h, struct tsl_verdict *v)
 {
-	return host_pct_rule(h, v, TSL_AN_H_STEAL, TSL_TH_STEAL_PCT,
+	return host_pct_rule(h, v, TSL_AN_H_STEAL, TH(STEAL_PCT),
 			     "steal_max_pct");
 }
 
@@ -1192,10 +1208,10 @@ int tsl_verdicts_build(struct tsl_report *r)
 		return -1;
 	for (k = 0; k < r->n_verdicts; k++)
 		best = fmax(best, r->verdicts[k].confidence);
-	if (best < TSL_TH_HEALTHY && r->n_flows) {
+	if (best < TH(HEALTHY) && r->n_flows) {
 		verdict_init(&healthy, TSL_V_HEALTHY, NULL);
 		healthy.confidence = 1 - best;
-		SUP(&healthy, "best_other_confidence", best, TSL_TH_HEALTHY);
+		SUP(&healthy, "best_other_confidence", best, TH(HEALTHY));
 		if (push(r, &healthy))
 			return -1;
 	}

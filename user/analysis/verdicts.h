@@ -74,50 +74,87 @@
  * nic_errors        NIC errors or drops > 0 in focus intervals    -
  *                   (host)
  */
-#define TSL_TH_RECVQ_BYTES	65536.0
-#define TSL_TH_RECVQ_RCVBUF	0.8
-#define TSL_TH_RESIDENCE_US	10000.0
-#define TSL_TH_SHARE		0.3
-#define TSL_TH_APP_CPU_PCT	70.0
-#define TSL_TH_APP_LOW_CPU_PCT	30.0
-#define TSL_TH_D_SHARE		0.3
-#define TSL_TH_IOWAIT_PCT	20.0
-#define TSL_TH_SMALL_WND	16384.0
-#define TSL_TH_SMALL_WND_MSS	4.0
-#define TSL_TH_WND_SHARE	0.5
-#define TSL_TH_SNDQ_TB		0.7
-#define TSL_TH_WQ_TB		0.8
-#define TSL_TH_WQ_DRAINED	0.5
-#define TSL_TH_DRAINED_SHARE	0.2
-#define TSL_TH_CWND_FULL	0.8
-#define TSL_TH_CWND_SHARE	0.5
-#define TSL_TH_TIMER_SHARE	0.3
-#define TSL_TH_DELACK_MIN_US	20000.0
-#define TSL_TH_DELACK_MAX_US	200000.0
-#define TSL_TH_PATH_RTT_US	1000.0
-#define TSL_TH_PATH_RATIO_LO	0.7
-#define TSL_TH_PATH_RATIO_HI	1.5
-#define TSL_TH_JITTER_US	1000.0
-#define TSL_TH_JITTER_REL	0.3
-#define TSL_TH_JITTER_WINDOW	10
-#define TSL_TH_JITTER_WIN_MIN	5
-#define TSL_TH_JITTER_WIN_SHARE	0.5
-#define TSL_TH_RTTVAR_REL	0.3
-#define TSL_TH_LOSS_RATE	0.005
-#define TSL_TH_OFO_RATE		0.01
-#define TSL_TH_OFO_RETRANS	0.25
-#define TSL_TH_QUEUE_CORR	0.5
-#define TSL_TH_QUEUE_RTT_X	2.0
-#define TSL_TH_NVCSW_PS		100.0
-#define TSL_TH_RUN_DELAY_PCT	20.0
-#define TSL_TH_RUNNABLE_SHARE	0.5
-#define TSL_TH_IDLE_PCT		10.0
-#define TSL_TH_CONTENTION_RES_US 5000.0
-#define TSL_TH_SOFTIRQ_PCT	30.0
-#define TSL_TH_STEAL_PCT	10.0
-#define TSL_TH_HEALTHY		0.5
+/*
+ * Every number the rules use: name, value, and where the number comes
+ * from. The rules read them as TH(NAME) (verdicts.c); the JSON report
+ * shows the thresholds beside the values they were compared with. Shares
+ * are fractions of a flow's focus intervals unless said otherwise.
+ */
+#define TSL_VERDICT_NUMBERS(X) \
+	/* confidence = C_BASE + C_MARGIN * margin + C_SHARE * share - contradictions */ \
+	X(C_BASE, 0.45, "a gate that just holds, with no margin and no share, stays below HEALTHY") \
+	X(C_MARGIN, 0.25, "weight of the margin over the threshold, full at 4x it") \
+	X(C_SHARE, 0.30, "weight of the share of focus intervals that show the pattern") \
+	X(HEALTHY, 0.5, "healthy is said when no verdict reaches this; half way, by construction") \
+	/* contradiction weights */ \
+	X(W_STRONG, 0.30, "a contradiction that by itself points to another cause") \
+	X(W_WEAK, 0.15, "a contradiction that weakens the case without pointing elsewhere") \
+	X(W_INFERRED, 0.10, "the evidence was inferred (no schedstat), not measured") \
+	X(W_NO_ICMP, 0.25, "path_latency without ICMP: the floor is the flow's own min RTT, which its queue can raise") \
+	X(W_PATH_SPREAD, 0.35, "path_latency while ICMP p90-p10 >= JITTER_REL of its median: the path varies, it is not only long") \
+	/* the receiving application */ \
+	X(RECVQ_BYTES, 65536.0, "recv_q 'high': 64 KiB, half of Linux's default tcp_rmem (128 KiB), the part that is window; a round figure") \
+	X(RECVQ_RCVBUF, 0.8, "or 80 % of the socket's receive buffer (skmem rb): the window is about to close") \
+	X(RESIDENCE_US, 10000.0, "data unread for 10 ms: ten LAN round trips; a round figure") \
+	X(SHARE, 0.3, "a pattern that holds in under 30 % of focus intervals is taken as chance; a round figure") \
+	X(APP_CPU_PCT, 70.0, "owner CPU-bound: 70 % of one core; below, it has time left to read") \
+	X(APP_LOW_CPU_PCT, 30.0, "owner idle enough to read: under 30 % of one core") \
+	X(D_SHARE, 0.3, "owner in D state (blocked on I/O) in 30 % of samples") \
+	X(SLEEP_SHARE, 0.5, "owner sleeping in half of the samples: it waits, it is not busy") \
+	X(USER_FRACTION, 0.5, "user time at least half of the owner's CPU time: it computes, not the kernel for it") \
+	X(SHARE_UNKNOWN, 0.5, "the share a rule takes when it could not be measured: neither for nor against") \
+	X(IOWAIT_PCT, 20.0, "host iowait 20 %: disk waits large enough to stall a reader") \
+	/* windows and buffers */ \
+	X(SMALL_WND, 16384.0, "a window this small cannot fill even a LAN path: 16 KiB") \
+	X(SMALL_WND_MSS, 4.0, "or 4 segments: with fewer, three duplicate ACKs cannot follow a loss") \
+	X(WND_IN_FLIGHT, 0.5, "in_flight at half of snd_wnd while snd_wnd < cwnd: the peer's window, not cwnd, is the limit") \
+	X(WND_SHARE, 0.5, "window-limited in half of all intervals") \
+	X(SNDQ_TB, 0.7, "send_q at 70 % of the send buffer (skmem tb) counts as full when skmem w is missing") \
+	X(WQ_TB, 0.8, "skmem w at 80 % of tb: the send buffer is full") \
+	X(WQ_DRAINED, 0.5, "the send buffer below half full counts as drained") \
+	X(DRAINED_SHARE, 0.2, "drained in over 20 % of intervals: the writer, not the buffer, is the limit") \
+	X(CWND_FULL, 0.8, "in_flight at 80 % of cwnd: the sender is cwnd-limited") \
+	X(CWND_SHARE, 0.5, "cwnd-limited in half of the focus intervals") \
+	/* ACKs */ \
+	X(TIMER_SHARE, 0.3, "delayed-ACK timer sent 30 % of the ACKs") \
+	X(DELACK_MIN_US, 20000.0, "Linux's delayed-ACK timer starts at 40 ms (TCP_DELACK_MIN); half of it, for early firing") \
+	X(DELACK_MAX_US, 200000.0, "and goes up to 200 ms (TCP_DELACK_MAX)") \
+	/* the path */ \
+	X(PATH_RTT_US, 1000.0, "a path counts as long from an ICMP RTT of 1 ms (METHODOLOGY.md)") \
+	X(PATH_RATIO_LO, 0.7, "TCP RTT p50 at least 0.7 of the ICMP median: the flow sees the path's delay ...") \
+	X(PATH_RATIO_HI, 1.5, "... and at most 1.5 of it: nothing much added by hosts or queues") \
+	X(JITTER_US, 1000.0, "ICMP p75-p25 of 1 ms counts as jitter (as PATH_RTT_US)") \
+	X(JITTER_REL, 0.3, "and 30 % of the median") \
+	X(JITTER_WINDOW, 10, "jitter is checked in windows of 10 intervals (1 s at 100 ms) ...") \
+	X(JITTER_WIN_MIN, 5, "... that hold at least 5 probes ...") \
+	X(JITTER_WIN_SHARE, 0.5, "... and must show in half of those windows, not once") \
+	X(RTTVAR_REL, 0.3, "rttvar under 30 % of srtt: the flow itself does not see the variation") \
+	X(LOSS_RATE, 0.005, "0.5 % of segments retransmitted: enough to cut Reno/CUBIC throughput visibly") \
+	X(OFO_RATE, 0.01, "1 % of segments received out of order") \
+	X(OFO_RETRANS, 0.25, "with retransmissions under 25 % of them: the holes filled themselves") \
+	X(QUEUE_CORR, 0.5, "Pearson(RTT p90, in_flight) of 0.5: RTT follows the flow's own bytes") \
+	X(RTT_ICMP_CORR, 0.3, "Pearson(RTT, ICMP RTT) of 0.3: the flow's RTT moves with the path's") \
+	X(QUEUE_RTT_X, 2.0, "RTT p90 twice the flow's min RTT: a queue worth naming") \
+	/* CPUs */ \
+	X(NVCSW_PS, 100.0, "100 involuntary context switches a second: the owner is preempted often") \
+	X(RUN_DELAY_PCT, 20.0, "runnable but waiting for a CPU 20 % of the time (schedstat)") \
+	X(RUNNABLE_SHARE, 0.5, "owner runnable in half of the samples") \
+	X(ASLEEP_SHARE, 0.7, "owner asleep in 70 % of samples: it does not want the CPU it would be denied") \
+	X(IDLE_PCT, 10.0, "the owner's CPU under 10 % idle: busy with others") \
+	X(CONTENTION_RES_US, 5000.0, "read residence p90 of 5 ms: half of RESIDENCE_US, as contention delays reads without stopping them") \
+	X(SOFTIRQ_PCT, 30.0, "softirq above 30 % on a CPU: an interrupt storm (METHODOLOGY.md)") \
+	X(STEAL_PCT, 10.0, "steal above 10 %: an overcommitted host (METHODOLOGY.md)")
 
-struct tsl_report;
+#define TSL_VN_ENUM(id, value, source) TSL_VN_##id,
+enum tsl_verdict_number {
+	TSL_VERDICT_NUMBERS(TSL_VN_ENUM)
+	TSL_VN_COUNT,
+};
+#undef TSL_VN_ENUM
+
+/* The values and where they come from, by enum tsl_verdict_number. */
+extern const double tsl_verdict_numbers[TSL_VN_COUNT];
+extern const char *const tsl_verdict_number_sources[TSL_VN_COUNT];
 
 /* Evaluate every rule on @r's flows and host; fills r->verdicts. 0 or -1. */
 int tsl_verdicts_build(struct tsl_report *r);
