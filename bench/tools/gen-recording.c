@@ -58,7 +58,7 @@ static void flush(unsigned int cpu)
 {
 	struct tsl_rec_events e = { .cpu = cpu, .n_records = n_buf[cpu],
 		.seq = seq[cpu], .produced = seq[cpu] + n_buf[cpu],
-		.delivered = seq[cpu] + n_buf[cpu], .mono_ns = now,
+		.unused = TSL_REC_UNUSED, .mono_ns = now,
 		.real_ns = REAL0 + (now - MONO0) };
 
 	if (!n_buf[cpu])

@@ -48,7 +48,7 @@ static int on_events(void *arg, const struct tsl_batch *b)
 	struct tsl_rec_events e = {
 		.cpu = b->cpu, .n_records = b->n_records, .seq = b->seq,
 		.produced = b->produced, .dropped = b->dropped,
-		.delivered = b->has_delivered ? b->delivered : TSL_REC_NO_DELIVERED,
+		.unused = TSL_REC_UNUSED,
 		.mono_ns = b->mono_ns, .real_ns = b->real_ns,
 	};
 

@@ -47,7 +47,6 @@ static struct nla_policy top_policy[TSL_A_MAX + 1] = {
 	[TSL_A_MONO_NS]		= POL_U64,
 	[TSL_A_REAL_NS]		= POL_U64,
 	[TSL_A_END_REASON]	= POL_U32,
-	[TSL_A_DELIVERED]	= POL_U64,
 	[TSL_A_CYCLES]		= POL_U64,
 	[TSL_A_TSC_KHZ]		= POL_U32,
 };
@@ -312,8 +311,6 @@ int tsl_nl_parse_events(struct nlmsghdr *nlh, struct tsl_batch *b,
 	b->seq = nla_get_u64(tb[TSL_A_SEQ]);
 	b->produced = nla_get_u64(tb[TSL_A_PRODUCED]);
 	b->dropped = nla_get_u64(tb[TSL_A_DROPPED]);
-	b->has_delivered = tb[TSL_A_DELIVERED] != NULL;
-	b->delivered = get_u64(tb[TSL_A_DELIVERED]);
 	b->mono_ns = nla_get_u64(tb[TSL_A_MONO_NS]);
 	b->real_ns = nla_get_u64(tb[TSL_A_REAL_NS]);
 	if (tb[TSL_A_CYCLES]) {

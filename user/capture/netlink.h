@@ -17,8 +17,6 @@ struct tsl_batch {
 	uint64_t seq;
 	uint64_t produced;
 	uint64_t dropped;
-	uint64_t delivered;
-	bool has_delivered;
 	uint64_t mono_ns;
 	uint64_t real_ns;
 	bool has_cycles;	/* records' ts_ns are TSC cycles (before tsl_nl_pump converts them) */

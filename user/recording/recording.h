@@ -54,7 +54,7 @@ struct tsl_rec_start {
 	char kernel[128];	/* release of the traced kernel */
 };
 
-#define TSL_REC_NO_DELIVERED	UINT64_MAX
+#define TSL_REC_UNUSED		UINT64_MAX
 
 struct tsl_rec_events {
 	uint32_t cpu;
@@ -62,7 +62,7 @@ struct tsl_rec_events {
 	uint64_t seq;		/* per-CPU index of the first record */
 	uint64_t produced;
 	uint64_t dropped;
-	uint64_t delivered;	/* TSL_REC_NO_DELIVERED when not sent */
+	uint64_t unused;	/* TSL_REC_UNUSED; readers ignore it */
 	uint64_t mono_ns;	/* clock pair of the message */
 	uint64_t real_ns;
 };

@@ -77,20 +77,12 @@ static void test_events(void **state)
 	assert_int_equal(b.seq, 40);
 	assert_int_equal(b.produced, 50);
 	assert_int_equal(b.dropped, 7);
-	assert_false(b.has_delivered);
 	assert_int_equal(b.mono_ns, 111);
 	assert_int_equal(b.real_ns, 222);
 	assert_int_equal(b.n_records, 3);
 	assert_memory_equal(b.records, r, sizeof(r));
 	memcpy(&got, (const char *)b.records + 2 * TSL_EVENT_SIZE, sizeof(got));
 	assert_int_equal(got.cookie, 0xabc2);
-	nlmsg_free(msg);
-
-	msg = events_msg(0, r, sizeof(r));
-	nla_put_u64(msg, TSL_A_DELIVERED, 33);
-	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), 0);
-	assert_true(b.has_delivered);
-	assert_int_equal(b.delivered, 33);
 	nlmsg_free(msg);
 }
 

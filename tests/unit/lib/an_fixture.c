@@ -52,7 +52,7 @@ static void flush_events(struct fx *x)
 {
 	struct tsl_rec_events e = { .cpu = 0, .n_records = x->n_ev,
 		.seq = x->seq, .produced = x->seq + x->n_ev,
-		.delivered = x->seq + x->n_ev, .mono_ns = FX_MONO,
+		.unused = TSL_REC_UNUSED, .mono_ns = FX_MONO,
 		.real_ns = FX_REAL };
 
 	if (!x->n_ev)

@@ -97,12 +97,12 @@ int sample_write(FILE *fp)
 	struct tsl_rec_events e0 = { .cpu = 0, .n_records = 3,
 		.mono_ns = SAMPLE_MONO + 2000 * SAMPLE_US,
 		.real_ns = SAMPLE_REAL + 2000 * SAMPLE_US,
-		.produced = 3, .delivered = TSL_REC_NO_DELIVERED };
+		.produced = 3, .unused = TSL_REC_UNUSED };
 	/* The wall clock stepped 7 ms ahead before this batch. */
 	struct tsl_rec_events e1 = { .cpu = 1, .n_records = 3,
 		.mono_ns = SAMPLE_MONO + 1000 * SAMPLE_US,
 		.real_ns = SAMPLE_REAL + 8000 * SAMPLE_US,
-		.produced = 4, .dropped = 1, .delivered = 3 };
+		.produced = 4, .dropped = 1, .unused = TSL_REC_UNUSED };
 	struct tsl_rec_events e2 = e0;
 	struct tsl_rec_end end = { .reason = TSL_END_STOPPED, .n_cpus = 2 };
 	struct tsl_event r0[3], r1[3], r2[5];

@@ -71,7 +71,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(c.type, TSL_REC_EVENTS);
 	assert_int_equal(c.events->cpu, 0);
 	assert_int_equal(c.events->n_records, 3);
-	assert_int_equal(c.events->delivered, TSL_REC_NO_DELIVERED);
+	assert_int_equal(c.events->unused, TSL_REC_UNUSED);
 	memcpy(&ev, c.records, sizeof(ev));
 	assert_int_equal(ev.kind, TSL_EV_TX);
 	assert_int_equal(ev.tx.len, 1448);

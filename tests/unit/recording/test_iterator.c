@@ -72,7 +72,7 @@ static void put_chunk(struct rec *r, uint32_t cpu, uint64_t ts, uint64_t step,
 		      uint32_t n)
 {
 	struct tsl_rec_events e = { .cpu = cpu, .n_records = n,
-		.delivered = TSL_REC_NO_DELIVERED, .mono_ns = ts,
+		.unused = TSL_REC_UNUSED, .mono_ns = ts,
 		.real_ns = 1795482123000000000ull + (ts - T0) };
 	struct tsl_event ev[MAX_RECORDS];
 	uint32_t i;
@@ -524,7 +524,7 @@ static void test_derived(void **state)
 {
 	static const struct tsl_iter_ops ops = { .event = on_read };
 	struct tsl_rec_events e = { .n_records = 1,
-		.delivered = TSL_REC_NO_DELIVERED, .mono_ns = T0,
+		.unused = TSL_REC_UNUSED, .mono_ns = T0,
 		.real_ns = 1795482123000000000ull };
 	struct tsl_event rd = { .ts_ns = T0 + 50 * US, .cookie = 7,
 		.kind = TSL_EV_READ, .flags = TSL_F_DERIVE };
