@@ -51,16 +51,19 @@ static int on_events(void *arg, const struct tsl_batch *b)
 		.unused = TSL_REC_UNUSED,
 		.mono_ns = b->mono_ns, .real_ns = b->real_ns,
 	};
+	int err;
 
 	if (tsl_acct_batch(&cap->acct, b->cpu, b->seq, b->produced,
 			   b->dropped, b->records, b->n_records)) {
 		fprintf(stderr, "tcpsleuth: EVENTS message: CPU %u out of range\n",
 			b->cpu);
-		return -1;
+		return -EINVAL;
 	}
-	if (cap->sampler &&
-	    tsl_sampler_observe(cap->sampler, b->records, b->n_records))
-		return -1;
+	if (cap->sampler) {
+		err = tsl_sampler_observe(cap->sampler, b->records, b->n_records);
+		if (err)
+			return err;
+	}
 	return tsl_rec_write_events(cap->w, &e, b->records);
 }
 
@@ -74,8 +77,10 @@ static int on_end(void *arg, const struct tsl_end *e)
 	if (cap->ended)
 		return 0;
 	cap->end_cpus = calloc(e->n_cpus ? e->n_cpus : 1, sizeof(*cap->end_cpus));
-	if (!cap->end_cpus)
-		return -1;
+	if (!cap->end_cpus) {
+		fprintf(stderr, "tcpsleuth: out of memory\n");
+		return -ENOMEM;
+	}
 	for (i = 0; i < e->n_cpus; i++)
 		cap->end_cpus[i] = (struct tsl_rec_cpu){
 			.cpu = e->cpus[i].cpu, .queued = e->cpus[i].queued,
@@ -125,13 +130,16 @@ static int write_start(struct tsl_capture *cap, const struct tsl_info *info,
 		.real_ns = clock_ns(CLOCK_REALTIME),
 	};
 	struct nl_msg *msg = nlmsg_alloc();
-	int ret = -1;
+	int ret;
 
 	snprintf(s.kernel, sizeof(s.kernel), "%s", info->kernel);
-	if (!msg)
-		return -1;
+	if (!msg) {
+		fprintf(stderr, "tcpsleuth: out of memory\n");
+		return -ENOMEM;
+	}
 	/* The filter is kept in the very form the module got it. */
-	if (!tsl_filter_put(msg, f))
+	ret = tsl_filter_put(msg, f);
+	if (!ret)
 		ret = tsl_rec_write_start(cap->w, &s, nlmsg_data(nlmsg_hdr(msg)),
 					  nlmsg_datalen(nlmsg_hdr(msg)));
 	nlmsg_free(msg);
@@ -159,7 +167,7 @@ static int sample_now(struct tsl_capture *cap)
 	if (!tsl_sampler_tick(cap->sampler, clock_ns(CLOCK_MONOTONIC)))
 		return 0;
 	fprintf(stderr, "tcpsleuth: cannot write system samples\n");
-	return -ECANCELED;
+	return -EIO;
 }
 
 /* Until the duration, a signal, or the module ends the stream. */
@@ -214,8 +222,11 @@ static int finish_stream(struct tsl_nl *nl, struct tsl_capture *cap)
 	while (!err && !cap->ended) {
 		int64_t left = deadline - now_ms();
 
-		if (left <= 0)
+		if (left <= 0) {
+			fprintf(stderr, "tcpsleuth: no END message within %d s of STOP\n",
+				END_TIMEOUT_MS / 1000);
 			return -ETIMEDOUT;
+		}
 		err = tsl_nl_pump(nl, left);
 	}
 	return err;
@@ -236,12 +247,11 @@ static int run_capture(struct tsl_nl *nl, struct tsl_capture *cap,
 		       const struct tsl_capture_opts *o)
 {
 	struct tsl_info info;
-	const char *step = "info";
 	int err;
 
 	err = tsl_nl_info(nl, &info);
 	if (err)
-		goto err_nl;
+		return err;
 	if (info.record_size != TSL_EVENT_SIZE) {
 		fprintf(stderr, "tcpsleuth: the module's records are %u bytes, this reader needs %d\n",
 			info.record_size, TSL_EVENT_SIZE);
@@ -251,7 +261,7 @@ static int run_capture(struct tsl_nl *nl, struct tsl_capture *cap,
 	err = write_start(cap, &info, &o->filter);
 	tsl_info_free(&info);
 	if (err)
-		return -EIO;	/* the writer says why */
+		return err;
 	if (o->interval_ms) {
 		struct tsl_sampler_opts so = {
 			.no_icmp = !o->icmp_interval_ms,
@@ -260,41 +270,22 @@ static int run_capture(struct tsl_nl *nl, struct tsl_capture *cap,
 		};
 
 		cap->sampler = tsl_sampler_new(cap->w, &so);
-		if (!cap->sampler) {
-			fprintf(stderr, "tcpsleuth: out of memory\n");
+		if (!cap->sampler)
 			return -ENOMEM;
-		}
 	}
-	step = "set filter";
 	err = tsl_nl_set_filter(nl, &o->filter);
 	if (err)
-		goto err_nl;
+		return err;
 	install_signals();
-	step = "start";
 	err = tsl_nl_start(nl, &stream_ops, cap);
 	if (err)
-		goto err_nl;
-	cap->started = true;
-	step = "receive";
-	err = capture_loop(nl, cap, o);
-	if (err)
-		goto err_nl;
-	step = "stop";
-	err = finish_stream(nl, cap);
-	if (err == -ETIMEDOUT) {
-		fprintf(stderr, "tcpsleuth: no END message within %d s of STOP\n",
-			END_TIMEOUT_MS / 1000);
 		return err;
-	}
-	if (err)
-		goto err_nl;
-	if (cap->end_reason == TSL_END_UNLOAD)
+	cap->started = true;
+	err = capture_loop(nl, cap, o);
+	if (!err)
+		err = finish_stream(nl, cap);
+	if (!err && cap->end_reason == TSL_END_UNLOAD)
 		fprintf(stderr, "tcpsleuth: module unloaded, recording ended\n");
-	return 0;
-
-err_nl:
-	if (err != -ECANCELED)	/* a stream handler already said why */
-		tsl_nl_perror(nl, step, err);
 	return err;
 }
 

@@ -29,11 +29,10 @@ struct tsl_filter {
 
 /*
  * Apply one option ("port", "lport", "rport", "host", "netns", "events")
- * to @f. On bad input returns -1 and leaves a one-line reason naming the
- * option in @err.
+ * to @f. 0, or -EINVAL after one line naming the option and what was
+ * wrong with @arg.
  */
-int tsl_filter_parse(struct tsl_filter *f, const char *opt, const char *arg,
-		     char *err, size_t errlen);
+int tsl_filter_parse(struct tsl_filter *f, const char *opt, const char *arg);
 
 /*
  * @f in words, as `status` shows it: "port 5201, host 10.0.0.0/8; events
@@ -86,12 +85,13 @@ struct tsl_info {
 
 struct tsl_nl;
 
-/* Functions returning int give 0 or a negative errno; tsl_nl_perror() explains. */
+/*
+ * Functions returning int give 0 or a negative errno, after one line saying
+ * why ("tcpsleuth: kernel module not loaded (modprobe tcpsleuth)").
+ */
 int tsl_nl_open(struct tsl_nl **out);
 void tsl_nl_close(struct tsl_nl *nl);
 int tsl_nl_info(struct tsl_nl *nl, struct tsl_info *info);
-/* Print "tcpsleuth: <what>: <reason>" for an error of the functions above. */
-void tsl_nl_perror(const struct tsl_nl *nl, const char *what, int err);
 void tsl_info_free(struct tsl_info *info);
 
 /* ---- a capture into a recording ---- */

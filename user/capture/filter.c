@@ -19,14 +19,17 @@
 #include "filter.h"
 #include "recording/recording.h"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+/* Print "tcpsleuth: <what went wrong>"; -EINVAL (the input was wrong). */
+static int fail(const char *fmt, ...)
 {
 	va_list ap;
 
+	fputs("tcpsleuth: ", stderr);
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	return -1;
+	fputc('\n', stderr);
+	return -EINVAL;
 }
 
 /* Decimal only, no sign, no trailing garbage. */
@@ -35,25 +38,25 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	char *end;
 
 	if (!isdigit((unsigned char)s[0]))
-		return -1;
+		return -EINVAL;
 	errno = 0;
 	*out = strtoul(s, &end, 10);
 	if (errno || *end || *out > max)
-		return -1;
+		return -EINVAL;
 	return 0;
 }
 
 static int add_port(uint16_t *ports, unsigned int *n, const char *opt,
-		    const char *arg, char *err, size_t errlen)
+		    const char *arg)
 {
 	unsigned long v;
 
 	if (parse_uint(arg, 65535, &v) || v == 0)
-		return fail(err, errlen,
+		return fail(
 			    "--%s: '%s' is not a port number (1-65535)",
 			    opt, arg);
 	if (*n == TSL_FILTER_MAX_ENTRIES)
-		return fail(err, errlen, "--%s: at most %d values", opt,
+		return fail("--%s: at most %d values", opt,
 			    TSL_FILTER_MAX_ENTRIES);
 	ports[(*n)++] = v;
 	return 0;
@@ -74,8 +77,7 @@ static void clear_host_bits(struct tsl_prefix *p)
 	}
 }
 
-static int add_host(struct tsl_filter *f, const char *arg, char *err,
-		    size_t errlen)
+static int add_host(struct tsl_filter *f, const char *arg)
 {
 	struct tsl_prefix p = { 0 };
 	char addr[INET6_ADDRSTRLEN + 1];
@@ -97,14 +99,14 @@ static int add_host(struct tsl_filter *f, const char *arg, char *err,
 	max = p.family == AF_INET ? 32 : 128;
 	len = max;
 	if (slash && parse_uint(slash + 1, ~0ul, &len))
-		return fail(err, errlen,
+		return fail(
 			    "--host: '%s' is not a prefix length", slash + 1);
 	if (len > max)
-		return fail(err, errlen,
+		return fail(
 			    "--host: prefix length %lu is longer than %u for %s",
 			    len, max, p.family == AF_INET ? "IPv4" : "IPv6");
 	if (f->n_addr == TSL_FILTER_MAX_ENTRIES)
-		return fail(err, errlen, "--host: at most %d values",
+		return fail("--host: at most %d values",
 			    TSL_FILTER_MAX_ENTRIES);
 	p.len = len;
 	clear_host_bits(&p);
@@ -112,7 +114,7 @@ static int add_host(struct tsl_filter *f, const char *arg, char *err,
 	return 0;
 
 bad_addr:
-	return fail(err, errlen, "--host: '%.*s' is not an IPv4 or IPv6 address",
+	return fail("--host: '%.*s' is not an IPv4 or IPv6 address",
 		    (int)alen, arg);
 }
 
@@ -129,29 +131,28 @@ static void netns_path(const char *arg, char *path, size_t size)
 		snprintf(path, size, "%s", arg);
 }
 
-static int add_netns(struct tsl_filter *f, const char *arg, char *err,
-		     size_t errlen)
+static int add_netns(struct tsl_filter *f, const char *arg)
 {
 	char path[4096];
 	struct stat st;
 	int fd, type;
 
 	if (!*arg)
-		return fail(err, errlen, "--netns: empty namespace");
+		return fail("--netns: empty namespace");
 	netns_path(arg, path, sizeof(path));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, "--netns: cannot open %s: %s", path,
+		return fail("--netns: cannot open %s: %s", path,
 			    strerror(errno));
 	type = ioctl(fd, NS_GET_NSTYPE);
 	if (type != CLONE_NEWNET || fstat(fd, &st)) {
 		close(fd);
-		return fail(err, errlen,
+		return fail(
 			    "--netns: %s is not a network namespace", path);
 	}
 	close(fd);
 	if (f->n_netns == TSL_FILTER_MAX_ENTRIES)
-		return fail(err, errlen, "--netns: at most %d values",
+		return fail("--netns: at most %d values",
 			    TSL_FILTER_MAX_ENTRIES);
 	f->netns[f->n_netns++] = st.st_ino;
 	return 0;
@@ -171,8 +172,7 @@ static int kind_by_name(const char *name, size_t len)
 	return -1;
 }
 
-static int add_events(struct tsl_filter *f, const char *arg, char *err,
-		      size_t errlen)
+static int add_events(struct tsl_filter *f, const char *arg)
 {
 	const char *p = arg;
 	uint32_t kinds = 0;
@@ -182,10 +182,10 @@ static int add_events(struct tsl_filter *f, const char *arg, char *err,
 		int k = kind_by_name(p, len);
 
 		if (len == 0)
-			return fail(err, errlen, "--events: empty event name in '%s'",
+			return fail("--events: empty event name in '%s'",
 				    arg);
 		if (k < 0)
-			return fail(err, errlen,
+			return fail(
 				    "--events: unknown event '%.*s' (known: tx, ack_rx, data_rx, read, ack_tx, retrans, rto, state, drop)",
 				    (int)len, p);
 		kinds |= 1u << k;
@@ -201,22 +201,21 @@ static int add_events(struct tsl_filter *f, const char *arg, char *err,
 	return 0;
 }
 
-int tsl_filter_parse(struct tsl_filter *f, const char *opt, const char *arg,
-		     char *err, size_t errlen)
+int tsl_filter_parse(struct tsl_filter *f, const char *opt, const char *arg)
 {
 	if (!strcmp(opt, "port"))
-		return add_port(f->port, &f->n_port, opt, arg, err, errlen);
+		return add_port(f->port, &f->n_port, opt, arg);
 	if (!strcmp(opt, "lport"))
-		return add_port(f->lport, &f->n_lport, opt, arg, err, errlen);
+		return add_port(f->lport, &f->n_lport, opt, arg);
 	if (!strcmp(opt, "rport"))
-		return add_port(f->rport, &f->n_rport, opt, arg, err, errlen);
+		return add_port(f->rport, &f->n_rport, opt, arg);
 	if (!strcmp(opt, "host"))
-		return add_host(f, arg, err, errlen);
+		return add_host(f, arg);
 	if (!strcmp(opt, "netns"))
-		return add_netns(f, arg, err, errlen);
+		return add_netns(f, arg);
 	if (!strcmp(opt, "events"))
-		return add_events(f, arg, err, errlen);
-	return fail(err, errlen, "--%s: not a filter option", opt);
+		return add_events(f, arg);
+	return fail("--%s: not a filter option", opt);
 }
 
 static int put_prefix(struct nl_msg *msg, const struct tsl_prefix *p)
@@ -252,9 +251,9 @@ int tsl_filter_put(struct nl_msg *msg, const struct tsl_filter *f)
 	unsigned int i;
 	int err;
 
-	if (!nest)
-		return -NLE_NOMEM;
-	err = put_u16s(msg, TSL_FILTER_A_PORT, f->port, f->n_port);
+	err = nest ? 0 : -NLE_NOMEM;
+	if (!err)
+		err = put_u16s(msg, TSL_FILTER_A_PORT, f->port, f->n_port);
 	if (!err)
 		err = put_u16s(msg, TSL_FILTER_A_LPORT, f->lport, f->n_lport);
 	if (!err)
@@ -265,18 +264,17 @@ int tsl_filter_put(struct nl_msg *msg, const struct tsl_filter *f)
 		err = nla_put_u32(msg, TSL_FILTER_A_NETNS, f->netns[i]);
 	if (!err && f->kinds)
 		err = nla_put_u32(msg, TSL_FILTER_A_KINDS, f->kinds);
-	if (err)
-		goto err_cancel;
 	/* An empty nest is the "match everything" filter: keep it. */
-	return nla_nest_end_keep_empty(msg, nest);
-
-err_cancel:
-	nla_nest_cancel(msg, nest);
-	return err;
+	if (!err && !nla_nest_end_keep_empty(msg, nest))
+		return 0;
+	if (nest)
+		nla_nest_cancel(msg, nest);
+	fprintf(stderr, "tcpsleuth: the filter does not fit in a netlink message\n");
+	return -EMSGSIZE;
 }
 
 static int get_prefix(struct tsl_prefix *p, struct nlattr *nest,
-		      char *err, size_t errlen)
+		      const char *what)
 {
 	struct nlattr *tb[TSL_PREFIX_A_MAX + 1];
 	int alen;
@@ -284,19 +282,18 @@ static int get_prefix(struct tsl_prefix *p, struct nlattr *nest,
 	if (nla_parse_nested(tb, TSL_PREFIX_A_MAX, nest, NULL) ||
 	    !tb[TSL_PREFIX_A_FAMILY] || !tb[TSL_PREFIX_A_ADDR] || !tb[TSL_PREFIX_A_LEN] ||
 	    nla_len(tb[TSL_PREFIX_A_FAMILY]) < 1 || nla_len(tb[TSL_PREFIX_A_LEN]) < 1)
-		return fail(err, errlen, "filter: malformed address prefix");
+		return fail("%s: filter: malformed address prefix", what);
 	p->family = nla_get_u8(tb[TSL_PREFIX_A_FAMILY]);
 	p->len = nla_get_u8(tb[TSL_PREFIX_A_LEN]);
 	alen = p->family == AF_INET ? 4 : p->family == AF_INET6 ? 16 : 0;
 	if (!alen || nla_len(tb[TSL_PREFIX_A_ADDR]) != alen || p->len > alen * 8)
-		return fail(err, errlen, "filter: malformed address prefix");
+		return fail("%s: filter: malformed address prefix", what);
 	memset(p->addr, 0, sizeof(p->addr));
 	memcpy(p->addr, nla_data(tb[TSL_PREFIX_A_ADDR]), alen);
 	return 0;
 }
 
-int tsl_filter_get(struct tsl_filter *f, struct nlattr *nest,
-		   char *err, size_t errlen)
+int tsl_filter_get(struct tsl_filter *f, struct nlattr *nest, const char *what)
 {
 	struct nlattr *a;
 	int rem;
@@ -325,20 +322,22 @@ int tsl_filter_get(struct tsl_filter *f, struct nlattr *nest,
 			break;
 		case TSL_FILTER_A_KINDS:
 			if (nla_len(a) < 4)
-				return fail(err, errlen, "filter: malformed event kinds");
+				return fail("%s: filter: malformed event kinds", what);
 			f->kinds = nla_get_u32(a);
 			continue;
 		default:
 			continue;	/* newer than this reader */
 		}
 		if (*n >= TSL_FILTER_MAX_ENTRIES)
-			return fail(err, errlen, "filter: more than %d %s entries",
-				    TSL_FILTER_MAX_ENTRIES, name);
+			return fail("%s: filter: more than %d %s entries",
+				    what, TSL_FILTER_MAX_ENTRIES, name);
 		if (n == &f->n_addr) {
-			if (get_prefix(&f->addr[*n], a, err, errlen))
-				return -1;
+			int err = get_prefix(&f->addr[*n], a, what);
+
+			if (err)
+				return err;
 		} else if (nla_len(a) < (ports ? 2 : 4)) {
-			return fail(err, errlen, "filter: malformed %s entry", name);
+			return fail("%s: filter: malformed %s entry", what, name);
 		} else if (ports) {
 			ports[*n] = nla_get_u16(a);
 		} else {

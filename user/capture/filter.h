@@ -11,18 +11,16 @@
 
 struct nl_msg;
 
-/* Append @f as a TSL_A_FILTER nest. Returns 0 or a negative libnl error. */
+/* Append @f as a TSL_A_FILTER nest: 0, or -EMSGSIZE (printed) when it does not fit. */
 int tsl_filter_put(struct nl_msg *msg, const struct tsl_filter *f);
 
 struct nlattr;
 
 /*
  * Read a TSL_A_FILTER nest (as the module's INFO reply carries it) into
- * @f; every event kind comes back as kinds 0. Returns 0, or -1 with a
- * one-line reason in @err.
+ * @f; every event kind comes back as kinds 0. 0, or -EINVAL after one
+ * line naming @what (the message it came in) and what was wrong.
  */
-int tsl_filter_get(struct tsl_filter *f, struct nlattr *nest,
-		   char *err, size_t errlen);
-
+int tsl_filter_get(struct tsl_filter *f, struct nlattr *nest, const char *what);
 
 #endif /* TSL_FILTER_H */

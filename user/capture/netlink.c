@@ -77,36 +77,33 @@ struct tsl_nl {
 	uint32_t req_seq;
 	bool req_done;
 	int req_err;			/* positive errno from the kernel */
-	int (*reply)(struct nlmsghdr *nlh, void *arg, char *err, size_t len);
+	int (*reply)(struct nlmsghdr *nlh, void *arg);	/* prints why it failed */
 	void *reply_arg;
+	bool reported;			/* the failure was printed already */
 	char detail[256];		/* extack message or local reason */
 	/* the stream */
 	const struct tsl_stream_ops *ops;
 	void *ops_arg;
 	bool stream_failed;
+	bool stream_ended;		/* END arrived */
 	unsigned long overruns;
 	struct tsl_tscmap tsc;		/* this recording's TSC pairs */
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+/* Print "tcpsleuth: <what went wrong>"; -EINVAL (a malformed message). */
+static int fail(const char *fmt, ...)
 {
 	va_list ap;
 
+	fputs("tcpsleuth: ", stderr);
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	return -1;
+	fputc('\n', stderr);
+	return -EINVAL;
 }
 
 /* ---- message parsing ---- */
-
-static int prefix_err(char *err, size_t errlen, const char *what)
-{
-	char why[256];
-
-	snprintf(why, sizeof(why), "%s", err);
-	return fail(err, errlen, "%s: %s", what, why);
-}
 
 static void copy_string(char *dst, size_t size, const struct nlattr *a)
 {
@@ -128,7 +125,7 @@ static uint8_t get_u8(struct nlattr *a)
 	return a ? nla_get_u8(a) : 0;
 }
 
-/* Count the entries of type @type in a nest; -1 if anything else is there. */
+/* Count the entries of type @type in a nest; -EINVAL if anything else is there. */
 static int count_nested(struct nlattr *nest, int type)
 {
 	struct nlattr *a;
@@ -136,10 +133,10 @@ static int count_nested(struct nlattr *nest, int type)
 
 	nla_for_each_nested(a, nest, rem) {
 		if (nla_type(a) != type)
-			return -1;
+			return -EINVAL;
 		n++;
 	}
-	return rem == 0 ? n : -1;
+	return rem == 0 ? n : -EINVAL;
 }
 
 static int parse_hook(struct nlattr *a, struct tsl_hook_info *h)
@@ -147,7 +144,7 @@ static int parse_hook(struct nlattr *a, struct tsl_hook_info *h)
 	struct nlattr *tb[TSL_HOOK_A_MAX + 1];
 
 	if (nla_parse_nested(tb, TSL_HOOK_A_MAX, a, hook_policy) < 0)
-		return -1;
+		return -EINVAL;
 	copy_string(h->event, sizeof(h->event), tb[TSL_HOOK_A_EVENT]);
 	copy_string(h->target, sizeof(h->target), tb[TSL_HOOK_A_TARGET]);
 	h->type = get_u8(tb[TSL_HOOK_A_TYPE]);
@@ -166,7 +163,7 @@ static int parse_cpu(struct nlattr *a, struct tsl_cpu_stats *c)
 	if (nla_parse_nested(tb, TSL_CPU_A_MAX, a, cpu_policy) < 0 ||
 	    !tb[TSL_CPU_A_CPU] || !tb[TSL_CPU_A_PRODUCED] ||
 	    !tb[TSL_CPU_A_DELIVERED] || !tb[TSL_CPU_A_DROPPED])
-		return -1;
+		return -EINVAL;
 	c->cpu = nla_get_u32(tb[TSL_CPU_A_CPU]);
 	c->produced = nla_get_u64(tb[TSL_CPU_A_PRODUCED]);
 	c->delivered = nla_get_u64(tb[TSL_CPU_A_DELIVERED]);
@@ -176,7 +173,7 @@ static int parse_cpu(struct nlattr *a, struct tsl_cpu_stats *c)
 	if (kinds) {
 		len = nla_len(kinds);
 		if (len % sizeof(uint64_t))
-			return -1;
+			return -EINVAL;
 		if ((size_t)len > sizeof(c->dropped_kind))
 			len = sizeof(c->dropped_kind);	/* newer kinds */
 		memcpy(c->dropped_kind, nla_data(kinds), len);
@@ -184,9 +181,9 @@ static int parse_cpu(struct nlattr *a, struct tsl_cpu_stats *c)
 	return 0;
 }
 
-/* Parse a TSL_A_CPUS nest into a new array. */
+/* Parse a TSL_A_CPUS nest of the message @what into a new array. */
 static int parse_cpus(struct nlattr *nest, struct tsl_cpu_stats **out,
-		      unsigned int *n, char *err, size_t errlen)
+		      unsigned int *n, const char *what)
 {
 	struct tsl_cpu_stats *cpus;
 	struct nlattr *a;
@@ -194,14 +191,17 @@ static int parse_cpus(struct nlattr *nest, struct tsl_cpu_stats **out,
 
 	count = count_nested(nest, TSL_A_CPU_STATS);
 	if (count < 0)
-		return fail(err, errlen, "TSL_A_CPUS holds something other than TSL_A_CPU_STATS");
+		return fail("%s: TSL_A_CPUS holds something other than TSL_A_CPU_STATS",
+			    what);
 	cpus = calloc(count ? count : 1, sizeof(*cpus));
-	if (!cpus)
-		return fail(err, errlen, "out of memory");
+	if (!cpus) {
+		fprintf(stderr, "tcpsleuth: out of memory\n");
+		return -ENOMEM;
+	}
 	nla_for_each_nested(a, nest, rem) {
 		if (parse_cpu(a, &cpus[i])) {
 			free(cpus);
-			return fail(err, errlen, "malformed TSL_A_CPU_STATS #%d", i);
+			return fail("%s: malformed TSL_A_CPU_STATS #%d", what, i);
 		}
 		i++;
 	}
@@ -210,21 +210,22 @@ static int parse_cpus(struct nlattr *nest, struct tsl_cpu_stats **out,
 	return 0;
 }
 
-static int parse_hooks(struct nlattr *nest, struct tsl_info *info,
-		       char *err, size_t errlen)
+static int parse_hooks(struct nlattr *nest, struct tsl_info *info)
 {
 	struct nlattr *a;
 	int count, rem, i = 0;
 
 	count = count_nested(nest, TSL_A_HOOK);
 	if (count < 0)
-		return fail(err, errlen, "TSL_A_HOOKS holds something other than TSL_A_HOOK");
+		return fail("INFO message: TSL_A_HOOKS holds something other than TSL_A_HOOK");
 	info->hooks = calloc(count ? count : 1, sizeof(*info->hooks));
-	if (!info->hooks)
-		return fail(err, errlen, "out of memory");
+	if (!info->hooks) {
+		fprintf(stderr, "tcpsleuth: out of memory\n");
+		return -ENOMEM;
+	}
 	nla_for_each_nested(a, nest, rem) {
 		if (parse_hook(a, &info->hooks[i]))
-			return fail(err, errlen, "malformed TSL_A_HOOK #%d", i);
+			return fail("INFO message: malformed TSL_A_HOOK #%d", i);
 		i++;
 	}
 	info->n_hooks = count;
@@ -232,27 +233,28 @@ static int parse_hooks(struct nlattr *nest, struct tsl_info *info,
 }
 
 static int parse_genl(struct nlmsghdr *nlh, int cmd, struct nlattr **tb,
-		      const char *what, char *err, size_t errlen)
+		      const char *what)
 {
 	if (!genlmsg_valid_hdr(nlh, 0))
-		return fail(err, errlen, "%s message: truncated header", what);
+		return fail("%s message: truncated header", what);
 	if (((struct genlmsghdr *)nlmsg_data(nlh))->cmd != cmd)
-		return fail(err, errlen, "%s message: wrong command", what);
+		return fail("%s message: wrong command", what);
 	if (genlmsg_parse(nlh, 0, tb, TSL_A_MAX, top_policy) < 0)
-		return fail(err, errlen, "%s message: malformed attributes", what);
+		return fail("%s message: malformed attributes", what);
 	return 0;
 }
 
-int tsl_nl_parse_info(struct nlmsghdr *nlh, struct tsl_info *info,
-		      char *err, size_t errlen)
+int tsl_nl_parse_info(struct nlmsghdr *nlh, struct tsl_info *info)
 {
 	struct nlattr *tb[TSL_A_MAX + 1];
+	int err;
 
 	memset(info, 0, sizeof(*info));
-	if (parse_genl(nlh, TSL_CMD_INFO, tb, "INFO", err, errlen))
-		return -1;
+	err = parse_genl(nlh, TSL_CMD_INFO, tb, "INFO");
+	if (err)
+		return err;
 	if (!tb[TSL_A_VERSION] || !tb[TSL_A_RECORD_SIZE])
-		return fail(err, errlen, "INFO message: no version or record size");
+		return fail("INFO message: no version or record size");
 	info->version = nla_get_u32(tb[TSL_A_VERSION]);
 	copy_string(info->kernel, sizeof(info->kernel), tb[TSL_A_KERNEL]);
 	info->active = get_u8(tb[TSL_A_ACTIVE]);
@@ -263,25 +265,22 @@ int tsl_nl_parse_info(struct nlmsghdr *nlh, struct tsl_info *info,
 	info->flows_refused = get_u64(tb[TSL_A_FLOWS_REFUSED]);
 	if (tb[TSL_A_TSC_KHZ])
 		info->tsc_khz = nla_get_u32(tb[TSL_A_TSC_KHZ]);
-	if (tb[TSL_A_HOOKS] && parse_hooks(tb[TSL_A_HOOKS], info, err, errlen))
-		goto err_free;
-	if (tb[TSL_A_CPUS] && parse_cpus(tb[TSL_A_CPUS], &info->cpus,
-					 &info->n_cpus, err, errlen))
-		goto err_free;
-	if (tb[TSL_A_FILTER]) {
-		if (tsl_filter_get(&info->filter, tb[TSL_A_FILTER], err, errlen))
-			goto err_free;
-		info->has_filter = true;
+	if (tb[TSL_A_HOOKS])
+		err = parse_hooks(tb[TSL_A_HOOKS], info);
+	if (!err && tb[TSL_A_CPUS])
+		err = parse_cpus(tb[TSL_A_CPUS], &info->cpus, &info->n_cpus,
+				 "INFO message");
+	if (!err && tb[TSL_A_FILTER]) {
+		err = tsl_filter_get(&info->filter, tb[TSL_A_FILTER],
+				     "INFO message");
+		info->has_filter = !err;
 	}
-	return 0;
-
-err_free:
-	tsl_info_free(info);
-	return prefix_err(err, errlen, "INFO message");
+	if (err)
+		tsl_info_free(info);
+	return err;
 }
 
-int tsl_nl_parse_events(struct nlmsghdr *nlh, struct tsl_batch *b,
-			char *err, size_t errlen)
+int tsl_nl_parse_events(struct nlmsghdr *nlh, struct tsl_batch *b)
 {
 	static const struct { int type; const char *name; } need[] = {
 		{ TSL_A_CPU, "TSL_A_CPU" }, { TSL_A_SEQ, "TSL_A_SEQ" },
@@ -293,19 +292,19 @@ int tsl_nl_parse_events(struct nlmsghdr *nlh, struct tsl_batch *b,
 	};
 	struct nlattr *tb[TSL_A_MAX + 1];
 	unsigned int i;
-	int len;
+	int len, err;
 
 	memset(b, 0, sizeof(*b));
-	if (parse_genl(nlh, TSL_CMD_EVENTS, tb, "EVENTS", err, errlen))
-		return -1;
+	err = parse_genl(nlh, TSL_CMD_EVENTS, tb, "EVENTS");
+	if (err)
+		return err;
 	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		if (!tb[need[i].type])
-			return fail(err, errlen, "EVENTS message: no %s",
+			return fail("EVENTS message: no %s",
 				    need[i].name);
 	len = nla_len(tb[TSL_A_RECORDS]);
 	if (len % TSL_EVENT_SIZE)
-		return fail(err, errlen,
-			    "EVENTS message: TSL_A_RECORDS length %d is not a multiple of %d",
+		return fail("EVENTS message: TSL_A_RECORDS length %d is not a multiple of %d",
 			    len, TSL_EVENT_SIZE);
 	b->cpu = nla_get_u32(tb[TSL_A_CPU]);
 	b->seq = nla_get_u64(tb[TSL_A_SEQ]);
@@ -315,7 +314,7 @@ int tsl_nl_parse_events(struct nlmsghdr *nlh, struct tsl_batch *b,
 	b->real_ns = nla_get_u64(tb[TSL_A_REAL_NS]);
 	if (tb[TSL_A_CYCLES]) {
 		if (!tb[TSL_A_TSC_KHZ] || !nla_get_u32(tb[TSL_A_TSC_KHZ]))
-			return fail(err, errlen,
+			return fail(
 				    "EVENTS message: TSL_A_CYCLES without a TSC rate");
 		b->has_cycles = true;
 		b->cycles = nla_get_u64(tb[TSL_A_CYCLES]);
@@ -326,21 +325,20 @@ int tsl_nl_parse_events(struct nlmsghdr *nlh, struct tsl_batch *b,
 	return 0;
 }
 
-int tsl_nl_parse_end(struct nlmsghdr *nlh, struct tsl_end *e,
-		     char *err, size_t errlen)
+int tsl_nl_parse_end(struct nlmsghdr *nlh, struct tsl_end *e)
 {
 	struct nlattr *tb[TSL_A_MAX + 1];
+	int err;
 
 	memset(e, 0, sizeof(*e));
-	if (parse_genl(nlh, TSL_CMD_END, tb, "END", err, errlen))
-		return -1;
+	err = parse_genl(nlh, TSL_CMD_END, tb, "END");
+	if (err)
+		return err;
 	if (!tb[TSL_A_END_REASON] || !tb[TSL_A_CPUS])
-		return fail(err, errlen, "END message: no reason or CPU counters");
+		return fail("END message: no reason or CPU counters");
 	e->reason = nla_get_u32(tb[TSL_A_END_REASON]);
 	e->flows_refused = get_u64(tb[TSL_A_FLOWS_REFUSED]);
-	if (parse_cpus(tb[TSL_A_CPUS], &e->cpus, &e->n_cpus, err, errlen))
-		return prefix_err(err, errlen, "END message");
-	return 0;
+	return parse_cpus(tb[TSL_A_CPUS], &e->cpus, &e->n_cpus, "END message");
 }
 
 void tsl_info_free(struct tsl_info *info)
@@ -433,7 +431,6 @@ static void settle(struct tsl_tscmap *m, struct tsl_batch *b)
 
 static int on_stream(struct tsl_nl *nl, struct nlmsghdr *nlh, int cmd)
 {
-	char err[256];
 	int ret;
 
 	if (!nl->ops) {
@@ -443,7 +440,7 @@ static int on_stream(struct tsl_nl *nl, struct nlmsghdr *nlh, int cmd)
 	if (cmd == TSL_CMD_EVENTS) {
 		struct tsl_batch b;
 
-		ret = tsl_nl_parse_events(nlh, &b, err, sizeof(err));
+		ret = tsl_nl_parse_events(nlh, &b);
 		if (!ret) {
 			settle(&nl->tsc, &b);
 			ret = nl->ops->events(nl->ops_arg, &b);
@@ -451,15 +448,14 @@ static int on_stream(struct tsl_nl *nl, struct nlmsghdr *nlh, int cmd)
 	} else {
 		struct tsl_end e;
 
-		ret = tsl_nl_parse_end(nlh, &e, err, sizeof(err));
+		ret = tsl_nl_parse_end(nlh, &e);
+		nl->stream_ended = !ret;
 		if (!ret) {
 			ret = nl->ops->end(nl->ops_arg, &e);
 			tsl_end_free(&e);
 		}
 	}
-	if (ret) {
-		if (err[0])
-			fprintf(stderr, "tcpsleuth: %s\n", err);
+	if (ret) {	/* the parser or the handler said why */
 		nl->stream_failed = true;
 		return NL_STOP;
 	}
@@ -468,7 +464,6 @@ static int on_stream(struct tsl_nl *nl, struct nlmsghdr *nlh, int cmd)
 
 static int on_message(struct tsl_nl *nl, struct nlmsghdr *nlh)
 {
-	char err[256];
 	int cmd;
 
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -478,19 +473,49 @@ static int on_message(struct tsl_nl *nl, struct nlmsghdr *nlh)
 	if (nlh->nlmsg_type != nl->family || !genlmsg_valid_hdr(nlh, 0))
 		return NL_OK;
 	cmd = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
-	if (cmd == TSL_CMD_EVENTS || cmd == TSL_CMD_END) {
-		err[0] = '\0';
+	if (cmd == TSL_CMD_EVENTS || cmd == TSL_CMD_END)
 		return on_stream(nl, nlh, cmd);
-	}
 	if (nlh->nlmsg_seq != nl->req_seq || !nl->reply)
 		return NL_OK;
-	if (nl->reply(nlh, nl->reply_arg, err, sizeof(err))) {
-		snprintf(nl->detail, sizeof(nl->detail), "%s", err);
+	if (nl->reply(nlh, nl->reply_arg)) {
 		nl->req_err = EPROTO;
 		nl->req_done = true;
+		nl->reported = true;
 	}
 	nl->reply = NULL;	/* one reply per request */
 	return NL_OK;
+}
+
+/*
+ * Print why @what failed with @err, once: not when a stream handler or a
+ * reply's parser said it already (-ECANCELED, nl->reported). Returns @err.
+ */
+static int report(const struct tsl_nl *nl, const char *what, int err)
+{
+	const char *detail = nl ? nl->detail : "";
+
+	if (!err || err == -ECANCELED || (nl && nl->reported))
+		return err;
+
+	switch (-err) {
+	case ENOENT:
+		fprintf(stderr, "tcpsleuth: kernel module not loaded (modprobe tcpsleuth)\n");
+		return err;
+	case EPERM:
+		fprintf(stderr, "tcpsleuth: permission denied (needs CAP_NET_ADMIN)\n");
+		return err;
+	case EBUSY:
+		fprintf(stderr, "tcpsleuth: %s: another reader is attached\n", what);
+		return err;
+	case ETIMEDOUT:
+		fprintf(stderr, "tcpsleuth: %s: no reply from the kernel module\n", what);
+		return err;
+	}
+	if (detail[0])
+		fprintf(stderr, "tcpsleuth: %s: %s: %s\n", what, strerror(-err), detail);
+	else
+		fprintf(stderr, "tcpsleuth: %s: %s\n", what, strerror(-err));
+	return err;
 }
 
 static int setup_socket(struct tsl_nl *nl)
@@ -525,7 +550,7 @@ int tsl_nl_open(struct tsl_nl **out)
 
 	nl = calloc(1, sizeof(*nl));
 	if (!nl)
-		return -ENOMEM;
+		return report(NULL, "netlink", -ENOMEM);
 	nl->buf = malloc(MSGBUF_BYTES);
 	nl->sk = nl_socket_alloc();
 	if (!nl->buf || !nl->sk) {
@@ -548,7 +573,7 @@ err_socket:
 err_free:
 	free(nl->buf);
 	free(nl);
-	return err;
+	return report(NULL, "netlink", err);
 }
 
 void tsl_nl_close(struct tsl_nl *nl)
@@ -631,7 +656,8 @@ static int drain(struct tsl_nl *nl)
 	return 0;
 }
 
-int tsl_nl_pump(struct tsl_nl *nl, int timeout_ms)
+/* tsl_nl_pump() without the message: request() reports as its command. */
+static int pump(struct tsl_nl *nl, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
 	int n = poll(&pfd, 1, timeout_ms);
@@ -641,6 +667,11 @@ int tsl_nl_pump(struct tsl_nl *nl, int timeout_ms)
 	if (n == 0)
 		return 0;
 	return drain(nl);
+}
+
+int tsl_nl_pump(struct tsl_nl *nl, int timeout_ms)
+{
+	return report(nl, "receive", pump(nl, timeout_ms));
 }
 
 static int64_t now_ms(void)
@@ -672,6 +703,7 @@ static int request(struct tsl_nl *nl, struct nl_msg *msg)
 	if (!msg)
 		return -ENOMEM;
 	nl->detail[0] = '\0';
+	nl->reported = false;
 	nl->req_done = false;
 	nl->req_err = 0;
 	ret = nl_send_auto(nl->sk, msg);
@@ -685,7 +717,7 @@ static int request(struct tsl_nl *nl, struct nl_msg *msg)
 	while (!ret && !nl->req_done) {
 		int left = deadline - now_ms();
 
-		ret = left > 0 ? tsl_nl_pump(nl, left) : -ETIMEDOUT;
+		ret = left > 0 ? pump(nl, left) : -ETIMEDOUT;
 	}
 	if (!ret)
 		ret = -nl->req_err;
@@ -695,9 +727,9 @@ out:
 	return ret;
 }
 
-static int info_reply(struct nlmsghdr *nlh, void *arg, char *err, size_t len)
+static int info_reply(struct nlmsghdr *nlh, void *arg)
 {
-	return tsl_nl_parse_info(nlh, arg, err, len);
+	return tsl_nl_parse_info(nlh, arg);
 }
 
 int tsl_nl_info(struct tsl_nl *nl, struct tsl_info *info)
@@ -714,18 +746,20 @@ int tsl_nl_info(struct tsl_nl *nl, struct tsl_info *info)
 	}
 	if (ret)
 		tsl_info_free(info);
-	return ret;
+	return report(nl, "info", ret);
 }
 
 int tsl_nl_set_filter(struct tsl_nl *nl, const struct tsl_filter *f)
 {
 	struct nl_msg *msg = new_request(nl, TSL_CMD_SET_FILTER);
 
-	if (msg && tsl_filter_put(msg, f)) {
+	int err = msg ? tsl_filter_put(msg, f) : 0;
+
+	if (err) {	/* printed */
 		nlmsg_free(msg);
-		return -ENOMEM;
+		return err;
 	}
-	return request(nl, msg);
+	return report(nl, "set filter", request(nl, msg));
 }
 
 int tsl_nl_start(struct tsl_nl *nl, const struct tsl_stream_ops *ops,
@@ -736,38 +770,19 @@ int tsl_nl_start(struct tsl_nl *nl, const struct tsl_stream_ops *ops,
 	/* Set before sending: records may come before the ACK. */
 	nl->ops = ops;
 	nl->ops_arg = arg;
+	nl->stream_ended = false;
 	tsl_tscmap_init(&nl->tsc);
 	ret = request(nl, new_request(nl, TSL_CMD_START));
 	if (ret)
 		nl->ops = NULL;
-	return ret;
+	return report(nl, "start", ret);
 }
 
 int tsl_nl_stop(struct tsl_nl *nl)
 {
-	return request(nl, new_request(nl, TSL_CMD_STOP));
+	int err = request(nl, new_request(nl, TSL_CMD_STOP));
+
+	/* The session may have ended meanwhile (reader error, unload). */
+	return nl->stream_ended ? err : report(nl, "stop", err);
 }
 
-void tsl_nl_perror(const struct tsl_nl *nl, const char *what, int err)
-{
-	const char *detail = nl ? nl->detail : "";
-
-	switch (-err) {
-	case ENOENT:
-		fprintf(stderr, "tcpsleuth: kernel module not loaded (modprobe tcpsleuth)\n");
-		return;
-	case EPERM:
-		fprintf(stderr, "tcpsleuth: permission denied (needs CAP_NET_ADMIN)\n");
-		return;
-	case EBUSY:
-		fprintf(stderr, "tcpsleuth: %s: another reader is attached\n", what);
-		return;
-	case ETIMEDOUT:
-		fprintf(stderr, "tcpsleuth: %s: no reply from the kernel module\n", what);
-		return;
-	}
-	if (detail[0])
-		fprintf(stderr, "tcpsleuth: %s: %s: %s\n", what, strerror(-err), detail);
-	else
-		fprintf(stderr, "tcpsleuth: %s: %s\n", what, strerror(-err));
-}

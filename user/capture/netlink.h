@@ -34,32 +34,35 @@ struct tsl_end {
 	unsigned int n_cpus;
 };
 
-/* Receivers of the stream; each returns 0, or -1 to abort the capture. */
+/* Receivers of the stream; each returns 0, or a negative errno (printed) to end the capture. */
 struct tsl_stream_ops {
 	int (*events)(void *arg, const struct tsl_batch *b);
 	int (*end)(void *arg, const struct tsl_end *e);
 };
 
-/* Functions returning int give 0 or a negative errno; tsl_nl_perror() explains. */
+/*
+ * Functions returning int give 0 or a negative errno, after one line
+ * saying why ("tcpsleuth: start: another reader is attached").
+ */
 int tsl_nl_set_filter(struct tsl_nl *nl, const struct tsl_filter *f);
 int tsl_nl_start(struct tsl_nl *nl, const struct tsl_stream_ops *ops,
 		 void *arg);
 int tsl_nl_stop(struct tsl_nl *nl);
 /*
  * Wait up to @timeout_ms for stream messages and hand them to the ops.
- * -ECANCELED: an op failed or a message was malformed (already reported).
+ * -ECANCELED: an op failed or a message was malformed (it said why).
  */
 int tsl_nl_pump(struct tsl_nl *nl, int timeout_ms);
 /* Netlink receive-buffer overruns seen (messages the kernel could not queue). */
 unsigned long tsl_nl_overruns(const struct tsl_nl *nl);
 
-/* Message parsers, also used by the unit tests; 0, or -1 with @err set. */
-int tsl_nl_parse_info(struct nlmsghdr *nlh, struct tsl_info *info,
-		      char *err, size_t errlen);
-int tsl_nl_parse_events(struct nlmsghdr *nlh, struct tsl_batch *b,
-			char *err, size_t errlen);
-int tsl_nl_parse_end(struct nlmsghdr *nlh, struct tsl_end *e,
-		     char *err, size_t errlen);
+/*
+ * Message parsers, also used by the unit tests: 0, or -EINVAL after one
+ * line naming the message and what was wrong with it (-ENOMEM: printed).
+ */
+int tsl_nl_parse_info(struct nlmsghdr *nlh, struct tsl_info *info);
+int tsl_nl_parse_events(struct nlmsghdr *nlh, struct tsl_batch *b);
+int tsl_nl_parse_end(struct nlmsghdr *nlh, struct tsl_end *e);
 /* The extended ACK message of an NLMSG_ERROR, or "" if it has none. */
 void tsl_nl_extack(const struct nlmsghdr *nlh, char *out, size_t size);
 void tsl_end_free(struct tsl_end *e);

@@ -60,12 +60,7 @@ static int parse_ms(const char *opt, const char *arg, unsigned int *out)
 
 static int opt_filter(struct tsl_cli_args *a, const char *opt, const char *arg)
 {
-	char err[256];
-
-	if (!tsl_filter_parse(&a->capture.filter, opt, arg, err, sizeof(err)))
-		return 0;
-	fprintf(stderr, "tcpsleuth: %s\n", err);
-	return -EINVAL;
+	return tsl_filter_parse(&a->capture.filter, opt, arg);
 }
 
 static int opt_duration(struct tsl_cli_args *a, const char *opt,

@@ -119,10 +119,8 @@ int tsl_cmd_record(int argc, char **argv)
 		return TSL_EXIT_OK;
 	/* The module first: no output file is left behind if it is absent. */
 	err = tsl_nl_open(&nl);
-	if (err) {
-		tsl_nl_perror(NULL, "record", err);
-		return TSL_EXIT_RUNTIME;
-	}
+	if (err)
+		return TSL_EXIT_RUNTIME;	/* it said why */
 	ret = TSL_EXIT_RUNTIME;
 	cap = tsl_capture_new(&a.capture);
 	if (!cap)

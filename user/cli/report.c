@@ -125,10 +125,8 @@ static int capture(const struct tsl_cli_args *a, FILE *bin, const char *name)
 	int ret, err;
 
 	err = tsl_nl_open(&nl);
-	if (err) {
-		tsl_nl_perror(NULL, "diagnose", err);
-		return TSL_EXIT_RUNTIME;
-	}
+	if (err)
+		return TSL_EXIT_RUNTIME;	/* it said why */
 	ret = TSL_EXIT_RUNTIME;
 	cap = tsl_capture_new(&a->capture);
 	if (cap && !tsl_capture_run(cap, nl, bin, name))

@@ -107,15 +107,11 @@ int tsl_cmd_status(int argc, char **argv)
 		return TSL_EXIT_USAGE;
 	}
 	err = tsl_nl_open(&nl);
-	if (err) {
-		tsl_nl_perror(NULL, "status", err);
-		return TSL_EXIT_RUNTIME;
-	}
+	if (err)
+		return TSL_EXIT_RUNTIME;	/* it said why */
 	err = tsl_nl_info(nl, &info);
-	if (err) {
-		tsl_nl_perror(nl, "status", err);
+	if (err)
 		goto err_close;
-	}
 	print_info(&info);
 	tsl_info_free(&info);
 	tsl_nl_close(nl);

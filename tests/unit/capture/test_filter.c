@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Unit tests of the filter options and their netlink form.
+#include <errno.h>
 #include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,21 +13,27 @@
 #include <netlink/msg.h>
 
 #include "capture/filter.h"
+#include "stderr_capture.h"
 #include "recording/recording.h"
 
 static char err[256];
 
+/* tsl_filter_parse(); what it printed (one line, without "tcpsleuth: ") in err. */
 static int parse(struct tsl_filter *f, const char *opt, const char *arg)
 {
-	err[0] = '\0';
-	return tsl_filter_parse(f, opt, arg, err, sizeof(err));
+	int ret;
+
+	stderr_begin();
+	ret = tsl_filter_parse(f, opt, arg);
+	snprintf(err, sizeof(err), "%s", stderr_line());
+	return ret;
 }
 
 static void expect_error(const char *opt, const char *arg, const char *msg)
 {
 	struct tsl_filter f = { 0 };
 
-	assert_int_equal(parse(&f, opt, arg), -1);
+	assert_int_equal(parse(&f, opt, arg), -EINVAL);
 	assert_string_equal(err, msg);
 }
 
@@ -72,9 +79,9 @@ static void test_too_many(void **state)
 		assert_int_equal(parse(&f, "port", buf), 0);
 		assert_int_equal(parse(&f, "host", "10.0.0.1"), 0);
 	}
-	assert_int_equal(parse(&f, "port", "99"), -1);
+	assert_int_equal(parse(&f, "port", "99"), -EINVAL);
 	assert_string_equal(err, "--port: at most 16 values");
-	assert_int_equal(parse(&f, "host", "::1"), -1);
+	assert_int_equal(parse(&f, "host", "::1"), -EINVAL);
 	assert_string_equal(err, "--host: at most 16 values");
 	assert_int_equal(f.n_port, 16);
 	assert_int_equal(f.n_addr, 16);
@@ -274,7 +281,7 @@ static void test_read_back(void **state)
 	assert_int_equal(parse(&f, "host", "2001:db8::/32"), 0);
 	assert_int_equal(parse(&f, "events", "tx,rto"), 0);
 	f.netns[f.n_netns++] = 4026531840u;
-	assert_int_equal(tsl_filter_get(&g, put_and_find(msg, &f), err, sizeof(err)), 0);
+	assert_int_equal(tsl_filter_get(&g, put_and_find(msg, &f), "INFO message"), 0);
 	assert_memory_equal(&g, &f, sizeof(f));
 	tsl_filter_format(&g, text, sizeof(text));
 	assert_string_equal(text, "port 5201, lport 80, rport 22, host 10.1.0.0/16, "
@@ -298,7 +305,7 @@ static void test_read_back_everything(void **state)
 	assert_int_equal(nla_put_u32(msg, TSL_FILTER_A_KINDS, TSL_EV_ALL), 0);
 	nla_nest_end(msg, nest);
 	nest = nlmsg_find_attr(nlmsg_hdr(msg), 0, TSL_A_FILTER);
-	assert_int_equal(tsl_filter_get(&g, nest, err, sizeof(err)), 0);
+	assert_int_equal(tsl_filter_get(&g, nest, "INFO message"), 0);
 	assert_int_equal(g.kinds, 0);
 	assert_int_equal(g.n_port + g.n_lport + g.n_rport + g.n_addr + g.n_netns, 0);
 	tsl_filter_format(&g, text, sizeof(text));
@@ -312,8 +319,9 @@ static void read_back_fails(struct nl_msg *msg, struct nlattr *nest, const char 
 
 	nla_nest_end(msg, nest);
 	nest = nlmsg_find_attr(nlmsg_hdr(msg), 0, TSL_A_FILTER);
-	err[0] = '\0';
-	assert_int_equal(tsl_filter_get(&g, nest, err, sizeof(err)), -1);
+	stderr_begin();
+	assert_int_equal(tsl_filter_get(&g, nest, "INFO message"), -EINVAL);
+	snprintf(err, sizeof(err), "%s", stderr_line());
 	assert_string_equal(err, want);
 	nlmsg_free(msg);
 }
@@ -329,12 +337,12 @@ static void test_read_back_malformed(void **state)
 	nest = nla_nest_start(msg, TSL_A_FILTER);
 	for (i = 0; i <= TSL_FILTER_MAX_ENTRIES; i++)
 		nla_put_u16(msg, TSL_FILTER_A_LPORT, 1000 + i);
-	read_back_fails(msg, nest, "filter: more than 16 lport entries");
+	read_back_fails(msg, nest, "INFO message: filter: more than 16 lport entries");
 
 	msg = nlmsg_alloc();
 	nest = nla_nest_start(msg, TSL_A_FILTER);
 	nla_put_u8(msg, TSL_FILTER_A_PORT, 7);
-	read_back_fails(msg, nest, "filter: malformed port entry");
+	read_back_fails(msg, nest, "INFO message: filter: malformed port entry");
 
 	/* IPv4 with 16 address bytes; a /33 */
 	for (i = 0; i < 2; i++) {
@@ -345,7 +353,7 @@ static void test_read_back_malformed(void **state)
 		nla_put(msg, TSL_PREFIX_A_ADDR, i ? 4 : 16, "0123456789abcdef");
 		nla_put_u8(msg, TSL_PREFIX_A_LEN, i ? 33 : 8);
 		nla_nest_end(msg, pfx);
-		read_back_fails(msg, nest, "filter: malformed address prefix");
+		read_back_fails(msg, nest, "INFO message: filter: malformed address prefix");
 	}
 }
 

@@ -12,10 +12,16 @@
 #include <netlink/genl/genl.h>
 
 #include "capture/netlink.h"
+#include "stderr_capture.h"
 
 #define FAMILY 0x1234
 
 static char err[256];
+static int ret_;
+
+/* A parser's result; what it printed (one line, without "tcpsleuth: ") in err. */
+#define PARSE(call) (stderr_begin(), ret_ = (call), \
+		     snprintf(err, sizeof(err), "%s", stderr_line()), ret_)
 
 static struct nl_msg *new_msg(uint8_t cmd)
 {
@@ -72,7 +78,7 @@ static void test_events(void **state)
 	(void)state;
 	fill_records(r, 3);
 	msg = events_msg(0, r, sizeof(r));
-	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), 0);
+	assert_int_equal(PARSE(tsl_nl_parse_events(nlmsg_hdr(msg), &b)), 0);
 	assert_int_equal(b.cpu, 3);
 	assert_int_equal(b.seq, 40);
 	assert_int_equal(b.produced, 50);
@@ -97,27 +103,27 @@ static void test_events_cycles(void **state)
 	msg = events_msg(0, r, sizeof(r));
 	nla_put_u64(msg, TSL_A_CYCLES, 5000000);
 	nla_put_u32(msg, TSL_A_TSC_KHZ, 2000000);
-	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), 0);
+	assert_int_equal(PARSE(tsl_nl_parse_events(nlmsg_hdr(msg), &b)), 0);
 	assert_true(b.has_cycles);
 	assert_int_equal(b.cycles, 5000000);
 	assert_int_equal(b.tsc_khz, 2000000);
 	nlmsg_free(msg);
 
 	msg = events_msg(0, r, sizeof(r));
-	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), 0);
+	assert_int_equal(PARSE(tsl_nl_parse_events(nlmsg_hdr(msg), &b)), 0);
 	assert_false(b.has_cycles);
 	nlmsg_free(msg);
 
 	/* cycles without a rate, or with rate 0, cannot be converted */
 	msg = events_msg(0, r, sizeof(r));
 	nla_put_u64(msg, TSL_A_CYCLES, 5000000);
-	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_events(nlmsg_hdr(msg), &b)), -EINVAL);
 	assert_string_equal(err, "EVENTS message: TSL_A_CYCLES without a TSC rate");
 	nlmsg_free(msg);
 	msg = events_msg(0, r, sizeof(r));
 	nla_put_u64(msg, TSL_A_CYCLES, 5000000);
 	nla_put_u32(msg, TSL_A_TSC_KHZ, 0);
-	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_events(nlmsg_hdr(msg), &b)), -EINVAL);
 	assert_string_equal(err, "EVENTS message: TSL_A_CYCLES without a TSC rate");
 	nlmsg_free(msg);
 }
@@ -128,7 +134,7 @@ static void test_events_empty_batch(void **state)
 	struct nl_msg *msg = events_msg(0, NULL, 0);
 
 	(void)state;
-	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), 0);
+	assert_int_equal(PARSE(tsl_nl_parse_events(nlmsg_hdr(msg), &b)), 0);
 	assert_int_equal(b.n_records, 0);
 	nlmsg_free(msg);
 }
@@ -142,26 +148,26 @@ static void test_events_malformed(void **state)
 	(void)state;
 	fill_records(r, 2);
 	msg = events_msg(TSL_A_SEQ, r, sizeof(r));
-	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_events(nlmsg_hdr(msg), &b)), -EINVAL);
 	assert_string_equal(err, "EVENTS message: no TSL_A_SEQ");
 	nlmsg_free(msg);
 
 	msg = events_msg(0, r, sizeof(r) - 1);
-	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_events(nlmsg_hdr(msg), &b)), -EINVAL);
 	assert_string_equal(err, "EVENTS message: TSL_A_RECORDS length 127 is not a multiple of 64");
 	nlmsg_free(msg);
 
 	/* a u32 attribute of 2 bytes */
 	msg = events_msg(TSL_A_CPU, r, sizeof(r));
 	nla_put_u16(msg, TSL_A_CPU, 3);
-	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_events(nlmsg_hdr(msg), &b)), -EINVAL);
 	assert_string_equal(err, "EVENTS message: malformed attributes");
 	nlmsg_free(msg);
 
 	/* a u64 attribute of 12 bytes */
 	msg = events_msg(TSL_A_PRODUCED, r, sizeof(r));
 	nla_put(msg, TSL_A_PRODUCED, 12, r);
-	assert_int_equal(tsl_nl_parse_events(nlmsg_hdr(msg), &b, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_events(nlmsg_hdr(msg), &b)), -EINVAL);
 	assert_string_equal(err, "EVENTS message: malformed attributes");
 	nlmsg_free(msg);
 }
@@ -177,21 +183,21 @@ static void test_wrong_or_truncated(void **state)
 	(void)state;
 	fill_records(r, 1);
 	msg = events_msg(0, r, sizeof(r));
-	assert_int_equal(tsl_nl_parse_end(nlmsg_hdr(msg), &e, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_end(nlmsg_hdr(msg), &e)), -EINVAL);
 	assert_string_equal(err, "END message: wrong command");
 	nlmsg_free(msg);
 
 	msg = events_msg(0, r, sizeof(r));
 	nlh = nlmsg_hdr(msg);
 	nlh->nlmsg_len = NLMSG_HDRLEN + 2;	/* cut inside the genl header */
-	assert_int_equal(tsl_nl_parse_events(nlh, &b, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_events(nlh, &b)), -EINVAL);
 	assert_string_equal(err, "EVENTS message: truncated header");
 	nlmsg_free(msg);
 
 	msg = events_msg(0, r, sizeof(r));
 	nlh = nlmsg_hdr(msg);
 	nlh->nlmsg_len -= 20;			/* cut inside the records */
-	assert_int_equal(tsl_nl_parse_events(nlh, &b, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_events(nlh, &b)), -EINVAL);
 	nlmsg_free(msg);
 }
 
@@ -224,7 +230,7 @@ static void test_end(void **state)
 	put_cpu(msg, 5, 7, 7, 0, NULL, 0);
 	nla_nest_end(msg, cpus);
 	nla_put_u64(msg, TSL_A_FLOWS_REFUSED, 6);
-	assert_int_equal(tsl_nl_parse_end(nlmsg_hdr(msg), &e, err, sizeof(err)), 0);
+	assert_int_equal(PARSE(tsl_nl_parse_end(nlmsg_hdr(msg), &e)), 0);
 	assert_int_equal(e.reason, TSL_END_UNLOAD);
 	assert_int_equal(e.flows_refused, 6);
 	assert_int_equal(e.n_cpus, 2);
@@ -246,7 +252,7 @@ static void test_end_malformed(void **state)
 
 	(void)state;
 	nla_put_u32(msg, TSL_A_END_REASON, TSL_END_STOPPED);
-	assert_int_equal(tsl_nl_parse_end(nlmsg_hdr(msg), &e, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_end(nlmsg_hdr(msg), &e)), -EINVAL);
 	assert_string_equal(err, "END message: no reason or CPU counters");
 	cpus = nla_nest_start(msg, TSL_A_CPUS);
 	put_cpu(msg, 0, 1, 1, 0, NULL, 0);
@@ -254,7 +260,7 @@ static void test_end_malformed(void **state)
 	nla_put_u32(msg, TSL_CPU_A_CPU, 1);
 	nla_nest_end(msg, n);
 	nla_nest_end(msg, cpus);
-	assert_int_equal(tsl_nl_parse_end(nlmsg_hdr(msg), &e, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_end(nlmsg_hdr(msg), &e)), -EINVAL);
 	assert_string_equal(err, "END message: malformed TSL_A_CPU_STATS #1");
 	assert_null(e.cpus);
 	nlmsg_free(msg);
@@ -264,7 +270,7 @@ static void test_end_malformed(void **state)
 	cpus = nla_nest_start(msg, TSL_A_CPUS);
 	nla_put_u32(msg, TSL_A_CPU, 1);		/* not a TSL_A_CPU_STATS */
 	nla_nest_end(msg, cpus);
-	assert_int_equal(tsl_nl_parse_end(nlmsg_hdr(msg), &e, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_end(nlmsg_hdr(msg), &e)), -EINVAL);
 	assert_string_equal(err, "END message: TSL_A_CPUS holds something other than TSL_A_CPU_STATS");
 	nlmsg_free(msg);
 }
@@ -319,7 +325,7 @@ static void test_info(void **state)
 	struct tsl_info info;
 
 	(void)state;
-	assert_int_equal(tsl_nl_parse_info(nlmsg_hdr(msg), &info, err, sizeof(err)), 0);
+	assert_int_equal(PARSE(tsl_nl_parse_info(nlmsg_hdr(msg), &info)), 0);
 	assert_int_equal(TSL_VERSION_MAJOR(info.version), 0);
 	assert_int_equal(TSL_VERSION_MINOR(info.version), 1);
 	assert_int_equal(TSL_VERSION_PATCH(info.version), 2);
@@ -357,7 +363,7 @@ static void test_info_malformed(void **state)
 	struct nlattr *n, *h;
 
 	(void)state;
-	assert_int_equal(tsl_nl_parse_info(nlmsg_hdr(msg), &info, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_info(nlmsg_hdr(msg), &info)), -EINVAL);
 	assert_string_equal(err, "INFO message: no version or record size");
 	nla_put_u32(msg, TSL_A_VERSION, 1);
 	nla_put_u32(msg, TSL_A_RECORD_SIZE, 64);
@@ -366,7 +372,7 @@ static void test_info_malformed(void **state)
 	nla_put(msg, TSL_HOOK_A_EVENT, 3, "abc");	/* no NUL */
 	nla_nest_end(msg, h);
 	nla_nest_end(msg, n);
-	assert_int_equal(tsl_nl_parse_info(nlmsg_hdr(msg), &info, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_info(nlmsg_hdr(msg), &info)), -EINVAL);
 	assert_string_equal(err, "INFO message: malformed TSL_A_HOOK #0");
 	assert_null(info.hooks);
 	nlmsg_free(msg);
@@ -374,7 +380,7 @@ static void test_info_malformed(void **state)
 	msg = new_msg(TSL_CMD_INFO);
 	nla_put_string(msg, TSL_A_VERSION, "1");	/* 2 bytes for a u32 */
 	nla_put_u32(msg, TSL_A_RECORD_SIZE, 64);
-	assert_int_equal(tsl_nl_parse_info(nlmsg_hdr(msg), &info, err, sizeof(err)), -1);
+	assert_int_equal(PARSE(tsl_nl_parse_info(nlmsg_hdr(msg), &info)), -EINVAL);
 	assert_string_equal(err, "INFO message: malformed attributes");
 	nlmsg_free(msg);
 }
