@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Record times in TSC cycles to CLOCK_MONOTONIC, through the clock pairs of the EVENTS messages.
+#include <errno.h>
 #include <string.h>
 
 #include "tsc_clock.h"
@@ -24,7 +25,7 @@ int tsl_tscmap_add(struct tsl_tscmap *m, uint64_t cycles, uint64_t mono_ns,
 	const struct tsl_tsc_point *last;
 
 	if (!khz)
-		return -1;
+		return -EINVAL;
 	if (m->n) {
 		last = point(m, m->n - 1);
 		if (cycles <= last->cycles || mono_ns <= last->mono_ns ||

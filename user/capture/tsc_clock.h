@@ -37,7 +37,7 @@ struct tsl_tscmap {
 void tsl_tscmap_init(struct tsl_tscmap *m);
 /*
  * A pair from a message; pairs closer than TSL_TSC_MIN_MS to the newest, or
- * not after it, are not kept. -1 if @khz is 0.
+ * not after it, are not kept. -EINVAL if @khz is 0 (the message was checked for that).
  */
 int tsl_tscmap_add(struct tsl_tscmap *m, uint64_t cycles, uint64_t mono_ns,
 		   uint32_t khz);
