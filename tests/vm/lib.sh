@@ -216,12 +216,12 @@ tsl_cleanup() {
 }
 
 # tsl_verdicts JSON: "category confidence" per verdict of a report's JSON
-# (jansson, two-space indent), in the report's order (best first).
+# (docs/report-schema.md), in the report's order (best first). jq reads the
+# JSON; awk only prints the confidence with "%.2f" (jq 1.6 has no printf).
 tsl_verdicts() {
-	awk '/^  "verdicts": \[$/ { v = 1; next }
-		v && /^  \]/ { exit }
-		v && /^      "category": / { c = $2; gsub(/[",]/, "", c) }
-		v && /^      "confidence": / && c != "" { x = $2; gsub(/,/, "", x); printf "%s %.2f\n", c, x; c = "" }' "$1"
+	local v
+	v=$(jq -r '(.verdicts // [])[] | "\(.category) \(.confidence)"' "$1") || return
+	[ -z "$v" ] || printf '%s\n' "$v" | awk '{ printf "%s %.2f\n", $1, $2 }'
 }
 
 # tsl_diagnose_expect WANT DIAGNOSE-ARGS...: run "tcpsleuth diagnose --format
