@@ -16,21 +16,9 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
+#include "fail.h"
 #include "filter.h"
 #include "recording/recording.h"
-
-/* Print "tcpsleuth: <what went wrong>"; -EINVAL (the input was wrong). */
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("tcpsleuth: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -EINVAL;
-}
 
 /* Decimal only, no sign, no trailing garbage. */
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)

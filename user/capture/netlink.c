@@ -2,7 +2,6 @@
 // Capture over generic netlink: commands to the module and its event stream.
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <netlink/genl/ctrl.h>
 
 #include "filter.h"
+#include "fail.h"
 #include "netlink.h"
 #include "tsc_clock.h"
 
@@ -89,19 +89,6 @@ struct tsl_nl {
 	unsigned long overruns;
 	struct tsl_tscmap tsc;		/* this recording's TSC pairs */
 };
-
-/* Print "tcpsleuth: <what went wrong>"; -EINVAL (a malformed message). */
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("tcpsleuth: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -EINVAL;
-}
 
 /* ---- message parsing ---- */
 

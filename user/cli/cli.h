@@ -65,6 +65,8 @@ int tsl_cmd_csv(int argc, char **argv);
 int tsl_cmd_report(int argc, char **argv);
 int tsl_cmd_diagnose(int argc, char **argv);
 
+/* Open the recording @path: a descriptor, or -1 after "cannot open PATH: reason". */
+int tsl_cli_open(const char *path);
 /* Open @path for writing, "tcpsleuth: cannot create PATH: reason" if not. */
 FILE *tsl_cli_create(const char *path, const char *mode);
 bool tsl_cli_ends_with(const char *s, const char *suffix);

@@ -98,6 +98,16 @@ FILE *tsl_cli_create(const char *path, const char *mode)
 	return fp;
 }
 
+int tsl_cli_open(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		fprintf(stderr, "tcpsleuth: cannot open %s: %s\n", path,
+			strerror(errno));
+	return fd;
+}
+
 bool tsl_cli_ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -158,12 +168,9 @@ int tsl_cmd_csv(int argc, char **argv)
 		return TSL_EXIT_USAGE;
 	if (a.help)
 		return TSL_EXIT_OK;
-	fd = open(a.input, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "tcpsleuth: cannot open %s: %s\n", a.input,
-			strerror(errno));
+	fd = tsl_cli_open(a.input);
+	if (fd < 0)
 		return TSL_EXIT_RUNTIME;
-	}
 	ret = TSL_EXIT_RUNTIME;
 	if (a.output && strcmp(a.output, "-")) {
 		out = tsl_cli_create(a.output, "w");

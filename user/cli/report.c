@@ -86,12 +86,9 @@ int tsl_cmd_report(int argc, char **argv)
 		return TSL_EXIT_USAGE;
 	if (a.help)
 		return TSL_EXIT_OK;
-	fd = open(a.input, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "tcpsleuth: cannot open %s: %s\n", a.input,
-			strerror(errno));
+	fd = tsl_cli_open(a.input);
+	if (fd < 0)
 		return TSL_EXIT_RUNTIME;
-	}
 	ret = analyse(fd, a.input, &a);
 	close(fd);
 	return ret;

@@ -136,14 +136,7 @@ static int do_recv(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	int ret = 2;
-
-	if (argc > 1 && !strcmp(argv[1], "send"))
-		ret = do_send(argc - 1, argv + 1);
-	else if (argc > 1 && !strcmp(argv[1], "recv"))
-		ret = do_recv(argc - 1, argv + 1);
-	if (ret == 2)
-		fprintf(stderr, "usage: tsl-load send HOST PORT [-r KB_PER_S] [-t SEC] [-l WRITE_KB]\n"
-			"       tsl-load recv PORT [-c CHUNK_KB] [-p MS] [-b RCVBUF] [-u US_PER_KB] [-x GAP_MS:MIN_MS:MAX_MS]\n");
-	return ret;
+	return tsl_two_sided_main(argc, argv, "send", do_send, "recv", do_recv,
+				  "usage: tsl-load send HOST PORT [-r KB_PER_S] [-t SEC] [-l WRITE_KB]\n"
+				  "       tsl-load recv PORT [-c CHUNK_KB] [-p MS] [-b RCVBUF] [-u US_PER_KB] [-x GAP_MS:MIN_MS:MAX_MS]\n");
 }

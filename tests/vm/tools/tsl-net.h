@@ -138,4 +138,27 @@ static inline int tsl_write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+typedef int (*tsl_side_fn)(int argc, char **argv);
+
+/*
+ * main() of a tool with two sides (send/recv, server/client): run the one
+ * argv[1] names; @usage when it names neither or the side says its
+ * arguments were wrong (status 2).
+ */
+static inline int tsl_two_sided_main(int argc, char **argv,
+				     const char *a, tsl_side_fn side_a,
+				     const char *b, tsl_side_fn side_b,
+				     const char *usage)
+{
+	int ret = 2;
+
+	if (argc > 1 && !strcmp(argv[1], a))
+		ret = side_a(argc - 1, argv + 1);
+	else if (argc > 1 && !strcmp(argv[1], b))
+		ret = side_b(argc - 1, argv + 1);
+	if (ret == 2)
+		fputs(usage, stderr);
+	return ret;
+}
+
 #endif

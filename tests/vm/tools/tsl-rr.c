@@ -129,14 +129,8 @@ static int do_client(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	int ret = 2;
-
-	if (argc > 1 && !strcmp(argv[1], "server"))
-		ret = do_server(argc - 1, argv + 1);
-	else if (argc > 1 && !strcmp(argv[1], "client"))
-		ret = do_client(argc - 1, argv + 1);
-	if (ret == 2)
-		fprintf(stderr, "usage: tsl-rr server PORT REQ RESP [-q] [-n] [-p MS]\n"
-			"       tsl-rr client HOST PORT COUNT REQ RESP [-s] [-q] [-n] [-p MS]\n");
-	return ret;
+	return tsl_two_sided_main(argc, argv, "server", do_server, "client",
+				  do_client,
+				  "usage: tsl-rr server PORT REQ RESP [-q] [-n] [-p MS]\n"
+				  "       tsl-rr client HOST PORT COUNT REQ RESP [-s] [-q] [-n] [-p MS]\n");
 }

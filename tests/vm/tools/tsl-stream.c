@@ -143,14 +143,7 @@ static int do_recv(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	int ret = 2;
-
-	if (argc > 1 && !strcmp(argv[1], "send"))
-		ret = do_send(argc - 1, argv + 1);
-	else if (argc > 1 && !strcmp(argv[1], "recv"))
-		ret = do_recv(argc - 1, argv + 1);
-	if (ret == 2)
-		fprintf(stderr, "usage: tsl-stream send HOST PORT TOTAL_KB [-w MS] [-g FILE] [-l SEC] [-e]\n"
-			"       tsl-stream recv PORT CHUNK_KB SLEEP_MS [-H HOLD_KB -h HOLD_MS] [-b RCVBUF]\n");
-	return ret;
+	return tsl_two_sided_main(argc, argv, "send", do_send, "recv", do_recv,
+				  "usage: tsl-stream send HOST PORT TOTAL_KB [-w MS] [-g FILE] [-l SEC] [-e]\n"
+				  "       tsl-stream recv PORT CHUNK_KB SLEEP_MS [-H HOLD_KB -h HOLD_MS] [-b RCVBUF]\n");
 }
