@@ -41,7 +41,7 @@ static int parse_double(const char *opt, const char *arg, double lo,
 	if (!errno && end != arg && !*end && isfinite(*out) && *out >= lo &&
 	    *out <= hi)
 		return 0;
-	snprintf(what, sizeof(what), "a number from %g to %g", lo, hi);
+	snprintf(what, sizeof(what), "a number from %.10g to %.10g", lo, hi);
 	return bad(opt, arg, what);
 }
 
@@ -194,17 +194,21 @@ static const struct cli_opt options[] = {
 	{ "events", 0, "LIST", TSL_SUB_RECORD,
 	  "comma-separated: tx,ack_rx,data_rx,read,ack_tx,retrans,rto,state,drop",
 	  opt_filter },
-	{ "duration", 0, "S", CAPTURE,
-	  "stop after S seconds (record: at Ctrl-C by default; diagnose: 10)",
-	  opt_duration },
+	{ "duration", 0, "S", TSL_SUB_RECORD,
+	  "stop after S seconds (default: at Ctrl-C)", opt_duration },
+	{ "duration", 0, "S", TSL_SUB_DIAGNOSE,
+	  "record for S seconds (default 10)", opt_duration },
 	{ "interval", 0, "MS", TSL_SUB_RECORD,
 	  "system samples every MS ms (default 100; 0: none)",
 	  opt_sample_interval },
 	{ "icmp-interval", 0, "MS", TSL_SUB_RECORD,
 	  "ICMP probes to each flow's peer (default: each sample; 0: none)",
 	  opt_icmp_interval },
-	{ "interval", 0, "MS", ANALYSIS,
-	  "analysis interval (default: the recording's sample interval, or 100); diagnose: the samples' too",
+	{ "interval", 0, "MS", TSL_SUB_REPORT,
+	  "analysis interval (default: the recording's sample interval, or 100)",
+	  opt_analysis_interval },
+	{ "interval", 0, "MS", TSL_SUB_DIAGNOSE,
+	  "system samples and analysis interval (default 100)",
 	  opt_analysis_interval },
 	{ "format", 0, "F", ANALYSIS, "text (default), json or csv", opt_format },
 	{ "k", 0, "K", ANALYSIS,
