@@ -165,7 +165,7 @@ enum tsl_nic_stat {
 /* The name of @k ("" for TSL_KEY_UNKNOWN), and the key named @name. */
 const char *tsl_sample_key_name(enum tsl_sample_key k);
 enum tsl_sample_key tsl_sample_key_find(const char *name);
-/* The file name of NIC counter @i, and the counter named @name (-1: none). */
+/* The file name of NIC counter @i, and the counter named @name (-ENOENT: none). */
 const char *tsl_nic_stat_name(enum tsl_nic_stat i);
 int tsl_nic_stat_find(const char *name);
 
@@ -261,7 +261,10 @@ struct tsl_acct {
 
 #define TSL_ACCT_MAX_CPUS 65536
 
-/* Account one batch; -1 if the CPU number is absurd or memory runs out. */
+/*
+ * Account one batch: 0; -EINVAL if the CPU number is absurd, -ENOMEM.
+ * Nothing is printed: the caller names the message the batch came in.
+ */
 int tsl_acct_batch(struct tsl_acct *a, uint32_t cpu, uint64_t seq,
 		   uint64_t produced, uint64_t dropped,
 		   const void *records, uint32_t n_records);
