@@ -151,6 +151,9 @@ static void test_corrupt(void **state)
 	fclose(fp);
 	assert_int_equal(build("data/an_garbage.rec", &r), -EINVAL);
 	tsl_report_free(&r);
+	/* a read that fails is the system's failure, not a bad recording */
+	assert_int_equal(build("/", &r), -EISDIR);
+	tsl_report_free(&r);
 }
 
 static void nic_and_loss(struct fx_knobs *k, int i)
