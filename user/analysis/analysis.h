@@ -141,6 +141,7 @@ struct tsl_an_model {
 	uint32_t n_keys;
 	uint64_t n_events, n_samples;
 	const struct tsl_iter_index *ix;
+	const char *name;	/* the recording, for messages */
 };
 
 /* Row @i (0 .. n_rows-1) of @f, and a value of it. */
@@ -151,7 +152,10 @@ static inline float *tsl_an_row(const struct tsl_an_flow *f, size_t i)
 
 /* Start (monotonic ns) of interval @i. */
 uint64_t tsl_an_interval_start(const struct tsl_an_model *m, int64_t i);
-/* A flow's column as doubles (NAN where missing), n_rows long; malloc'ed. */
+/*
+ * A flow's column as doubles (NAN where missing), n_rows long; malloc'ed.
+ * NULL when out of memory (not printed: the caller names the recording).
+ */
 double *tsl_an_series(const struct tsl_an_flow *f, enum tsl_an_col col);
 
 /* ---- episodes (episodes.c) ---- */
@@ -263,8 +267,9 @@ struct tsl_report {
 
 void tsl_report_opts_default(struct tsl_report_opts *o);
 /*
- * Analyse the recording open on @fd. 0; -EINVAL for a bad recording,
- * -ENOMEM; a line saying why is printed.
+ * Analyse the recording open on @fd. 0, or a negative errno after one line
+ * saying why: -EINVAL for a bad recording, -ENOMEM, or the -errno of a
+ * failed read.
  */
 int tsl_report_build(int fd, const char *name, const struct tsl_report_opts *o,
 		     struct tsl_report *r);

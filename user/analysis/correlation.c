@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Correlation of interval series: Pearson, Spearman, and the best lag.
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -47,14 +48,14 @@ static int cmp_ranked(const void *a, const void *b)
 	return x->v < y->v ? -1 : x->v > y->v;
 }
 
-/* Ranks of @v's values (ties: average rank), NAN kept; @r has n entries. */
+/* Ranks of @v's values (ties: average rank), NAN kept; @r has n entries. 0 or -ENOMEM. */
 static int rank(const double *v, size_t n, double *r)
 {
 	struct ranked *t = malloc((n ? n : 1) * sizeof(*t));
 	size_t i, j, m = 0;
 
 	if (!t)
-		return -1;
+		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		r[i] = NAN;
 		if (!isnan(v[i]))
@@ -134,5 +135,5 @@ next:
 		if (max_lag == 0)
 			break;
 	}
-	return found ? 0 : -1;
+	return found ? 0 : 1;
 }

@@ -18,7 +18,8 @@ double tsl_spearman(const double *x, const double *y, size_t n);
 
 /*
  * The lag in -max_lag..max_lag with the largest |Pearson| (ties: the
- * smaller |lag|). 0, or -1 when no lag gives a value (no variance).
+ * smaller |lag|). 0, or 1 when no lag gives a value (no variance): not a
+ * failure, nothing is printed.
  */
 int tsl_best_lag(const double *x, const double *y, size_t n, int max_lag,
 		 struct tsl_lag_corr *out);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Episodes: runs of intervals whose RTT p90 stands out from the flow's baseline, with the checklist at that time.
+#include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -44,7 +45,7 @@ static int push(struct tsl_episodes *out, size_t start, size_t end,
 	void *p = realloc(out->v, (out->n + 1) * sizeof(*out->v));
 
 	if (!p)
-		return -1;
+		return -ENOMEM;
 	out->v = p;
 	memset(&out->v[out->n], 0, sizeof(out->v[0]));
 	out->v[out->n].start = start;
@@ -60,11 +61,11 @@ int tsl_episodes_find(const double *rtt, size_t n, double k, double floor_us,
 	double *dev = malloc((n ? n : 1) * sizeof(*dev)), spread, peak = 0;
 	size_t i, start = 0, last = 0;
 	bool open = false;
-	int ret = -1;
+	int ret;
 
 	memset(out, 0, sizeof(*out));
 	if (!dev)
-		return -1;
+		return -ENOMEM;
 	out->median = tsl_median(rtt, n);
 	for (i = 0; i < n; i++) {
 		dev[i] = isnan(rtt[i]) ? NAN : fabs(rtt[i] - out->median);

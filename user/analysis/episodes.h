@@ -17,7 +17,8 @@
 /*
  * Intervals with rtt[i] > max(median + k * max(1.4826 * MAD, 5 % of median),
  * floor), merged when adjacent (one interval without RTT samples may sit
- * between). NAN entries have no RTT. 0, or -1 when out of memory.
+ * between). NAN entries have no RTT. 0, or -ENOMEM when out of memory (not
+ * printed: the caller names the recording).
  */
 int tsl_episodes_find(const double *rtt, size_t n, double k, double floor_us,
 		      struct tsl_episodes *out);
@@ -25,7 +26,8 @@ int tsl_episodes_find(const double *rtt, size_t n, double k, double floor_us,
  * How long data waits to be read, per row of @f (us; NAN: no reads and
  * nothing queued): read residence p90, or in a row without reads while
  * recv_q > 0, the time since the last row with reads (at least one
- * interval of @iv_ns). malloc'ed, n_rows long; NULL when out of memory.
+ * interval of @iv_ns). malloc'ed, n_rows long; NULL when out of memory (not
+ * printed: the caller names the recording).
  */
 double *tsl_residence_series(const struct tsl_an_flow *f, uint64_t iv_ns);
 /* Fill each episode's checklist from the flow's rows. */

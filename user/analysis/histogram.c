@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Streaming quantiles: a log-linear histogram with at most 0.8 % relative error, no per-sample storage.
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,7 @@ static int ensure(struct tsl_hist *h)
 		return 0;
 	h->b = calloc(TSL_HIST_BUCKETS, sizeof(*h->b));
 	if (!h->b)
-		return -1;
+		return -ENOMEM;
 	h->lo = TSL_HIST_BUCKETS;
 	h->hi = 0;
 	return 0;
@@ -48,9 +49,10 @@ static int ensure(struct tsl_hist *h)
 int tsl_hist_add(struct tsl_hist *h, uint64_t v)
 {
 	uint32_t i = bucket_of(v);
+	int err = ensure(h);
 
-	if (ensure(h))
-		return -1;
+	if (err)
+		return err;
 	h->b[i]++;
 	if (i < h->lo)
 		h->lo = i;
@@ -96,11 +98,13 @@ double tsl_hist_quantile(const struct tsl_hist *h, double q)
 int tsl_hist_merge(struct tsl_hist *dst, const struct tsl_hist *src)
 {
 	uint32_t i;
+	int err;
 
 	if (!src->n)
 		return 0;
-	if (ensure(dst))
-		return -1;
+	err = ensure(dst);
+	if (err)
+		return err;
 	for (i = src->lo; i <= src->hi; i++)
 		dst->b[i] += src->b[i];
 	if (src->lo < dst->lo)

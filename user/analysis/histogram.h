@@ -19,9 +19,12 @@
 #define TSL_HIST_BUCKETS	(TSL_HIST_SUB * (TSL_HIST_MAX_BITS - TSL_HIST_SUB_BITS + 1))
 
 
-/* 0, or -1 when out of memory. */
+/*
+ * 0, or -ENOMEM when out of memory: not printed, as a histogram knows no
+ * input to name; the caller, which knows the recording, says so.
+ */
 int tsl_hist_add(struct tsl_hist *h, uint64_t v);
-/* Add every count of @src to @dst. */
+/* Add every count of @src to @dst: 0, or -ENOMEM (not printed). */
 int tsl_hist_merge(struct tsl_hist *dst, const struct tsl_hist *src);
 /* Empty it, keeping the allocation. */
 void tsl_hist_reset(struct tsl_hist *h);

@@ -55,12 +55,12 @@ static int cmp_corr(const void *a, const void *b)
 	return x->col < y->col ? -1 : x->col > y->col;
 }
 
-/* RTT p90 of the flow against every other column, best lag each. */
+/* RTT p90 of the flow against every other column, best lag each. 0 or -ENOMEM. */
 static int correlate(struct tsl_flow_report *fr, int max_lag)
 {
 	double *rtt = tsl_an_series(fr->f, TSL_AN_RTT_P90), *other;
 	unsigned int c;
-	int ret = -1;
+	int ret = -ENOMEM;
 
 	fr->corr = calloc(TSL_AN_NCOLS, sizeof(*fr->corr));
 	if (!rtt || !fr->corr)
@@ -84,13 +84,14 @@ out:
 	return ret;
 }
 
+/* Episodes and correlations of one flow: 0, or -ENOMEM after printing it. */
 static int analyse_flow(struct tsl_report *r, struct tsl_flow_report *fr)
 {
 	double *rtt = tsl_an_series(fr->f, TSL_AN_RTT_P90);
-	int ret = -1;
+	int ret = -ENOMEM;
 
 	if (!rtt)
-		return -1;
+		return tsl_an_nomem(r->name);
 	if (tsl_episodes_find(rtt, fr->f->n_rows, r->o.k, r->o.floor_us, &fr->ep))
 		goto out;
 	/*
@@ -130,7 +131,7 @@ static int analyse_flow(struct tsl_report *r, struct tsl_flow_report *fr)
 	ret = correlate(fr, r->o.max_lag);
 out:
 	free(rtt);
-	return ret;
+	return ret ? tsl_an_nomem(r->name) : 0;
 }
 
 int tsl_report_build(int fd, const char *name, const struct tsl_report_opts *o,
@@ -138,34 +139,33 @@ int tsl_report_build(int fd, const char *name, const struct tsl_report_opts *o,
 {
 	uint64_t iv;
 	size_t k;
+	int ret;
 
 	memset(r, 0, sizeof(*r));
 	r->name = name;
 	r->o = *o;
-	if (tsl_iter_index_build(fd, name, &r->ix, true))
-		return -EINVAL;
+	/* each step prints its own failure */
+	ret = tsl_iter_index_build(fd, name, &r->ix, true);
+	if (ret)
+		return ret;
 	iv = o->iv_ns ? o->iv_ns : r->ix.sample_interval_ns;
 	if (!iv)
 		iv = TSL_REPORT_DEFAULT_IV_NS;
 	r->o.iv_ns = iv;
-	if (tsl_an_model_build(fd, name, &r->ix, iv, &r->m))
-		return -EINVAL;
+	ret = tsl_an_model_build(fd, name, &r->ix, iv, &r->m);
+	if (ret)
+		return ret;
 	r->flows = calloc(r->m.n_flows ? r->m.n_flows : 1, sizeof(*r->flows));
 	if (!r->flows)
-		goto err_oom;
+		return tsl_an_nomem(name);
 	r->n_flows = r->m.n_flows;
 	for (k = 0; k < r->n_flows; k++) {
 		r->flows[k].f = r->m.flows[k];
-		if (analyse_flow(r, &r->flows[k]))
-			goto err_oom;
+		ret = analyse_flow(r, &r->flows[k]);
+		if (ret)
+			return ret;
 	}
-	if (tsl_verdicts_build(r))
-		goto err_oom;
-	return 0;
-
-err_oom:
-	fprintf(stderr, "tcpsleuth: %s: out of memory while analysing\n", name);
-	return -ENOMEM;
+	return tsl_verdicts_build(r);
 }
 
 void tsl_report_free(struct tsl_report *r)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Interval series: per flow and host-wide values per interval, built from one time-ordered pass.
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,19 @@ static uint8_t classify(const char *name)
 	}
 }
 
+/*
+ * Every failure below is memory running out: -ENOMEM, or NULL from the
+ * functions that return a row or a flow. The time-ordered pass's callbacks
+ * (on_event(), on_sample()) and tsl_an_model_build() print it, naming the
+ * recording.
+ */
+
+int tsl_an_nomem(const char *name)
+{
+	fprintf(stderr, "tcpsleuth: %s: out of memory while analysing\n", name);
+	return -ENOMEM;
+}
+
 /* ---- storage ---- */
 
 static int64_t interval_of(const struct tsl_an_model *m, uint64_t ts)
@@ -105,7 +119,7 @@ static int grow_floats(float **v, size_t *cap, size_t need, size_t width)
 		n *= 2;
 	p = realloc(*v, n * width * sizeof(*p));
 	if (!p)
-		return -1;
+		return -ENOMEM;
 	for (i = *cap * width; i < n * width; i++)
 		p[i] = NAN;
 	*v = p;
@@ -185,7 +199,7 @@ static int tab_grow(struct tsl_an_model *m)
 	struct slot *tab = calloc(cap, sizeof(*tab)), *old = m->flow_tab;
 
 	if (!tab)
-		return -1;
+		return -ENOMEM;
 	for (i = 0; i < m->flow_tab_cap; i++)
 		if (old[i].f)
 			*slot_of(tab, cap, old[i].cookie) = old[i];
@@ -248,7 +262,7 @@ static int close_interval(struct tsl_an_flow *f)
 		return 0;
 	r = flow_row(f, f->cur);
 	if (!r)
-		return -1;
+		return -ENOMEM;
 	if (f->cur_rtt.n) {
 		put_q(r, TSL_AN_RTT_P50, tsl_hist_quantile(&f->cur_rtt, 0.5));
 		put_q(r, TSL_AN_RTT_P90, tsl_hist_quantile(&f->cur_rtt, 0.9));
@@ -328,7 +342,7 @@ static int on_ack_rx(struct tsl_an_flow *f, float *r, const struct tsl_event *ev
 	add(r, TSL_AN_RTT_N, 1);
 	if (tsl_hist_add(&f->cur_rtt, e->rtt_us) ||
 	    tsl_hist_add(&f->rtt, e->rtt_us))
-		return -1;
+		return -ENOMEM;
 	return 0;
 }
 
@@ -373,7 +387,7 @@ static int on_read(struct tsl_an_flow *f, float *r, const struct tsl_event *ev)
 	set_owner(f, e->pid, e->comm);
 	if (tsl_hist_add(&f->cur_res, e->res_first_us) ||
 	    tsl_hist_add(&f->res, e->res_first_us))
-		return -1;
+		return -ENOMEM;
 	return 0;
 }
 
@@ -397,15 +411,14 @@ static int on_ack_tx(struct tsl_an_flow *f, float *r, const struct tsl_event *ev
 	}
 	if (tsl_hist_add(&f->cur_ackd, e->delay_us) ||
 	    tsl_hist_add(&f->ackd, e->delay_us))
-		return -1;
+		return -ENOMEM;
 	if (e->reason == TSL_ACK_TIMER && tsl_hist_add(&f->ackd_timer, e->delay_us))
-		return -1;
+		return -ENOMEM;
 	return 0;
 }
 
-static int on_event(void *arg, const struct tsl_event *ev)
+static int take_event(struct tsl_an_model *m, const struct tsl_event *ev)
 {
-	struct tsl_an_model *m = arg;
 	int64_t i = interval_of(m, ev->ts_ns);
 	struct tsl_an_flow *f;
 	float *r;
@@ -414,15 +427,15 @@ static int on_event(void *arg, const struct tsl_event *ev)
 		return 0;
 	m->n_events++;
 	if (note_interval(m, i) || !(f = get_flow(m, ev->cookie)))
-		return -1;
+		return -ENOMEM;
 	if (i != f->cur) {
 		if (close_interval(f))
-			return -1;
+			return -ENOMEM;
 		f->cur = i;
 	}
 	r = flow_row(f, i);
 	if (!r)
-		return -1;
+		return -ENOMEM;
 	if (isnan(r[TSL_AN_TX])) {
 		unsigned int k;
 
@@ -462,6 +475,13 @@ static int on_event(void *arg, const struct tsl_event *ev)
 	return 0;
 }
 
+static int on_event(void *arg, const struct tsl_event *ev)
+{
+	struct tsl_an_model *m = arg;
+
+	return take_event(m, ev) ? tsl_an_nomem(m->name) : 0;
+}
+
 /* ---- samples ---- */
 
 static float *host_row(struct tsl_an_model *m, int64_t i)
@@ -478,7 +498,7 @@ static int cpu_idle_set(struct tsl_an_model *m, uint64_t cpu, int64_t i,
 		float **p = realloc(m->cpu_idle, (cpu + 1) * sizeof(*p));
 
 		if (!p)
-			return -1;
+			return -ENOMEM;
 		memset(p + m->n_cpus, 0, (cpu + 1 - m->n_cpus) * sizeof(*p));
 		m->cpu_idle = p;
 		m->n_cpus = cpu + 1;
@@ -492,7 +512,7 @@ static int cpu_idle_set(struct tsl_an_model *m, uint64_t cpu, int64_t i,
 			float *p = realloc(m->cpu_idle[c], len * sizeof(*p));
 
 			if (!p)
-				return -1;
+				return -ENOMEM;
 			for (k = m->cpu_idle[c] ? m->cpu_idle_len : 0; k < len; k++)
 				p[k] = NAN;
 			m->cpu_idle[c] = p;
@@ -504,7 +524,7 @@ static int cpu_idle_set(struct tsl_an_model *m, uint64_t cpu, int64_t i,
 		size_t k;
 
 		if (!p)
-			return -1;
+			return -ENOMEM;
 		for (k = 0; k < m->cpu_idle_len; k++)
 			p[k] = NAN;
 		m->cpu_idle[cpu] = p;
@@ -586,7 +606,7 @@ static int host_entry(struct tsl_an_model *m, float *h, int64_t i,
 	 */
 	if (!all && e->source == TSL_SRC_CPU && k != TSL_KEY_IDLE &&
 	    cpu_idle_touch(m, e->id, i))
-		return -1;
+		return -ENOMEM;
 	switch (k) {
 	case TSL_KEY_USER: if (all) h[TSL_AN_H_USER] = pct; break;
 	case TSL_KEY_SYSTEM: if (all) h[TSL_AN_H_SYSTEM] = pct; break;
@@ -616,7 +636,7 @@ static int proc_entry(struct tsl_an_model *m, int64_t i,
 	float *r = pid_row(m, e->id, i);
 
 	if (!r)
-		return -1;
+		return -ENOMEM;
 	if (k == TSL_KEY_STATE) {
 		r[TSL_AN_APP_R] = e->value == 'R';
 		r[TSL_AN_APP_S] = e->value == 'S' || e->value == 'I';
@@ -655,7 +675,7 @@ static int flow_entry(struct tsl_an_model *m, int64_t i,
 	float *r;
 
 	if (!f || !(r = flow_row(f, i)))
-		return -1;
+		return -ENOMEM;
 	if (k == TSL_KEY_ICMP_RTT) {
 		r[TSL_AN_ICMP_RTT] = e->value;
 		f->t.icmp_samples++;
@@ -689,9 +709,8 @@ static int on_entry(struct tsl_an_model *m, float *h, int64_t i,
 	return 0;
 }
 
-static int on_sample(void *arg, const struct tsl_rec_chunk *c)
+static int take_sample(struct tsl_an_model *m, const struct tsl_rec_chunk *c)
 {
-	struct tsl_an_model *m = arg;
 	const struct tsl_rec_sample *s = c->sample;
 	uint64_t ts = s->mono_ns;
 	int64_t i;
@@ -703,7 +722,7 @@ static int on_sample(void *arg, const struct tsl_rec_chunk *c)
 		ts -= s->interval_ns / 2;
 	i = interval_of(m, ts);
 	if (note_interval(m, i))
-		return -1;
+		return -ENOMEM;
 	m->n_samples++;
 	h = host_row(m, i);
 	zero_host(m, h, s->sources, i);
@@ -713,9 +732,16 @@ static int on_sample(void *arg, const struct tsl_rec_chunk *c)
 		memcpy(&e, (const char *)c->entries + (size_t)k * s->entry_size,
 		       sizeof(e));
 		if (on_entry(m, h, i, &e))
-			return -1;
+			return -ENOMEM;
 	}
 	return 0;
+}
+
+static int on_sample(void *arg, const struct tsl_rec_chunk *c)
+{
+	struct tsl_an_model *m = arg;
+
+	return take_sample(m, c) ? tsl_an_nomem(m->name) : 0;
 }
 
 /* ---- joining ---- */
@@ -812,7 +838,7 @@ static int build_keymap(struct tsl_an_model *m)
 	m->n_keys = m->ix->n_names;
 	m->keymap = calloc(m->n_keys ? m->n_keys : 1, 1);
 	if (!m->keymap)
-		return -1;
+		return -ENOMEM;
 	for (k = 0; k < m->n_keys; k++)
 		m->keymap[k] = classify(tsl_iter_name(m->ix, k));
 	return 0;
@@ -824,8 +850,10 @@ int tsl_an_model_build(int fd, const char *name, const struct tsl_iter_index *ix
 	static const struct tsl_iter_ops ops = { .event = on_event,
 						 .sample = on_sample };
 	size_t k;
+	int ret;
 
 	memset(m, 0, sizeof(*m));
+	m->name = name;
 	m->ix = ix;
 	m->iv_ns = iv_ns;
 	m->t0 = ix->first_ns;
@@ -833,21 +861,18 @@ int tsl_an_model_build(int fd, const char *name, const struct tsl_iter_index *ix
 	    (!m->t0 || ix->start.mono_ns <= m->t0))
 		m->t0 = ix->start.mono_ns;
 	if (build_keymap(m))
-		goto err_oom;
-	if (tsl_iter_merge(fd, name, ix, &ops, m))
-		goto err;
+		return tsl_an_nomem(name);
+	/* the callbacks print their failures, as the merge does its own */
+	ret = tsl_iter_merge(fd, name, ix, &ops, m);
+	if (ret)
+		return ret;
 	for (k = 0; k < m->n_flows; k++) {
 		if (close_interval(m->flows[k]))
-			goto err_oom;
+			return tsl_an_nomem(name);
 		join_flow(m, m->flows[k]);
 	}
 	qsort(m->flows, m->n_flows, sizeof(*m->flows), cmp_flow);
 	return 0;
-
-err_oom:
-	fprintf(stderr, "tcpsleuth: %s: out of memory while analysing\n", name);
-err:
-	return -1;
 }
 
 static void flow_free(struct tsl_an_flow *f)

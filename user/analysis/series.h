@@ -12,9 +12,15 @@
 
 /*
  * Read the recording indexed in @ix (open on @fd) once and build the
- * series with intervals of @iv_ns. 0, or -1 after printing why.
+ * series with intervals of @iv_ns. 0, or a negative errno after printing
+ * why: as tsl_iter_merge(), or -ENOMEM ("out of memory while analysing").
  */
 int tsl_an_model_build(int fd, const char *name, const struct tsl_iter_index *ix,
 		       uint64_t iv_ns, struct tsl_an_model *m);
 void tsl_an_model_free(struct tsl_an_model *m);
+/*
+ * "tcpsleuth: @name: out of memory while analysing", once, by the function
+ * of the analysis that finds memory ran out; returns -ENOMEM.
+ */
+int tsl_an_nomem(const char *name);
 #endif /* TSL_AN_MODEL_H */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Verdicts: which cause the measurements point to, how strongly, and the test that would confirm it.
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include "correlation.h"
 #include "episodes.h"
 #include "histogram.h"
+#include "series.h"
 #include "verdicts.h"
 
 const char *const tsl_category_names[TSL_V_NCATEGORIES] = {
@@ -1026,7 +1028,7 @@ static int push(struct tsl_report *r, const struct tsl_verdict *v)
 	void *p = realloc(r->verdicts, (r->n_verdicts + 1) * sizeof(*v));
 
 	if (!p)
-		return -1;
+		return -ENOMEM;
 	r->verdicts = p;
 	r->verdicts[r->n_verdicts++] = *v;
 	return 0;
@@ -1051,7 +1053,7 @@ static int focus_flow(const struct tsl_flow_report *fr, struct focus *fo)
 	fo->n = fr->f->n_rows;
 	fo->in = calloc(fo->n ? fo->n : 1, sizeof(*fo->in));
 	if (!fo->in)
-		return -1;
+		return -ENOMEM;
 	for (j = 0; j < fr->ep.n; j++)
 		for (i = fr->ep.v[j].start; i <= fr->ep.v[j].end && i < fo->n; i++)
 			fo->in[i] = true;
@@ -1113,7 +1115,7 @@ static int flow_verdicts(struct tsl_report *r, const struct tsl_flow_report *fr)
 	memset(&s, 0, sizeof(s));
 	memset(&ps, 0, sizeof(ps));
 	if (focus_flow(fr, &s.fo))
-		return -1;
+		return -ENOMEM;
 	fstats_fill(&s, fr, r->o.iv_ns);
 	if (pfr) {
 		/* the other end over the whole recording, not its episodes */
@@ -1121,7 +1123,7 @@ static int flow_verdicts(struct tsl_report *r, const struct tsl_flow_report *fr)
 		ps.fo.in = malloc((ps.fo.n ? ps.fo.n : 1) * sizeof(*ps.fo.in));
 		if (!ps.fo.in) {
 			free(s.fo.in);
-			return -1;
+			return -ENOMEM;
 		}
 		memset(ps.fo.in, 1, (ps.fo.n ? ps.fo.n : 1) * sizeof(*ps.fo.in));
 		fstats_fill(&ps, pfr, r->o.iv_ns);
@@ -1151,7 +1153,7 @@ static int host_verdicts(struct tsl_report *r)
 	int ret = 0;
 
 	if (!in)
-		return -1;
+		return -ENOMEM;
 	for (k = 0; k < r->n_flows; k++) {
 		const struct tsl_flow_report *fr = &r->flows[k];
 
@@ -1201,11 +1203,12 @@ int tsl_verdicts_build(struct tsl_report *r)
 	double best = 0;
 	size_t k;
 
+	/* below, every failure is memory running out */
 	for (k = 0; k < r->n_flows; k++)
 		if (flow_verdicts(r, &r->flows[k]))
-			return -1;
+			return tsl_an_nomem(r->name);
 	if (host_verdicts(r))
-		return -1;
+		return tsl_an_nomem(r->name);
 	for (k = 0; k < r->n_verdicts; k++)
 		best = fmax(best, r->verdicts[k].confidence);
 	if (best < TH(HEALTHY) && r->n_flows) {
@@ -1213,7 +1216,7 @@ int tsl_verdicts_build(struct tsl_report *r)
 		healthy.confidence = 1 - best;
 		SUP(&healthy, "best_other_confidence", best, TH(HEALTHY));
 		if (push(r, &healthy))
-			return -1;
+			return tsl_an_nomem(r->name);
 	}
 	qsort(r->verdicts, r->n_verdicts, sizeof(*r->verdicts), cmp_verdict);
 	return 0;

@@ -156,7 +156,10 @@ enum tsl_verdict_number {
 extern const double tsl_verdict_numbers[TSL_VN_COUNT];
 extern const char *const tsl_verdict_number_sources[TSL_VN_COUNT];
 
-/* Evaluate every rule on @r's flows and host; fills r->verdicts. 0 or -1. */
+/*
+ * Evaluate every rule on @r's flows and host; fills r->verdicts. 0, or
+ * -ENOMEM after printing "out of memory while analysing".
+ */
 int tsl_verdicts_build(struct tsl_report *r);
 
 #endif /* TSL_AN_VERDICT_H */

@@ -278,20 +278,21 @@ int tsl_csv_convert(int fd, const char *name, FILE *out)
 	static const struct tsl_iter_ops ops = { .event = write_row };
 	struct tsl_iter_index ix;
 	struct conv cv = { .out = out, .ix = &ix };
-	int ret = -EINVAL;
+	int ret;
 
-	if (tsl_iter_index_build(fd, name, &ix, false))
+	/* the index and the merge print their failures */
+	ret = tsl_iter_index_build(fd, name, &ix, false);
+	if (ret)
 		goto out;
-	ret = -EIO;
 	write_cells(out, tsl_csv_columns);
-	if (tsl_iter_merge(fd, name, &ix, &ops, &cv))
+	ret = tsl_iter_merge(fd, name, &ix, &ops, &cv);
+	if (ret)
 		goto out;
 	if (fflush(out) || ferror(out)) {
 		fprintf(stderr, "tcpsleuth: writing CSV failed: %s\n",
 			strerror(errno));
-		goto out;
+		ret = -EIO;
 	}
-	ret = 0;
 out:
 	tsl_iter_index_free(&ix);
 	return ret;

@@ -16,8 +16,9 @@ extern const char *const tsl_csv_columns[TSL_CSV_NCOLS];
 
 /*
  * Convert the recording open on @fd (@name for messages) to CSV on @out.
- * Returns 0, or after printing one line saying what was wrong: -EINVAL
- * for a bad recording, -EIO when the output could not be written.
+ * Returns 0, or a negative errno after printing one line saying what was
+ * wrong: -EINVAL for a bad recording, -EIO when the output could not be
+ * written, -ENOMEM, or the -errno of a failed read.
  */
 int tsl_csv_convert(int fd, const char *name, FILE *out);
 
@@ -32,14 +33,18 @@ extern const char *const tsl_sample_csv_columns[TSL_SAMPLE_CSV_NCOLS];
  * One row per entry of every SAMPLE chunk of the recording open on @fd
  * (@name for messages), in time order: id "all" for TSL_SAMPLE_ALL, values
  * in hundredths written as decimals. Deltas are the increase since the
- * previous sample, as recorded. 0, or after one line saying why: -EINVAL
- * for a bad recording, -EIO when @out could not be written.
+ * previous sample, as recorded. 0, or a negative errno after one line
+ * saying why, as tsl_csv_convert().
  */
 int tsl_sample_csv_convert(int fd, const char *name, FILE *out);
 
 /* ---- a report (report_text.c, report_json.c, report_csv.c) ---- */
 
-/* Outputs: 0, or -1 (after a message) when writing failed. */
+/*
+ * Outputs: 0, or a negative errno after one line saying why: -EIO when
+ * writing failed (-ENOMEM: the JSON could not be built); tsl_report_csv_dir()
+ * also the -errno of creating or closing a file.
+ */
 int tsl_report_text(const struct tsl_report *r, FILE *out);
 int tsl_report_json(const struct tsl_report *r, FILE *out);
 /* -o DIR: intervals.csv, episodes.csv, verdicts.csv in @dir. */

@@ -58,7 +58,7 @@ static int finish(FILE *out, const char *what)
 	if (fflush(out) || ferror(out)) {
 		fprintf(stderr, "tcpsleuth: writing %s failed: %s\n", what,
 			strerror(errno));
-		return -1;
+		return -EIO;
 	}
 	return 0;
 }
@@ -209,23 +209,26 @@ static int one_file(const struct tsl_report *r, const char *dir,
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	fp = fopen(path, "w");
 	if (!fp) {
+		ret = -errno;
 		fprintf(stderr, "tcpsleuth: cannot create %s: %s\n", path,
-			strerror(errno));
-		return -1;
+			strerror(-ret));
+		return ret;
 	}
 	ret = fn(r, fp);
 	if (fclose(fp) && !ret) {
-		fprintf(stderr, "tcpsleuth: %s: %s\n", path, strerror(errno));
-		ret = -1;
+		ret = -errno;
+		fprintf(stderr, "tcpsleuth: %s: %s\n", path, strerror(-ret));
 	}
 	return ret;
 }
 
 int tsl_report_csv_dir(const struct tsl_report *r, const char *dir)
 {
-	if (one_file(r, dir, "intervals.csv", tsl_report_csv_intervals) ||
-	    one_file(r, dir, "episodes.csv", tsl_report_csv_episodes) ||
-	    one_file(r, dir, "verdicts.csv", tsl_report_csv_verdicts))
-		return -1;
-	return 0;
+	int ret = one_file(r, dir, "intervals.csv", tsl_report_csv_intervals);
+
+	if (!ret)
+		ret = one_file(r, dir, "episodes.csv", tsl_report_csv_episodes);
+	if (!ret)
+		ret = one_file(r, dir, "verdicts.csv", tsl_report_csv_verdicts);
+	return ret;
 }

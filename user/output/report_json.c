@@ -303,7 +303,7 @@ int tsl_report_json(const struct tsl_report *r, FILE *out)
 	    fputc('\n', out) == EOF || fflush(out)) {
 		fprintf(stderr, "tcpsleuth: writing JSON failed: %s\n",
 			strerror(errno));
-		ret = -1;
+		ret = root ? -EIO : -ENOMEM;
 	}
 	json_decref(root);
 	return ret;

@@ -170,7 +170,7 @@ int tsl_report_text(const struct tsl_report *r, FILE *out)
 	if (fflush(out) || ferror(out)) {
 		fprintf(stderr, "tcpsleuth: writing the report failed: %s\n",
 			strerror(errno));
-		return -1;
+		return -EIO;
 	}
 	return 0;
 }

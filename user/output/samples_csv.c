@@ -104,20 +104,21 @@ int tsl_sample_csv_convert(int fd, const char *name, FILE *out)
 {
 	struct tsl_iter_index ix;
 	struct sample_csv sc = { .ix = &ix, .out = out };
-	int ret = -EINVAL;
+	int ret;
 
-	if (tsl_iter_index_build(fd, name, &ix, false))
+	/* the index and the reading print their failures */
+	ret = tsl_iter_index_build(fd, name, &ix, false);
+	if (ret)
 		goto out;
 	write_row(out, tsl_sample_csv_columns);
-	if (tsl_iter_samples(fd, name, &ix, on_sample, &sc))
+	ret = tsl_iter_samples(fd, name, &ix, on_sample, &sc);
+	if (ret)
 		goto out;
-	ret = -EIO;
 	if (fflush(out) || ferror(out)) {
 		fprintf(stderr, "tcpsleuth: writing CSV failed: %s\n",
 			strerror(errno));
-		goto out;
+		ret = -EIO;
 	}
-	ret = 0;
 out:
 	tsl_iter_index_free(&ix);
 	return ret;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Loss accounting: records received per CPU against the module's final counters.
+#include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -14,12 +15,12 @@ static int grow(struct tsl_acct *a, uint32_t cpu)
 	struct tsl_acct_cpu *p;
 
 	if (cpu >= TSL_ACCT_MAX_CPUS)
-		return -1;
+		return -EINVAL;
 	while (n <= cpu)
 		n *= 2;
 	p = realloc(a->cpus, n * sizeof(*p));
 	if (!p)
-		return -1;
+		return -ENOMEM;
 	memset(p + a->n_cpus, 0, (n - a->n_cpus) * sizeof(*p));
 	a->cpus = p;
 	a->n_cpus = n;
@@ -32,9 +33,10 @@ int tsl_acct_batch(struct tsl_acct *a, uint32_t cpu, uint64_t seq,
 {
 	struct tsl_acct_cpu *c;
 	uint32_t i;
+	int err;
 
-	if (cpu >= a->n_cpus && grow(a, cpu))
-		return -1;
+	if (cpu >= a->n_cpus && (err = grow(a, cpu)))
+		return err;
 	c = &a->cpus[cpu];
 	/* The first batch sets the base; received == delivered covers it. */
 	if (c->seen && seq != c->next_seq && !c->gaps++) {

@@ -27,7 +27,7 @@ struct tsl_rec_writer {
 	FILE *fp;
 	int fd;			/* fp's descriptor; -1 for a stream in memory */
 	const char *name;
-	int err;		/* first errno */
+	int err;		/* first errno, positive; tsl_rec_writer_finish() says it */
 };
 
 static void wr(struct tsl_rec_writer *w, const void *p, size_t len)
@@ -47,8 +47,10 @@ struct tsl_rec_writer *tsl_rec_writer_new(FILE *fp, const char *name)
 	};
 	struct tsl_rec_writer *w = calloc(1, sizeof(*w));
 
-	if (!w)
+	if (!w) {
+		fprintf(stderr, "tcpsleuth: %s: out of memory\n", name);
 		return NULL;
+	}
 	w->fp = fp;
 	w->fd = fileno(fp);
 	w->name = name;
@@ -105,7 +107,7 @@ int tsl_rec_write_chunk(struct tsl_rec_writer *w, uint32_t type,
 
 	if (len > TSL_REC_MAX_CHUNK) {
 		w->err = w->err ? w->err : EFBIG;
-		return -1;
+		return -w->err;
 	}
 	ch.len = len;
 	if (w->fd >= 0)
@@ -113,7 +115,7 @@ int tsl_rec_write_chunk(struct tsl_rec_writer *w, uint32_t type,
 	else
 		for (i = 0; i < 4; i++)
 			wr(w, iov[i].iov_base, iov[i].iov_len);
-	return w->err ? -1 : 0;
+	return -w->err;
 }
 
 int tsl_rec_write_start(struct tsl_rec_writer *w, const struct tsl_rec_start *s,
@@ -165,7 +167,7 @@ int tsl_rec_writer_finish(struct tsl_rec_writer *w)
 		fprintf(stderr, "tcpsleuth: %s: write failed: %s\n", w->name,
 			strerror(err));
 	free(w);
-	return err ? -1 : 0;
+	return -err;
 }
 
 /* ---- reader ---- */
@@ -179,10 +181,16 @@ struct tsl_rec_reader {
 	void *buf;		/* chunk header, then payload: both 8-byte aligned */
 	size_t size;
 	size_t ahead;		/* payload bytes to read with the next header */
-	char err[512];
+	int error;		/* the failure's negative errno; 0 */
+	char err[512];		/* and its reason */
 };
 
-static int bad(struct tsl_rec_reader *r, uint64_t off, const char *fmt, ...)
+/*
+ * The reader fails for good with @error (a negative errno), keeping the
+ * reason for its caller to print; returns @error.
+ */
+static int fail(struct tsl_rec_reader *r, int error, uint64_t off,
+		const char *fmt, ...)
 {
 	char why[256];
 	va_list ap;
@@ -193,15 +201,21 @@ static int bad(struct tsl_rec_reader *r, uint64_t off, const char *fmt, ...)
 	snprintf(r->err, sizeof(r->err), "%s: %s at byte %" PRIu64, r->name,
 		 why, off);
 	r->failed = true;
-	return -1;
+	r->error = error;
+	return error;
 }
+
+/* The file is not a good recording. */
+#define bad(r, off, ...)	fail(r, -EINVAL, off, __VA_ARGS__)
 
 struct tsl_rec_reader *tsl_rec_reader_new(int fd, const char *name)
 {
 	struct tsl_rec_reader *r = calloc(1, sizeof(*r));
 
-	if (!r)
+	if (!r) {
+		fprintf(stderr, "tcpsleuth: %s: out of memory\n", name);
 		return NULL;
+	}
 	r->fd = fd;
 	r->name = name;
 	r->pos = sizeof(struct tsl_rec_header);
@@ -221,7 +235,12 @@ const char *tsl_rec_error(const struct tsl_rec_reader *r)
 	return r->err;
 }
 
-/* Read exactly @len bytes at @off: @len, fewer at end of file, -1 on error. */
+int tsl_rec_errno(const struct tsl_rec_reader *r)
+{
+	return r->error;
+}
+
+/* Read exactly @len bytes at @off: @len, fewer at end of file, a negative errno. */
 static ssize_t read_full(struct tsl_rec_reader *r, void *p, size_t len,
 			 uint64_t off)
 {
@@ -233,9 +252,12 @@ static ssize_t read_full(struct tsl_rec_reader *r, void *p, size_t len,
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return bad(r, off + done, "read failed: %s",
-				   strerror(errno));
+		if (n < 0) {
+			int err = errno;
+
+			return fail(r, -err, off + done, "read failed: %s",
+				    strerror(err));
+		}
 		if (n == 0)
 			break;
 		done += n;
@@ -249,7 +271,7 @@ static int check_header(struct tsl_rec_reader *r)
 	ssize_t n = read_full(r, &h, sizeof(h), 0);
 
 	if (n < 0)
-		return -1;
+		return n;
 	if ((size_t)n < sizeof(h) || memcmp(h.magic, TSL_REC_MAGIC, 8))
 		return bad(r, 0, "not a tcpsleuth recording");
 	if (h.byteorder != TSL_REC_BYTEORDER)
@@ -307,7 +329,7 @@ static int check_sample(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
 	return 0;
 }
 
-/* Fill the typed views of @c; -1 if the payload does not fit its type. */
+/* Fill the typed views of @c; -EINVAL if the payload does not fit its type. */
 static int check_chunk(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
 {
 	uint64_t want;
@@ -359,7 +381,7 @@ static int grow(struct tsl_rec_reader *r, size_t len)
 		return 0;
 	p = realloc(r->buf, len);
 	if (!p)
-		return -1;
+		return -ENOMEM;
 	r->buf = p;
 	r->size = len;
 	return 0;
@@ -368,19 +390,22 @@ static int grow(struct tsl_rec_reader *r, size_t len)
 /*
  * The chunk header at @off into @c, and up to @ahead more bytes in the same
  * read, left in r->buf after the header: 1 (*@got bytes of them read), 0 at
- * end of file, -1.
+ * end of file, a negative errno.
  */
 static int read_header(struct tsl_rec_reader *r, uint64_t off,
 		       struct tsl_rec_chunk *c, size_t ahead, size_t *got)
 {
 	struct tsl_rec_chunk_hdr ch;
 	ssize_t n;
+	int err;
 
-	if (r->failed || (!r->header_ok && check_header(r)))
-		return -1;
+	if (r->failed)
+		return r->error;
+	if (!r->header_ok && (err = check_header(r)))
+		return err;
 	memset(c, 0, sizeof(*c));
 	if (grow(r, sizeof(ch) + ahead))
-		return bad(r, off, "out of memory");
+		return fail(r, -ENOMEM, off, "out of memory");
 	n = read_full(r, r->buf, sizeof(ch) + ahead, off);
 	if (n <= 0)
 		return n;	/* clean end of file, or error */
@@ -430,11 +455,11 @@ int tsl_rec_read_at(struct tsl_rec_reader *r, uint64_t off,
 	want = c->len + PAD8(c->len);
 	if (got < want) {
 		if (grow(r, hdr + want))
-			return bad(r, off, "out of memory");
+			return fail(r, -ENOMEM, off, "out of memory");
 		n = read_full(r, (char *)r->buf + hdr + got, want - got,
 			      off + hdr + got);
 		if (n < 0)
-			return -1;
+			return n;
 		got += n;
 	}
 	if (got < want)
@@ -443,12 +468,11 @@ int tsl_rec_read_at(struct tsl_rec_reader *r, uint64_t off,
 			   c->len);
 	r->ahead = want;
 	c->data = (char *)r->buf + hdr;
-	if (check_chunk(r, c))
-		return -1;
-	return 1;
+	ret = check_chunk(r, c);
+	return ret ? ret : 1;
 }
 
-int tsl_rec_next(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
+static int rec_next(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
 {
 	bool first = r->pos == sizeof(struct tsl_rec_header);
 	int ret = tsl_rec_read_at(r, r->pos, c);
@@ -461,4 +485,15 @@ int tsl_rec_next(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
 		return bad(r, c->offset, "first chunk is not a start chunk");
 	r->pos = c->next;
 	return 1;
+}
+
+/*
+ * Any failure as -1, its negative errno left to tsl_rec_errno():
+ * tests/unit/samplers/test_sampler.c asserts -1.
+ */
+int tsl_rec_next(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
+{
+	int ret = rec_next(r, c);
+
+	return ret < 0 ? -1 : ret;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Residence of read data and ACK delay, from the flows' data_rx records.
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -75,7 +76,7 @@ static int grow(struct tsl_derive *d)
 	d->tab = calloc(n * 2, sizeof(*d->tab));
 	if (!d->tab) {
 		d->tab = old;
-		return -1;
+		return -ENOMEM;
 	}
 	d->cap = n * 2;
 	for (i = 0; i < n; i++)
@@ -86,7 +87,7 @@ static int grow(struct tsl_derive *d)
 	return 0;
 }
 
-/* The flow of @cookie; a new one if @add, else NULL when unknown. */
+/* The flow of @cookie; a new one if @add, else NULL when unknown (*@err: -ENOMEM when out of memory). */
 static struct dflow *find(struct tsl_derive *d, uint64_t cookie, bool add,
 			  int *err)
 {
@@ -99,10 +100,9 @@ static struct dflow *find(struct tsl_derive *d, uint64_t cookie, bool add,
 		if (!add || !cookie)
 			return NULL;
 		if (d->used + 1 > d->cap / 2) {
-			if (grow(d)) {
-				*err = -1;
+			*err = grow(d);
+			if (*err)
 				return NULL;
-			}
 			f = slot(d, cookie);
 		}
 		memset(f, 0, sizeof(*f));

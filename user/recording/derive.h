@@ -15,12 +15,17 @@
  */
 struct tsl_derive;
 
+/*
+ * NULL, or -ENOMEM from tsl_derive_event(), when out of memory: nothing is
+ * printed, as these know no input to name; the caller, which knows the
+ * recording, says so.
+ */
 struct tsl_derive *tsl_derive_new(void);
 void tsl_derive_free(struct tsl_derive *d);
 
 /*
  * Take @ev (records in time order) and fill in what TSL_F_DERIVE left
- * out. 0, or -1 when out of memory.
+ * out. 0, or -ENOMEM (not printed).
  */
 int tsl_derive_event(struct tsl_derive *d, struct tsl_event *ev);
 

@@ -29,7 +29,7 @@ static int flows_grow(struct tsl_iter_index *ix)
 	struct tsl_iter_flow *tab = calloc(cap, sizeof(*tab));
 
 	if (!tab)
-		return -1;
+		return -ENOMEM;
 	for (i = 0; i < ix->flow_cap; i++)
 		if (ix->flows[i].used)
 			*flow_slot(tab, cap, ix->flows[i].cookie) = ix->flows[i];
@@ -44,7 +44,7 @@ static int add_flow(struct tsl_iter_index *ix, const struct tsl_event *ev)
 	struct tsl_iter_flow *f;
 
 	if (ix->n_flows * 2 >= ix->flow_cap && flows_grow(ix))
-		return -1;
+		return -ENOMEM;
 	f = flow_slot(ix->flows, ix->flow_cap, ev->cookie);
 	if (f->used)
 		return 0;
@@ -89,7 +89,7 @@ static int add_clock(struct tsl_iter_index *ix, uint64_t mono, uint64_t real)
 		void *p = realloc(ix->clocks, cap * sizeof(*ix->clocks));
 
 		if (!p)
-			return -1;
+			return -ENOMEM;
 		ix->clocks = p;
 		ix->clock_cap = cap;
 	}
@@ -104,7 +104,7 @@ static int chunks_add(struct tsl_iter_chunks *c, uint64_t off)
 		void *p = realloc(c->offs, cap * sizeof(*c->offs));
 
 		if (!p)
-			return -1;
+			return -ENOMEM;
 		c->offs = p;
 		c->cap = cap;
 	}
@@ -117,7 +117,7 @@ static int cpus_grow(struct tsl_iter_index *ix, unsigned int n)
 	void *p = realloc(ix->cpus, n * sizeof(*ix->cpus));
 
 	if (!p)
-		return -1;
+		return -ENOMEM;
 	ix->cpus = p;
 	memset(ix->cpus + ix->n_cpus, 0, (n - ix->n_cpus) * sizeof(*ix->cpus));
 	ix->n_cpus = n;
@@ -131,7 +131,7 @@ static int add_gap(struct tsl_iter_cpu *c, uint64_t before, uint64_t after)
 		void *p = realloc(c->gaps, cap * sizeof(*c->gaps));
 
 		if (!p)
-			return -1;
+			return -ENOMEM;
 		c->gaps = p;
 		c->gap_cap = cap;
 	}
@@ -146,13 +146,13 @@ static int add_chunk(struct tsl_iter_index *ix, uint32_t cpu, uint64_t off,
 	struct tsl_iter_cpu *c;
 
 	if (cpu >= ix->n_cpus && cpus_grow(ix, cpu + 1))
-		return -1;
+		return -ENOMEM;
 	c = &ix->cpus[cpu];
 	if (!c->n_chunks)
 		c->first = off;
 	else if (first_ts > c->last_ts && first_ts - c->last_ts > TSL_ITER_GAP_NS &&
 		 add_gap(c, c->last, off))
-		return -1;
+		return -ENOMEM;
 	c->n_chunks++;
 	c->last = off;
 	c->last_ts = last_ts;
@@ -198,16 +198,16 @@ static int index_events(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c
 	uint32_t i;
 
 	if (e->cpu >= TSL_ACCT_MAX_CPUS)
-		return -1;
+		return -EINVAL;
 	if (add_clock(ix, e->mono_ns, e->real_ns))
-		return -1;
+		return -ENOMEM;
 	ix->n_records += e->n_records;
 	for (i = 0; i < e->n_records; i++) {
 		memcpy(&ev, (const char *)c->records + i * TSL_EVENT_SIZE,
 		       sizeof(ev));
 		seen_time(ix, ev.ts_ns);
 		if (ev.kind == TSL_EV_FLOW && add_flow(ix, &ev))
-			return -1;
+			return -ENOMEM;
 	}
 	if (!e->n_records)
 		return 0;
@@ -221,12 +221,12 @@ static int index_names(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
 	const char *p = c->name_data;
 
 	if (c->names->count > TSL_REC_MAX_CHUNK || n < c->names->first)
-		return -1;
+		return -EINVAL;
 	if (n > ix->n_names) {
 		char **t = realloc(ix->names, n * sizeof(*t));
 
 		if (!t)
-			return -1;
+			return -ENOMEM;
 		memset(t + ix->n_names, 0, (n - ix->n_names) * sizeof(*t));
 		ix->names = t;
 		ix->n_names = n;
@@ -237,7 +237,7 @@ static int index_names(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
 		free(*slot);
 		*slot = strdup(p);
 		if (!*slot)
-			return -1;
+			return -ENOMEM;
 		p += strlen(p) + 1;
 	}
 	return 0;
@@ -261,12 +261,13 @@ static int index_end(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
 	ix->end = *c->end;
 	ix->end_cpus = calloc(n ? n : 1, sizeof(*ix->end_cpus));
 	if (!ix->end_cpus)
-		return -1;
+		return -ENOMEM;
 	memcpy(ix->end_cpus, c->cpus, n * sizeof(*ix->end_cpus));
 	ix->has_end = true;
 	return 0;
 }
 
+/* Index chunk @c: 0; -EINVAL for a bad CPU number or name table, -ENOMEM. */
 static int index_chunk(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
 {
 	switch (c->type) {
@@ -297,24 +298,26 @@ int tsl_iter_index_build(int fd, const char *name, struct tsl_iter_index *ix,
 
 	memset(ix, 0, sizeof(*ix));
 	if (!r)
-		return -1;
+		return -ENOMEM;
 	while ((ret = tsl_rec_next(r, &c)) > 0) {
-		if (index_chunk(ix, &c)) {
+		ret = index_chunk(ix, &c);
+		if (ret) {
 			fprintf(stderr, "tcpsleuth: %s: bad CPU number or out of memory at byte %" PRIu64 "\n",
 				name, c.offset);
-			ret = -1;
 			goto out;
 		}
 	}
-	if (ret < 0)
+	if (ret < 0) {
 		fprintf(stderr, "tcpsleuth: %s\n", tsl_rec_error(r));
-	else if (!ix->has_end && !quiet)
+		ret = tsl_rec_errno(r);
+	} else if (!ix->has_end && !quiet) {
 		fprintf(stderr, "tcpsleuth: %s: no end chunk, the recording was interrupted\n",
 			name);
+	}
 	qsort(ix->clocks, ix->n_clocks, sizeof(*ix->clocks), cmp_clock);
 out:
 	tsl_rec_reader_free(r);
-	return ret < 0 ? -1 : 0;
+	return ret < 0 ? ret : 0;
 }
 
 int64_t tsl_iter_wall_ns(const struct tsl_iter_index *ix, uint64_t ts)
@@ -324,7 +327,7 @@ int64_t tsl_iter_wall_ns(const struct tsl_iter_index *ix, uint64_t ts)
 	int64_t real;
 
 	if (!ix->n_clocks)
-		return -1;
+		return -ENOENT;
 	while (lo < hi) {	/* first pair with mono >= ts */
 		size_t mid = (lo + hi) / 2;
 
@@ -338,7 +341,7 @@ int64_t tsl_iter_wall_ns(const struct tsl_iter_index *ix, uint64_t ts)
 		lo--;
 	p = &ix->clocks[lo];
 	real = (int64_t)p->real + (int64_t)(ts - p->mono);
-	return real < 0 ? -1 : real;
+	return real < 0 ? -ENOENT : real;
 }
 
 void tsl_iter_wall_str(const struct tsl_iter_index *ix, uint64_t mono,
@@ -405,9 +408,11 @@ struct merge {
 	struct tsl_derive *derive;	/* what records leave to the reader */
 };
 
-static void changed(const struct merge *m)
+/* The file is no longer what the index says: -EINVAL, printed. */
+static int changed(const char *name)
 {
-	fprintf(stderr, "tcpsleuth: %s: file changed while being read\n", m->name);
+	fprintf(stderr, "tcpsleuth: %s: file changed while being read\n", name);
+	return -EINVAL;
 }
 
 static int queue_grow(struct queue *q)
@@ -416,7 +421,7 @@ static int queue_grow(struct queue *q)
 	uint64_t *offs = malloc(cap * sizeof(*offs));
 
 	if (!offs)
-		return -1;
+		return -ENOMEM;
 	for (i = 0; i < q->n; i++)
 		offs[i] = q->offs[(q->head + i) & (q->cap - 1)];
 	free(q->offs);
@@ -438,7 +443,7 @@ static int enqueue(struct merge *m, struct cursor *cu, uint64_t off)
 		return 0;
 	if (q->n == q->cap && queue_grow(q)) {
 		fprintf(stderr, "tcpsleuth: %s: out of memory\n", m->name);
-		return -1;
+		return -ENOMEM;
 	}
 	q->offs[(q->head + q->n++) & (q->cap - 1)] = off;
 	if (++m->queued > m->st->peak_queued)
@@ -460,7 +465,8 @@ static uint64_t dequeue(struct merge *m, struct cursor *cu)
 /*
  * Scan on until @cu's queue holds a chunk, queueing the other CPUs' chunks
  * passed. Only each chunk's header and the start of an EVENTS payload (its
- * CPU and record count) are read.
+ * CPU and record count) are read. 0, or a negative errno (printed, or the
+ * scan's reader failed).
  */
 static int scan_for(struct merge *m, struct cursor *cu)
 {
@@ -470,15 +476,16 @@ static int scan_for(struct merge *m, struct cursor *cu)
 		int ret = tsl_rec_peek(m->scan, m->pos, &c, &e,
 				       offsetof(struct tsl_rec_events, seq));
 
-		if (ret <= 0) {
-			if (!ret)
-				changed(m);
-			return -1;
-		}
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			return changed(m->name);
 		m->pos = c.next;
-		if (c.type == TSL_REC_EVENTS && e.n_records &&
-		    e.cpu < m->ix->n_cpus && enqueue(m, &m->cur[e.cpu], c.offset))
-			return -1;
+		if (c.type == TSL_REC_EVENTS && e.n_records && e.cpu < m->ix->n_cpus) {
+			ret = enqueue(m, &m->cur[e.cpu], c.offset);
+			if (ret)
+				return ret;
+		}
 	}
 	return 0;
 }
@@ -491,6 +498,7 @@ static int next_offset(struct merge *m, struct cursor *cu, uint64_t *off)
 {
 	const struct tsl_iter_cpu *cpu = cu->cpu;
 	const struct tsl_iter_gap *gap = NULL;
+	int ret;
 
 	if (cu->n_loaded && cu->gap < cpu->n_gaps &&
 	    cpu->gaps[cu->gap].before == cu->c.offset)
@@ -501,8 +509,9 @@ static int next_offset(struct merge *m, struct cursor *cu, uint64_t *off)
 		m->st->jumps++;
 		return 0;
 	}
-	if (scan_for(m, cu))
-		return -1;
+	ret = scan_for(m, cu);
+	if (ret)
+		return ret;
 	*off = dequeue(m, cu);
 	return 0;
 }
@@ -522,15 +531,14 @@ static int load(const struct merge *m, struct cursor *cu, uint64_t off)
 
 	if (ret > 0 && ours(cu, &cu->c))
 		return 0;
-	if (ret >= 0)
-		changed(m);
-	return -1;
+	return ret < 0 ? ret : changed(m->name);
 }
 
-/* @cu's next chunk in: 1, 0 if its stream is done, -1. */
+/* @cu's next chunk in: 1, 0 if its stream is done, a negative errno. */
 static int next_chunk(struct merge *m, struct cursor *cu)
 {
 	uint64_t off;
+	int ret;
 
 	if (cu->samples) {
 		if (cu->n_loaded == m->ix->samples.n)
@@ -539,17 +547,19 @@ static int next_chunk(struct merge *m, struct cursor *cu)
 	} else {
 		if (cu->n_loaded == cu->cpu->n_chunks)
 			return 0;
-		if (next_offset(m, cu, &off))
-			return -1;
+		ret = next_offset(m, cu, &off);
+		if (ret)
+			return ret;
 	}
-	if (load(m, cu, off))
-		return -1;
+	ret = load(m, cu, off);
+	if (ret)
+		return ret;
 	cu->n_loaded++;
 	cu->rec = 0;
 	return 1;
 }
 
-/* 1: the cursor holds the next item; 0: this stream is done; -1: error. */
+/* 1: the cursor holds the next item; 0: this stream is done; a negative errno. */
 static int cursor_next(struct merge *m, struct cursor *cu)
 {
 	int ret;
@@ -605,7 +615,7 @@ static int emit(struct merge *m, struct cursor *cu,
 		return ops->sample ? ops->sample(arg, &cu->c) : 0;
 	if (tsl_derive_wants(&cu->ev) && tsl_derive_event(m->derive, &cu->ev)) {
 		fprintf(stderr, "tcpsleuth: %s: out of memory\n", m->name);
-		return -1;
+		return -ENOMEM;
 	}
 	return ops->event ? ops->event(arg, &cu->ev) : 0;
 }
@@ -618,10 +628,14 @@ static int merge_open(struct merge *m, int fd, size_t *n)
 
 	m->cur = calloc(n_cur, sizeof(*m->cur));
 	m->heap = calloc(n_cur, sizeof(*m->heap));
-	m->scan = tsl_rec_reader_new(fd, m->name);
 	m->derive = tsl_derive_new();
-	if (!m->cur || !m->heap || !m->scan || !m->derive)
-		return -1;
+	if (!m->cur || !m->heap || !m->derive) {
+		fprintf(stderr, "tcpsleuth: %s: out of memory\n", m->name);
+		return -ENOMEM;
+	}
+	m->scan = tsl_rec_reader_new(fd, m->name);
+	if (!m->scan)
+		return -ENOMEM;
 	m->pos = sizeof(struct tsl_rec_header);
 	for (i = 0; i < n_cur; i++) {
 		struct cursor *cu = &m->cur[i];
@@ -633,10 +647,10 @@ static int merge_open(struct merge *m, int fd, size_t *n)
 			continue;
 		cu->r = tsl_rec_reader_new(fd, m->name);
 		if (!cu->r)
-			return -1;
+			return -ENOMEM;
 		ret = cursor_next(m, cu);
 		if (ret < 0)
-			return -1;
+			return ret;
 		if (ret)
 			m->heap[(*n)++] = cu;
 	}
@@ -673,10 +687,11 @@ int tsl_iter_merge_stats(int fd, const char *name,
 	struct merge m = { .ix = ix, .name = name, .st = st };
 	struct cursor **heap;
 	size_t n = 0;
-	int ret = -1;
+	int ret;
 
 	memset(st, 0, sizeof(*st));
-	if (merge_open(&m, fd, &n))
+	ret = merge_open(&m, fd, &n);
+	if (ret)
 		goto out;
 	heap = m.heap;
 	while (n) {
@@ -713,16 +728,17 @@ int tsl_iter_samples(int fd, const char *name, const struct tsl_iter_index *ix,
 	int ret = 0;
 	size_t i;
 
-	if (!r) {
-		fprintf(stderr, "tcpsleuth: %s: out of memory\n", name);
-		return -1;
-	}
+	if (!r)
+		return -ENOMEM;
 	/* the index holds SAMPLE chunks in time order */
 	for (i = 0; !ret && i < ix->samples.n; i++) {
-		if (tsl_rec_read_at(r, ix->samples.offs[i], &c) <= 0 ||
-		    c.type != TSL_REC_SAMPLE) {
+		ret = tsl_rec_read_at(r, ix->samples.offs[i], &c);
+		if (ret < 0) {
 			fprintf(stderr, "tcpsleuth: %s\n", tsl_rec_error(r));
-			ret = -1;
+			break;
+		}
+		if (!ret || c.type != TSL_REC_SAMPLE) {
+			ret = changed(name);
 			break;
 		}
 		ret = fn(arg, &c);

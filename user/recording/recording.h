@@ -165,7 +165,7 @@ enum tsl_nic_stat {
 /* The name of @k ("" for TSL_KEY_UNKNOWN), and the key named @name. */
 const char *tsl_sample_key_name(enum tsl_sample_key k);
 enum tsl_sample_key tsl_sample_key_find(const char *name);
-/* The file name of NIC counter @i, and the counter named @name (-1: none). */
+/* The file name of NIC counter @i, and the counter named @name (-ENOENT: none). */
 const char *tsl_nic_stat_name(enum tsl_nic_stat i);
 int tsl_nic_stat_find(const char *name);
 
@@ -216,7 +216,14 @@ struct tsl_rec_chunk {
 
 struct tsl_rec_writer;
 
-/* Writer on @fp (not closed by it); @name is used in messages. */
+/*
+ * Writer on @fp (not closed by it); @name is used in messages. NULL after
+ * printing that memory ran out.
+ *
+ * The writes return 0, or the negative errno of the first write that
+ * failed (-EFBIG for a chunk over TSL_REC_MAX_CHUNK), every later one the
+ * same; they print nothing: tsl_rec_writer_finish() says it, once.
+ */
 struct tsl_rec_writer *tsl_rec_writer_new(FILE *fp, const char *name);
 int tsl_rec_write_chunk(struct tsl_rec_writer *w, uint32_t type,
 			const void *head, size_t head_len,
@@ -231,7 +238,7 @@ int tsl_rec_write_names(struct tsl_rec_writer *w, uint32_t first,
 			uint32_t count, const char *data, size_t len);
 int tsl_rec_write_sample(struct tsl_rec_writer *w,
 			 const struct tsl_rec_sample *s, const void *entries);
-/* Flush and free; 0, or -1 after printing why any write failed. */
+/* Flush and free; 0, or the negative errno after printing why a write failed. */
 int tsl_rec_writer_finish(struct tsl_rec_writer *w);
 
 /* Name of an event kind ("tx", ...), NULL when unknown. */
@@ -261,7 +268,10 @@ struct tsl_acct {
 
 #define TSL_ACCT_MAX_CPUS 65536
 
-/* Account one batch; -1 if the CPU number is absurd or memory runs out. */
+/*
+ * Account one batch: 0; -EINVAL if the CPU number is absurd, -ENOMEM.
+ * Nothing is printed: the caller names the message the batch came in.
+ */
 int tsl_acct_batch(struct tsl_acct *a, uint32_t cpu, uint64_t seq,
 		   uint64_t produced, uint64_t dropped,
 		   const void *records, uint32_t n_records);
@@ -353,16 +363,17 @@ struct tsl_iter_index {
 };
 
 /*
- * First pass: validate the whole file and index it. 0, or -1 after printing
- * one line ("tcpsleuth: FILE: reason at byte N"). @quiet: no warning for a
- * recording without an END chunk.
+ * First pass: validate the whole file and index it. 0, or a negative errno
+ * after printing one line ("tcpsleuth: FILE: reason at byte N"): -EINVAL
+ * for a bad recording, -ENOMEM, or the -errno of a failed read. @quiet: no
+ * warning for a recording without an END chunk.
  */
 int tsl_iter_index_build(int fd, const char *name, struct tsl_iter_index *ix,
 			 bool quiet);
 void tsl_iter_index_free(struct tsl_iter_index *ix);
 const struct tsl_iter_flow *tsl_iter_find_flow(const struct tsl_iter_index *ix,
 					       uint64_t cookie);
-/* CLOCK_REALTIME (ns) at the monotonic instant @mono, from the nearest pair; -1 if unknown. */
+/* CLOCK_REALTIME (ns) at the monotonic instant @mono, from the nearest pair; -ENOENT if unknown. */
 int64_t tsl_iter_wall_ns(const struct tsl_iter_index *ix, uint64_t mono);
 /* "2026-11-24T01:02:03.000000Z" into @buf (>= 32 bytes); empty if unknown. */
 void tsl_iter_wall_str(const struct tsl_iter_index *ix, uint64_t mono,
@@ -378,10 +389,13 @@ struct tsl_iter_ops {
 };
 
 /*
- * Second pass: call @ops for everything in time order; 0, or -1 (printed) /
- * a callback's non-zero. One forward scan of the file finds the CPUs'
- * chunks, each CPU queueing the offsets found ahead of its need: about
- * TSL_ITER_GAP_NS plus the recorder's delivery lag worth of chunks.
+ * Second pass: call @ops for everything in time order. 0; a negative errno
+ * after printing one line (-EINVAL for a bad file or one that changed since
+ * the index, -ENOMEM, the -errno of a failed read); or a callback's
+ * non-zero, returned as it is (a callback that fails prints why itself).
+ * One forward scan of the file finds the CPUs' chunks, each CPU queueing
+ * the offsets found ahead of its need: about TSL_ITER_GAP_NS plus the
+ * recorder's delivery lag worth of chunks.
  */
 int tsl_iter_merge(int fd, const char *name, const struct tsl_iter_index *ix,
 		   const struct tsl_iter_ops *ops, void *arg);
@@ -400,7 +414,8 @@ int tsl_iter_merge_stats(int fd, const char *name,
 
 /*
  * The SAMPLE chunks alone, in time order, without the records: @fn for
- * each. 0, -1 after printing why the file is bad, or @fn's non-zero.
+ * each. 0, a negative errno after printing why (as tsl_iter_merge()), or
+ * @fn's non-zero.
  */
 int tsl_iter_samples(int fd, const char *name, const struct tsl_iter_index *ix,
 		     int (*fn)(void *arg, const struct tsl_rec_chunk *c),

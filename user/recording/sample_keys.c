@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Names of the sample keys and NIC counters, from their one list in recording.h.
+#include <errno.h>
 #include <string.h>
 
 #include "recording.h"
@@ -44,5 +45,5 @@ int tsl_nic_stat_find(const char *name)
 	for (i = 0; i < TSL_NIC_NSTATS; i++)
 		if (!strcmp(name, nic_names[i]))
 			return i;
-	return -1;
+	return -ENOENT;
 }

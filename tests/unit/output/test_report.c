@@ -151,6 +151,9 @@ static void test_corrupt(void **state)
 	fclose(fp);
 	assert_int_equal(build("data/an_garbage.rec", &r), -EINVAL);
 	tsl_report_free(&r);
+	/* a read that fails is the system's failure, not a bad recording */
+	assert_int_equal(build("/", &r), -EISDIR);
+	tsl_report_free(&r);
 }
 
 static void nic_and_loss(struct fx_knobs *k, int i)
@@ -294,6 +297,27 @@ static void test_csv_dir(void **state)
 	tsl_report_free(&r);
 }
 
+/* Output that cannot be written: -EIO, or the errno of creating the file. */
+static void test_write_errors(void **state)
+{
+	FILE *full = fopen("/dev/full", "w");
+	struct tsl_report r;
+
+	(void)state;
+	assert_non_null(full);
+	mkdir("data", 0755);
+	assert_int_equal(fx_write("data/an_write.rec", NULL, NULL), 0);
+	assert_int_equal(build("data/an_write.rec", &r), 0);
+	assert_int_equal(tsl_report_text(&r, full), -EIO);
+	clearerr(full);
+	assert_int_equal(tsl_report_json(&r, full), -EIO);
+	clearerr(full);
+	assert_int_equal(tsl_report_csv_verdicts(&r, full), -EIO);
+	assert_int_equal(tsl_report_csv_dir(&r, "data/no-such-dir"), -ENOENT);
+	tsl_report_free(&r);
+	fclose(full);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_csv_dir),
+		cmocka_unit_test(test_write_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

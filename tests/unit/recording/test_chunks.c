@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Unit tests of the recording format: round trip, truncation, garbage.
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <setjmp.h>
@@ -106,9 +107,12 @@ static void test_round_trip(void **state)
 	close(fd);
 }
 
-/* Read to the end; returns the reader's result, counts chunks. */
+/*
+ * Read to the end; returns the reader's result (-1 on failure) and its
+ * negative errno, counts chunks.
+ */
 static int read_all(const void *data, size_t len, char *err, size_t errlen,
-		    int *chunks)
+		    int *chunks, int *error)
 {
 	int fd = file_of(data, len);
 	struct tsl_rec_reader *r = tsl_rec_reader_new(fd, "t.rec");
@@ -119,6 +123,7 @@ static int read_all(const void *data, size_t len, char *err, size_t errlen,
 	while ((ret = tsl_rec_next(r, &c)) > 0)
 		(*chunks)++;
 	snprintf(err, errlen, "%s", tsl_rec_error(r));
+	*error = tsl_rec_errno(r);
 	tsl_rec_reader_free(r);
 	close(fd);
 	return ret;
@@ -132,7 +137,7 @@ static void test_every_truncation(void **state)
 	struct tsl_rec_reader *r = tsl_rec_reader_new(fd, "x");
 	struct tsl_rec_chunk c;
 	char err[600];
-	int chunks;
+	int chunks, error;
 
 	(void)state;
 	while (tsl_rec_next(r, &c) > 0)
@@ -144,15 +149,17 @@ static void test_every_truncation(void **state)
 	for (len = 0; len < image_len; len++) {
 		bool at_boundary = false;
 		size_t i;
-		int ret = read_all(image, len, err, sizeof(err), &chunks);
+		int ret = read_all(image, len, err, sizeof(err), &chunks, &error);
 
 		for (i = 0; i < n_b; i++)
 			at_boundary |= boundaries[i] == len;
 		if (at_boundary) {
 			assert_int_equal(ret, 0);
+			assert_int_equal(error, 0);
 			continue;
 		}
 		assert_int_equal(ret, -1);
+		assert_int_equal(error, -EINVAL);
 		assert_non_null(strstr(err, "t.rec: "));
 		assert_non_null(strstr(err, " at byte "));
 	}
@@ -161,9 +168,10 @@ static void test_every_truncation(void **state)
 static void expect_read_error(const void *data, size_t len, const char *msg)
 {
 	char err[600];
-	int chunks;
+	int chunks, error;
 
-	assert_int_equal(read_all(data, len, err, sizeof(err), &chunks), -1);
+	assert_int_equal(read_all(data, len, err, sizeof(err), &chunks, &error), -1);
+	assert_int_equal(error, -EINVAL);
 	assert_string_equal(err, msg);
 }
 
@@ -232,7 +240,7 @@ static void test_garbage(void **state)
 	char *bad = malloc(image_len);
 	unsigned int seed = 1, i, errors = 0;
 	char err[600];
-	int chunks;
+	int chunks, error;
 
 	(void)state;
 	for (i = 0; i < 400; i++) {
@@ -241,8 +249,9 @@ static void test_garbage(void **state)
 		memcpy(bad, image, image_len);
 		for (j = 0; j < flips; j++)
 			bad[rand_r(&seed) % image_len] ^= 1 + rand_r(&seed) % 255;
-		if (read_all(bad, image_len, err, sizeof(err), &chunks) < 0) {
+		if (read_all(bad, image_len, err, sizeof(err), &chunks, &error) < 0) {
 			errors++;
+			assert_int_equal(error, -EINVAL);
 			assert_non_null(strstr(err, " at byte "));
 		} else {
 			assert_true(chunks >= 1);
@@ -265,8 +274,52 @@ static void test_write_error(void **state)
 	w = tsl_rec_writer_new(fp, "/dev/full");
 	assert_non_null(w);
 	tsl_rec_write_end(w, &end, NULL);
-	assert_int_equal(tsl_rec_writer_finish(w), -1);
+	assert_int_equal(tsl_rec_writer_finish(w), -ENOSPC);
 	fclose(fp);
+}
+
+/* A chunk over TSL_REC_MAX_CHUNK is refused, and so is every write after it. */
+static void test_chunk_too_large(void **state)
+{
+	static const char body[8];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct tsl_rec_writer *w;
+	struct tsl_rec_end end = { 0 };
+
+	(void)state;
+	assert_non_null(fp);
+	w = tsl_rec_writer_new(fp, "memory");
+	assert_non_null(w);
+	/* the length is refused before the body is looked at */
+	assert_int_equal(tsl_rec_write_chunk(w, 99, NULL, 0, body,
+					     TSL_REC_MAX_CHUNK + 1), -EFBIG);
+	assert_int_equal(tsl_rec_write_end(w, &end, NULL), -EFBIG);
+	assert_int_equal(tsl_rec_writer_finish(w), -EFBIG);
+	fclose(fp);
+	free(buf);
+}
+
+/* A read that fails is the system's failure: its errno, not -EINVAL. */
+static void test_read_error(void **state)
+{
+	int fd = open("/", O_RDONLY | O_DIRECTORY);
+	struct tsl_rec_reader *r;
+	struct tsl_rec_chunk c;
+
+	(void)state;
+	assert_true(fd >= 0);
+	r = tsl_rec_reader_new(fd, "t.rec");
+	assert_non_null(r);
+	assert_int_equal(tsl_rec_next(r, &c), -1);
+	assert_int_equal(tsl_rec_errno(r), -EISDIR);
+	assert_string_equal(tsl_rec_error(r), "t.rec: read failed: Is a directory at byte 0");
+	/* failed for good */
+	assert_int_equal(tsl_rec_read_at(r, 16, &c), -EISDIR);
+	assert_int_equal(tsl_rec_peek(r, 16, &c, NULL, 0), -EISDIR);
+	tsl_rec_reader_free(r);
+	close(fd);
 }
 
 /* A stream with a descriptor takes chunks by writev(): the same bytes as through stdio. */
@@ -298,6 +351,8 @@ int main(void)
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_write_error),
+		cmocka_unit_test(test_chunk_too_large),
+		cmocka_unit_test(test_read_error),
 		cmocka_unit_test(test_direct_write),
 	};
 
