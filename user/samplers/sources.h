@@ -14,8 +14,10 @@
 
 /*
  * Parsers. Each reads files below a root directory ("/proc", "/sys", or a
- * test fixture) and returns 0, or -1 after printing one line naming the file
- * and the reason. Arrays they fill are freed with the matching _free().
+ * test fixture) and returns 0, or a negative errno after printing one line
+ * naming the file and the reason: -EINVAL for a malformed file, -ENOMEM, or
+ * the -errno of the call that failed (a file that cannot be opened). Arrays
+ * they fill are freed with the matching _free().
  */
 
 /* /proc/net/snmp and /proc/net/netstat: every "Group: names" / "Group: values" pair. */
@@ -64,7 +66,7 @@ struct tsl_cpus {
 int tsl_sample_stat(const char *procroot, struct tsl_cpus *out);
 int tsl_sample_softirqs(const char *procroot, struct tsl_cpus *out);
 void tsl_cpus_free(struct tsl_cpus *c);
-/* Share of each field between @a and @b in hundredths of a percent; -1 if no time passed. */
+/* Share of each field between @a and @b in hundredths of a percent: 0, or 1 if no time passed. */
 int tsl_cpu_percent(const struct tsl_cpu *a, const struct tsl_cpu *b,
 		    uint32_t pct[TSL_CPU_NFIELDS]);
 
@@ -81,9 +83,10 @@ struct tsl_proc {
 	uint64_t timeslices;
 };
 
+/* As the parsers, but -ENOENT, not said, when process @pid has exited. */
 int tsl_sample_pid(const char *procroot, uint32_t pid, struct tsl_proc *out);
 
-/* /sys/class/net/IF/statistics; a missing file leaves its bit clear. */
+/* /sys/class/net/IF/statistics; a missing file leaves its bit clear (not an error). */
 /* Counters: enum tsl_nic_stat, named by tsl_nic_stat_name() (recording.h). */
 
 struct tsl_nic {
