@@ -751,10 +751,8 @@ static int new_network(struct tsl_sampler *s, const struct tsl_sampler_opts *o)
 
 	if (o->no_sock_diag && o->no_icmp)
 		return 0;
+	/* NULL: said why; then flows in other namespaces are not sampled */
 	s->ns = tsl_netns_new(s->procroot, o->runroot);
-	if (!s->ns)
-		fprintf(stderr, "tcpsleuth: %s/thread-self/ns/net: cannot open; flows in other network namespaces are not sampled\n",
-			s->procroot);
 	if (o->no_icmp)
 		return 0;
 	s->icmp_interval_ns = o->icmp_interval_ns;
