@@ -406,9 +406,16 @@ static bool own_ns(const struct tsl_sampler *s, uint32_t netns)
 	return !netns || (s->ns && netns == tsl_netns_self(s->ns));
 }
 
+struct open_diag {
+	struct tsl_sock_diag **sd;
+	uint32_t ino;
+};
+
 static int open_diag(void *arg)
 {
-	return tsl_sock_diag_open(arg);
+	struct open_diag *a = arg;
+
+	return tsl_sock_diag_open(a->sd, a->ino);
 }
 
 /* The sock_diag socket of namespace @ino: 0, -ENOENT if none can be made, TAKE_FATAL. */
@@ -431,14 +438,12 @@ static int diag_of(struct tsl_sampler *s, uint32_t ino,
 	s->nsd = d;
 	d = &s->nsd[s->n_nsd++];
 	*d = (struct ns_diag){ .ino = ino };
-	err = tsl_netns_run(s->ns, ino, open_diag, &d->sd);
+	err = tsl_netns_run(s->ns, ino, open_diag,
+			    &(struct open_diag){ &d->sd, ino });
 	if (err == -ENOTRECOVERABLE)
 		return TAKE_FATAL;
-	if (err == -EPROTONOSUPPORT || err == -ENOMEM)
-		fprintf(stderr, "tcpsleuth: sock_diag: cannot open in network namespace %u: %s\n",
-			ino, strerror(-err));
 	if (err)
-		d->sd = NULL;	/* its flows are dropped: said once */
+		d->sd = NULL;	/* its flows are dropped: said once, by netns or sock_diag */
 	*sd = d->sd;
 	return err ? -ENOENT : 0;
 }
@@ -484,11 +489,8 @@ static int query_sock(struct tsl_sampler *s, const struct tsl_sock_id *id,
 			return err;
 	}
 	err = tsl_sock_diag_query(sd, id, si);
-	if (err && err != -ENOENT) {
-		fprintf(stderr, "tcpsleuth: sock_diag: query failed: %s\n",
-			strerror(-err));
-		return 1;
-	}
+	if (err && err != -ENOENT)
+		return 1;	/* said */
 	return err;
 }
 
@@ -498,14 +500,8 @@ static int take_socks(struct tsl_sampler *s)
 	size_t i = 0;
 	int err;
 
-	if (!s->sd) {
-		err = tsl_sock_diag_open(&s->sd);
-		if (err) {
-			fprintf(stderr, "tcpsleuth: sock_diag: cannot open: %s\n",
-				strerror(-err));
-			return 1;
-		}
-	}
+	if (!s->sd && tsl_sock_diag_open(&s->sd, 0))
+		return 1;	/* said */
 	while (i < s->n_socks) {
 		err = query_sock(s, &s->socks[i], &si);
 		if (err == -ENOENT) {	/* closed, or its namespace is gone */

@@ -124,16 +124,24 @@ struct tsl_sock_diag;
 struct nl_msg;
 struct nlmsghdr;
 
-int tsl_sock_diag_open(struct tsl_sock_diag **sd);
+/*
+ * A sock_diag socket in the calling thread's namespace, @netns (0: the
+ * reader's) being only for the message: 0, or after saying why -ENOMEM or
+ * -EPROTONOSUPPORT (no NETLINK_SOCK_DIAG).
+ */
+int tsl_sock_diag_open(struct tsl_sock_diag **sd, uint32_t netns);
 void tsl_sock_diag_close(struct tsl_sock_diag *sd);
-/* 0 and @out filled, -ENOENT if the socket is gone, other -errno. */
+/*
+ * 0 and @out filled; -ENOENT, not said, if the socket is gone; after saying
+ * why, -EINVAL (a malformed reply), -ENOMEM or -EIO.
+ */
 int tsl_sock_diag_query(struct tsl_sock_diag *sd, const struct tsl_sock_id *id,
 			struct tsl_sockinfo *out);
-/* The request for one socket (struct nl_msg *, to be nlmsg_free()d). */
+/* The request for one socket (struct nl_msg *, to be nlmsg_free()d); NULL without memory, said. */
 struct nl_msg *tsl_sock_diag_request(const struct tsl_sock_id *id, int family);
-/* The INET_DIAG_INFO payload (struct tcp_info of any kernel's length); -1 if too short. */
+/* The INET_DIAG_INFO payload (struct tcp_info of any kernel's length); 0, or -EINVAL after saying it is too short. */
 int tsl_tcp_info_parse(const void *data, size_t len, struct tsl_sockinfo *out);
-/* Parse one SOCK_DIAG_BY_FAMILY reply; 0, or -EINVAL if malformed. */
+/* Parse one SOCK_DIAG_BY_FAMILY reply; 0, or -EINVAL after saying what is malformed. */
 int tsl_sock_diag_parse(const struct nlmsghdr *nlh, struct tsl_sockinfo *out);
 
 /* ---- the sampler: one SAMPLE chunk per tick ---- */
