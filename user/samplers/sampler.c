@@ -624,7 +624,7 @@ static int take_icmp(struct tsl_sampler *s)
 
 /*
  * A write of the recording failed: the writer says why (when the recording
- * is finished). It may still return -1, recording's older convention.
+ * is finished). It may still give -1, recording's older convention.
  */
 static int write_failed(int err)
 {
