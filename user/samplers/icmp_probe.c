@@ -89,6 +89,12 @@ static uint64_t now(const struct tsl_pathprobe *pp)
 	return pp->o.clock(pp->o.clock_arg);
 }
 
+static int oom(void)
+{
+	fprintf(stderr, "tcpsleuth: path probe: out of memory\n");
+	return -ENOMEM;
+}
+
 /* ---- packets ---- */
 
 static uint16_t csum(const void *buf, size_t len)
@@ -130,19 +136,19 @@ int tsl_icmp_echo_parse(int family, bool ip_header, const void *buf,
 		size_t ihl;
 
 		if (len < 20 || p[0] >> 4 != 4)
-			return -1;
+			return 1;
 		ihl = (p[0] & 0xf) * 4;
 		if (ihl < 20 || ihl > len)
-			return -1;
+			return 1;
 		p += ihl;
 		len -= ihl;
 	}
 	if (len < sizeof(e))
-		return -1;
+		return 1;
 	memcpy(&e, p, sizeof(e));
 	if (e.type != (family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY) ||
 	    e.code || memcmp(e.data, TSL_PROBE_PAYLOAD, sizeof(e.data)))
-		return -1;
+		return 1;
 	*id = ntohs(e.id);
 	*seq = ntohs(e.seq);
 	return 0;
@@ -165,6 +171,7 @@ static bool unicast(int family, const uint8_t *a)
 	return memcmp(a, zero, 16) && a[0] != 0xff;
 }
 
+/* The index of peer (@netns, @family, @addr), or -ENOENT. */
 static int find_peer(struct tsl_pathprobe *pp, uint32_t netns, int family,
 		     const uint8_t *addr)
 {
@@ -177,7 +184,7 @@ static int find_peer(struct tsl_pathprobe *pp, uint32_t netns, int family,
 		    !memcmp(p->addr, addr, addr_len(family)))
 			return i;
 	}
-	return -1;
+	return -ENOENT;
 }
 
 static int get_sock(struct tsl_pathprobe *pp, uint32_t netns, int family)
@@ -194,7 +201,7 @@ static int get_sock(struct tsl_pathprobe *pp, uint32_t netns, int family)
 	if (i == pp->n_socks) {
 		p = realloc(pp->socks, (pp->n_socks + 1) * sizeof(*pp->socks));
 		if (!p)
-			return -ENOMEM;
+			return oom();
 		pp->socks = p;
 		pp->n_socks++;
 	}
@@ -203,7 +210,7 @@ static int get_sock(struct tsl_pathprobe *pp, uint32_t netns, int family)
 			     .id = pp->o.send_id };
 	s->pending = malloc(PENDING * sizeof(*s->pending));
 	if (!s->pending)
-		return -ENOMEM;
+		return oom();
 	for (i = 0; i < PENDING; i++)
 		s->pending[i].peer = NO_PEER;
 	return s - pp->socks;
@@ -267,15 +274,15 @@ int tsl_pathprobe_add(struct tsl_pathprobe *pp, uint64_t cookie,
 	if (peer < 0)
 		peer = new_peer(pp, netns, family, addr);
 	if (peer == -ENOSPC)
-		return 1;
+		return 1;	/* said once */
 	if (peer < 0)
-		return peer;
+		return peer;	/* -ENOMEM, said */
 	if (pp->n_flows == pp->flows_cap) {
 		size_t cap = pp->flows_cap ? pp->flows_cap * 2 : 64;
 		void *p = realloc(pp->flows, cap * sizeof(*pp->flows));
 
 		if (!p)
-			return -ENOMEM;
+			return oom();
 		pp->flows = p;
 		pp->flows_cap = cap;
 	}
@@ -355,7 +362,7 @@ static int open_sock(struct tsl_pathprobe *pp, struct psock *s)
 		s->raw = true;
 	}
 	if (fd == -ENOTRECOVERABLE || fd == -ENOMEM)
-		return fd;
+		return fd;	/* said by tsl_netns_socket() */
 	if (fd < 0)
 		goto err;
 	s->fd = fd;
@@ -494,7 +501,7 @@ static int send_one(struct tsl_pathprobe *pp, unsigned int peer)
 	struct pending *pd;
 	socklen_t to_len;
 	size_t len;
-	ssize_t n;
+	int err;
 
 	pd = &s->pending[s->next_seq % PENDING];
 	if (pd->peer != NO_PEER)
@@ -502,8 +509,8 @@ static int send_one(struct tsl_pathprobe *pp, unsigned int peer)
 	len = tsl_icmp_echo_build(p->family, s->id, s->next_seq, buf);
 	pd->sent_ns = now(pp);
 	if (pp->o.send) {
-		n = pp->o.send(pp->o.send_arg, p->netns, p->family, p->addr,
-			       buf, len);
+		err = pp->o.send(pp->o.send_arg, p->netns, p->family, p->addr,
+				 buf, len);
 	} else {
 		if (p->family == AF_INET) {
 			memcpy(&((struct sockaddr_in *)&to)->sin_addr, p->addr, 4);
@@ -512,16 +519,17 @@ static int send_one(struct tsl_pathprobe *pp, unsigned int peer)
 			memcpy(&((struct sockaddr_in6 *)&to)->sin6_addr, p->addr, 16);
 			to_len = sizeof(struct sockaddr_in6);
 		}
-		n = sendto(s->fd, buf, len, 0, (struct sockaddr *)&to, to_len);
+		err = sendto(s->fd, buf, len, 0, (struct sockaddr *)&to,
+			     to_len) < 0 ? -errno : 0;
 	}
-	if (n < 0) {
+	if (err < 0) {
 		/* A full queue skips a tick; anything else ends the peer's probes. */
-		if (errno != EAGAIN && errno != ENOBUFS) {
+		if (err != -EAGAIN && err != -ENOBUFS) {
 			char a[INET6_ADDRSTRLEN];
 
 			inet_ntop(p->family, p->addr, a, sizeof(a));
 			fprintf(stderr, "tcpsleuth: path probe: cannot send to %s: %s; not probed again\n",
-				a, strerror(errno));
+				a, strerror(-err));
 			p->refused = true;
 		}
 		return 0;
@@ -578,6 +586,7 @@ static int emit_all(struct tsl_pathprobe *pp, tsl_probe_emit_fn emit, void *arg)
 	struct tsl_probe_result r;
 	unsigned int i;
 	size_t j;
+	int err;
 
 	for (i = 0; i < pp->o.max_peers; i++) {
 		struct peer *p = &pp->peers[i];
@@ -594,8 +603,9 @@ static int emit_all(struct tsl_pathprobe *pp, tsl_probe_emit_fn emit, void *arg)
 			.cookie = pp->flows[j].cookie, .has_rtt = p->n_rtt > 0,
 			.rtt_us = p->rtt[0], .lost = p->lost,
 		};
-		if (emit(arg, &r))
-			return -ENOMEM;
+		err = emit(arg, &r);
+		if (err)
+			return err;	/* said by @emit */
 	}
 	for (i = 0; i < pp->o.max_peers; i++) {
 		pp->peers[i].n_rtt = 0;
@@ -631,8 +641,10 @@ struct tsl_pathprobe *tsl_pathprobe_new(struct tsl_netns *ns,
 {
 	struct tsl_pathprobe *pp = calloc(1, sizeof(*pp));
 
-	if (!pp)
+	if (!pp) {
+		oom();
 		return NULL;
+	}
 	pp->ns = ns;
 	pp->o = *o;
 	if (!pp->o.timeout_ns)
@@ -643,6 +655,7 @@ struct tsl_pathprobe *tsl_pathprobe_new(struct tsl_netns *ns,
 		pp->o.clock = realtime_ns;
 	pp->peers = calloc(pp->o.max_peers, sizeof(*pp->peers));
 	if (!pp->peers) {
+		oom();
 		free(pp);
 		return NULL;
 	}

@@ -36,7 +36,8 @@ struct tsl_pathprobe_opts {
 	void *clock_arg;
 	/* Tests: called instead of opening sockets and sendto(); a request of
 	 * @len bytes (no IP header) to @addr of @family in namespace @netns;
-	 * < 0 with errno set when it was not sent. */
+	 * >= 0 when sent, a negative errno when not (as sendto()'s -errno:
+	 * -EAGAIN and -ENOBUFS skip a tick, others end the peer's probes). */
 	int (*send)(void *arg, uint32_t netns, int family, const uint8_t *addr,
 		    const void *buf, size_t len);
 	void *send_arg;
@@ -51,11 +52,12 @@ struct tsl_probe_result {
 	uint32_t lost;		/* probes that passed the timeout in the tick */
 };
 
+/* 0, or a negative errno, said by it, that ends the tick (tsl_pathprobe_tick() returns it). */
 typedef int (*tsl_probe_emit_fn)(void *arg, const struct tsl_probe_result *r);
 
 struct tsl_pathprobe;
 
-/* @ns: where sockets for other namespaces are made (not needed with o->send). */
+/* @ns: where sockets for other namespaces are made (not needed with o->send). NULL without memory, said. */
 struct tsl_pathprobe *tsl_pathprobe_new(struct tsl_netns *ns,
 					const struct tsl_pathprobe_opts *o);
 void tsl_pathprobe_free(struct tsl_pathprobe *pp);
@@ -63,7 +65,7 @@ void tsl_pathprobe_free(struct tsl_pathprobe *pp);
 /*
  * Probe the peer @addr (network order; 4 or 16 bytes by @family) of flow
  * @cookie in namespace @netns. 0 when probed, 1 when not (too many peers,
- * an address that is not one host's: said once), -ENOMEM.
+ * said once; an address that is not one host's, not said), -ENOMEM (said).
  */
 int tsl_pathprobe_add(struct tsl_pathprobe *pp, uint64_t cookie,
 		      uint32_t netns, int family, const uint8_t *addr);
@@ -74,7 +76,9 @@ void tsl_pathprobe_remove(struct tsl_pathprobe *pp, uint64_t cookie);
  * One tick: read every reply waiting, count probes older than the timeout
  * as lost, call @emit for each flow whose peer replied or lost a probe since
  * the last tick, then, if @send, send the next probe to every peer.
- * 0, -ENOMEM, or -ENOTRECOVERABLE (see tsl_netns_run()).
+ * 0, or a negative errno, said: -ENOMEM, -ENOTRECOVERABLE (see
+ * tsl_netns_run()), or what @emit returned. A peer whose socket cannot be
+ * made or which refuses probes is said once and not probed again: no error.
  */
 int tsl_pathprobe_tick(struct tsl_pathprobe *pp, bool send,
 		       tsl_probe_emit_fn emit, void *arg);
@@ -92,7 +96,8 @@ int tsl_pathprobe_input(struct tsl_pathprobe *pp, uint32_t netns, int family,
 /* An echo request with our payload into @buf (TSL_PROBE_LEN bytes); its length. */
 size_t tsl_icmp_echo_build(int family, uint16_t id, uint16_t seq, void *buf);
 /*
- * An echo reply carrying our payload? 0 and @id, @seq; -1 for anything else.
+ * An echo reply carrying our payload? 0 and @id, @seq; 1 for anything else
+ * (not ours: no error, nothing said).
  * @ip_header: @buf starts with an IPv4 header (raw IPv4 sockets).
  */
 int tsl_icmp_echo_parse(int family, bool ip_header, const void *buf,

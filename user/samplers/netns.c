@@ -43,37 +43,46 @@ int tsl_netns_ino(const char *path, uint32_t *ino)
 	return 0;
 }
 
-/* @path opened, if it is namespace @ino; else -1. */
+/*
+ * @path opened, if it is namespace @ino; else -ENOENT, or the -errno of the
+ * call that failed. A search: nothing is said.
+ */
 static int open_if(const char *path, uint32_t ino)
 {
 	struct stat st;
-	int fd;
+	int fd, err;
 
-	if (stat(path, &st) || st.st_ino != ino)
-		return -1;
+	if (stat(path, &st))
+		return -errno;
+	if (st.st_ino != ino)
+		return -ENOENT;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -1;
+		return -errno;
 	/* the process may have exited and its pid been reused */
-	if (fstat(fd, &st) || st.st_ino != ino) {
+	err = fstat(fd, &st) ? -errno : st.st_ino != ino ? -ENOENT : 0;
+	if (err) {
 		close(fd);
-		return -1;
+		return err;
 	}
 	return fd;
 }
 
-/* Every entry of @dir as @dir/NAME@suffix, digits-only names if @pids. */
+/*
+ * Every entry of @dir as @dir/NAME@suffix, digits-only names if @pids: the
+ * descriptor of namespace @ino, or a negative errno (not said) if none is.
+ */
 static int scan_dir(const char *dir, const char *suffix, bool pids,
 		    uint32_t ino)
 {
 	char path[PATH_MAX];
 	struct dirent *d;
-	int fd = -1;
+	int fd = -ENOENT;
 	DIR *dp;
 
 	dp = opendir(dir);
 	if (!dp)
-		return -1;
+		return -errno;
 	while (fd < 0 && (d = readdir(dp))) {
 		if (d->d_name[0] == '.')
 			continue;
@@ -115,12 +124,12 @@ struct tsl_netns *tsl_netns_new(const char *procroot, const char *runroot)
 	struct stat st;
 
 	if (!ns)
-		return NULL;
+		goto err_alloc;
 	ns->self_fd = -1;
 	ns->procroot = strdup(procroot ? procroot : "/proc");
 	ns->runroot = strdup(runroot ? runroot : "/run/netns");
 	if (!ns->procroot || !ns->runroot)
-		goto err;
+		goto err_alloc;
 	/* the thread's own, should the reader ever have more than one */
 	snprintf(path, sizeof(path), "%s/thread-self/ns/net", ns->procroot);
 	ns->self_fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -128,11 +137,16 @@ struct tsl_netns *tsl_netns_new(const char *procroot, const char *runroot)
 		snprintf(path, sizeof(path), "%s/self/ns/net", ns->procroot);
 		ns->self_fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
-	if (ns->self_fd < 0 || fstat(ns->self_fd, &st))
+	if (ns->self_fd < 0 || fstat(ns->self_fd, &st)) {
+		fprintf(stderr, "tcpsleuth: %s/thread-self/ns/net: cannot open; flows in other network namespaces are not sampled\n",
+			ns->procroot);
 		goto err;
+	}
 	ns->self_ino = st.st_ino;
 	return ns;
 
+err_alloc:
+	fprintf(stderr, "tcpsleuth: network namespaces: out of memory\n");
 err:
 	tsl_netns_free(ns);
 	return NULL;
@@ -170,6 +184,7 @@ static struct entry *find(struct tsl_netns *ns, uint32_t ino)
 	return NULL;
 }
 
+/* Namespace @ino's entry, made if new; NULL after saying so without memory. */
 static struct entry *get(struct tsl_netns *ns, uint32_t ino)
 {
 	struct entry *e = find(ns, ino);
@@ -178,8 +193,11 @@ static struct entry *get(struct tsl_netns *ns, uint32_t ino)
 	if (e)
 		return e;
 	p = realloc(ns->v, (ns->n + 1) * sizeof(*ns->v));
-	if (!p)
+	if (!p) {
+		fprintf(stderr, "tcpsleuth: network namespace %u: out of memory\n",
+			ino);
 		return NULL;
+	}
 	ns->v = p;
 	e = &ns->v[ns->n++];
 	*e = (struct entry){ .ino = ino, .fd = -1 };
@@ -206,7 +224,10 @@ int tsl_netns_hint(struct tsl_netns *ns, uint32_t ino, uint32_t pid)
 	return 0;
 }
 
-/* Namespace @ino's entry with its descriptor, looked for once; NULL if none. */
+/*
+ * Namespace @ino's entry with its descriptor, looked for once; NULL and @*err
+ * (-ENOMEM, or -ENOENT: no handle, said the first time) if none.
+ */
 static struct entry *handle(struct tsl_netns *ns, uint32_t ino, int *err)
 {
 	struct entry *e = get(ns, ino);
@@ -261,21 +282,32 @@ int tsl_netns_run(struct tsl_netns *ns, uint32_t ino, int (*fn)(void *arg),
 }
 
 struct sock_args {
+	uint32_t ino;
 	int domain, type, proto;
 };
 
+/*
+ * The fd, or socket()'s -errno: not said, the caller may try another type,
+ * except -ENOMEM, said here (tsl_netns_run()'s own -ENOMEM is said too).
+ */
 static int make_socket(void *arg)
 {
 	const struct sock_args *a = arg;
 	int fd = socket(a->domain, a->type | SOCK_CLOEXEC, a->proto);
 
-	return fd < 0 ? -errno : fd;
+	if (fd >= 0)
+		return fd;
+	fd = -errno;
+	if (fd == -ENOMEM)
+		fprintf(stderr, "tcpsleuth: network namespace %u: cannot make a socket: %s\n",
+			a->ino, strerror(-fd));
+	return fd;
 }
 
 int tsl_netns_socket(struct tsl_netns *ns, uint32_t ino, int domain, int type,
 		     int proto)
 {
-	struct sock_args a = { domain, type, proto };
+	struct sock_args a = { ino, domain, type, proto };
 
 	return tsl_netns_run(ns, ino, make_socket, &a);
 }

@@ -14,7 +14,8 @@ _Static_assert(TSL_KEY_STEAL - TSL_KEY_USER == TSL_CPU_STEAL - TSL_CPU_USER &&
 	       TSL_CPU_NFIELDS == TSL_CPU_STEAL + 1,
 	       "the CPU keys follow /proc/stat's fields");
 
-static int fail(const char *path, const char *fmt, ...)
+/* Say "tcpsleuth: @path: <why>" and return @err (a negative errno). */
+static int fail(const char *path, int err, const char *fmt, ...)
 {
 	char why[256];
 	va_list ap;
@@ -23,19 +24,31 @@ static int fail(const char *path, const char *fmt, ...)
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "tcpsleuth: %s: %s\n", path, why);
-	return -1;
+	return err;
 }
 
-static FILE *open_file(const char *path)
+/* A malformed file: -EINVAL. */
+#define bad(path, ...)	fail(path, -EINVAL, __VA_ARGS__)
+
+/*
+ * @path opened into @*fp: 0, or fopen()'s -errno after saying so. With
+ * @quiet_gone, a file that does not exist (or whose process has exited) is
+ * -ENOENT and not said.
+ */
+static int open_file(const char *path, bool quiet_gone, FILE **fp)
 {
-	FILE *fp = fopen(path, "re");
+	int err;
 
-	if (!fp)
-		fail(path, "cannot open: %s", strerror(errno));
-	return fp;
+	*fp = fopen(path, "re");
+	if (*fp)
+		return 0;
+	err = -errno;
+	if (quiet_gone && (err == -ENOENT || err == -ESRCH))
+		return -ENOENT;
+	return fail(path, err, "cannot open: %s", strerror(-err));
 }
 
-/* An unsigned decimal; @*p moves past it. */
+/* An unsigned decimal; @*p moves past it. 0, or -EINVAL (not said). */
 static int parse_u64(const char **p, uint64_t *v)
 {
 	char *end;
@@ -43,11 +56,11 @@ static int parse_u64(const char **p, uint64_t *v)
 	while (**p == ' ' || **p == '\t')
 		(*p)++;
 	if (**p < '0' || **p > '9')
-		return -1;
+		return -EINVAL;
 	errno = 0;
 	*v = strtoull(*p, &end, 10);
 	if (errno)
-		return -1;
+		return -EINVAL;
 	*p = end;
 	return 0;
 }
@@ -64,7 +77,7 @@ static int counters_add(struct tsl_counters *c, const char *group,
 		void *p = realloc(c->v, cap * sizeof(*c->v));
 
 		if (!p)
-			return -1;
+			return -ENOMEM;
 		c->v = p;
 		c->cap = cap;
 	}
@@ -83,10 +96,10 @@ static int snmp_pair(const char *path, unsigned int lineno, char *names,
 	size_t glen;
 
 	if (!colon || colon - names >= (int)sizeof(out->v->group))
-		return fail(path, "line %u: no \"Group:\" prefix", lineno);
+		return bad(path, "line %u: no \"Group:\" prefix", lineno);
 	glen = colon - names;
 	if (strncmp(names, values, glen + 1))
-		return fail(path, "line %u: values of another group than line %u",
+		return bad(path, "line %u: values of another group than line %u",
 			    lineno + 1, lineno);
 	*colon = 0;
 	n = colon + 1;
@@ -103,15 +116,15 @@ static int snmp_pair(const char *path, unsigned int lineno, char *names,
 		errno = 0;
 		x = strtoll(v, &end, 10);
 		if (errno || end == v || (*end && !strchr(" \t\n", *end)))
-			return fail(path, "line %u: bad value for %s %.*s",
+			return bad(path, "line %u: bad value for %s %.*s",
 				    lineno + 1, names, (int)len, n);
 		if (counters_add(out, names, n, len, x))
-			return fail(path, "out of memory");
+			return fail(path, -ENOMEM, "out of memory");
 		n += len;
 		v = end;
 	}
 	if (*n || *v)
-		return fail(path, "line %u: %s names and values differ in number",
+		return bad(path, "line %u: %s names and values differ in number",
 			    lineno + 1, names);
 	return 0;
 }
@@ -121,25 +134,23 @@ int tsl_sample_snmp_file(const char *path, struct tsl_counters *out)
 	char *names = NULL, *values = NULL;
 	size_t ncap = 0, vcap = 0;
 	unsigned int lineno = 1;
-	int ret = -1;
-	FILE *fp = open_file(path);
+	FILE *fp;
+	int ret = open_file(path, false, &fp);
 
-	if (!fp)
-		return -1;
+	if (ret)
+		return ret;
 	while (getline(&names, &ncap, fp) >= 0) {
 		if (getline(&values, &vcap, fp) < 0) {
-			fail(path, "line %u: header without values", lineno);
+			ret = bad(path, "line %u: header without values", lineno);
 			goto err_parse;
 		}
-		if (snmp_pair(path, lineno, names, values, out))
+		ret = snmp_pair(path, lineno, names, values, out);
+		if (ret)
 			goto err_parse;
 		lineno += 2;
 	}
-	if (lineno == 1) {
-		fail(path, "empty");
-		goto err_parse;
-	}
-	ret = 0;
+	if (lineno == 1)
+		ret = bad(path, "empty");
 err_parse:
 	free(names);
 	free(values);
@@ -150,11 +161,13 @@ err_parse:
 int tsl_sample_snmp(const char *procroot, struct tsl_counters *out)
 {
 	char path[PATH_MAX];
+	int err;
 
 	out->n = 0;
 	snprintf(path, sizeof(path), "%s/net/snmp", procroot);
-	if (tsl_sample_snmp_file(path, out))
-		return -1;
+	err = tsl_sample_snmp_file(path, out);
+	if (err)
+		return err;
 	snprintf(path, sizeof(path), "%s/net/netstat", procroot);
 	return tsl_sample_snmp_file(path, out);
 }
@@ -169,20 +182,23 @@ void tsl_counters_free(struct tsl_counters *c)
 
 #define MAX_CPUS 65536
 
-static struct tsl_cpu *cpu_slot(struct tsl_cpus *c, unsigned long cpu)
+/* CPU @cpu's entry, named in line @lineno of @path: 0 and @*slot, or -errno after saying so. */
+static int cpu_slot(const char *path, unsigned int lineno, struct tsl_cpus *c,
+		    uint64_t cpu, struct tsl_cpu **slot)
 {
 	if (cpu >= MAX_CPUS)
-		return NULL;
+		return bad(path, "line %u: bad CPU number", lineno);
 	if (cpu >= c->n) {
 		void *p = realloc(c->v, (cpu + 1) * sizeof(*c->v));
 
 		if (!p)
-			return NULL;
+			return fail(path, -ENOMEM, "out of memory");
 		c->v = p;
 		memset(c->v + c->n, 0, (cpu + 1 - c->n) * sizeof(*c->v));
 		c->n = cpu + 1;
 	}
-	return &c->v[cpu];
+	*slot = &c->v[cpu];
+	return 0;
 }
 
 /* "cpu[N] user nice system idle iowait irq softirq steal ..." */
@@ -192,17 +208,19 @@ static int stat_line(const char *path, unsigned int lineno, const char *line,
 	struct tsl_cpu *cpu = &out->all;
 	const char *p = line + 3;
 	uint64_t n;
-	int i;
+	int i, err;
 
 	if (*p != ' ') {
-		if (parse_u64(&p, &n) || *p != ' ' ||
-		    !(cpu = cpu_slot(out, n)))
-			return fail(path, "line %u: bad CPU number", lineno);
+		if (parse_u64(&p, &n) || *p != ' ')
+			return bad(path, "line %u: bad CPU number", lineno);
+		err = cpu_slot(path, lineno, out, n, &cpu);
+		if (err)
+			return err;
 	}
 	for (i = 0; i < TSL_CPU_NFIELDS; i++)
 		if (parse_u64(&p, &cpu->ticks[i]))
-			return fail(path, "line %u: %s missing or bad", lineno,
-				    tsl_cpu_field_name(i));
+			return bad(path, "line %u: %s missing or bad", lineno,
+				   tsl_cpu_field_name(i));
 	cpu->online = true;
 	return 0;
 }
@@ -213,14 +231,14 @@ int tsl_sample_stat(const char *procroot, struct tsl_cpus *out)
 	unsigned int lineno = 0;
 	size_t cap = 0;
 	bool seen = false;
-	int ret = -1;
 	FILE *fp;
 	size_t i;
+	int ret;
 
 	snprintf(path, sizeof(path), "%s/stat", procroot);
-	fp = open_file(path);
-	if (!fp)
-		return -1;
+	ret = open_file(path, false, &fp);
+	if (ret)
+		return ret;
 	memset(&out->all, 0, sizeof(out->all));
 	for (i = 0; i < out->n; i++)
 		out->v[i].online = false;
@@ -228,15 +246,13 @@ int tsl_sample_stat(const char *procroot, struct tsl_cpus *out)
 		lineno++;
 		if (strncmp(line, "cpu", 3))
 			continue;
-		if (stat_line(path, lineno, line, out))
+		ret = stat_line(path, lineno, line, out);
+		if (ret)
 			goto err_parse;
 		seen = true;
 	}
-	if (!seen || !out->all.online) {
-		fail(path, "no \"cpu\" line");
-		goto err_parse;
-	}
-	ret = 0;
+	if (!seen || !out->all.online)
+		ret = bad(path, "no \"cpu\" line");
 err_parse:
 	free(line);
 	fclose(fp);
@@ -255,17 +271,17 @@ static int softirq_header(const char *path, const char *line,
 		void *q;
 
 		if (strncmp(p, "CPU", 3))
-			return fail(path, "line 1: not a CPU header");
+			return bad(path, "line 1: not a CPU header");
 		p += 3;
 		if (parse_u64(&p, &cpu) || cpu >= MAX_CPUS)
-			return fail(path, "line 1: bad CPU number");
+			return bad(path, "line 1: bad CPU number");
 		q = realloc(*cols, (*n + 1) * sizeof(**cols));
 		if (!q)
-			return fail(path, "out of memory");
+			return fail(path, -ENOMEM, "out of memory");
 		*cols = q;
 		(*cols)[(*n)++] = cpu;
 	}
-	return *n ? 0 : fail(path, "line 1: no CPUs");
+	return *n ? 0 : bad(path, "line 1: no CPUs");
 }
 
 static int softirq_row(const char *path, unsigned int lineno, const char *p,
@@ -275,14 +291,15 @@ static int softirq_row(const char *path, unsigned int lineno, const char *p,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		struct tsl_cpu *cpu = cpu_slot(out, cols[i]);
+		struct tsl_cpu *cpu;
 		uint64_t v;
+		int err = cpu_slot(path, lineno, out, cols[i], &cpu);
 
-		if (!cpu)
-			return fail(path, "out of memory");
+		if (err)
+			return err;
 		if (parse_u64(&p, &v))
-			return fail(path, "line %u: %zu of %zu values", lineno,
-				    i, n);
+			return bad(path, "line %u: %zu of %zu values", lineno,
+				   i, n);
 		*(rx ? &cpu->net_rx : &cpu->net_tx) = v;
 		cpu->has_softirq = true;
 	}
@@ -295,18 +312,19 @@ int tsl_sample_softirqs(const char *procroot, struct tsl_cpus *out)
 	unsigned long *cols = NULL;
 	unsigned int lineno = 1, found = 0;
 	size_t cap = 0, n = 0;
-	int ret = -1;
 	FILE *fp;
+	int ret;
 
 	snprintf(path, sizeof(path), "%s/softirqs", procroot);
-	fp = open_file(path);
-	if (!fp)
-		return -1;
+	ret = open_file(path, false, &fp);
+	if (ret)
+		return ret;
 	if (getline(&line, &cap, fp) < 0) {
-		fail(path, "empty");
+		ret = bad(path, "empty");
 		goto err_parse;
 	}
-	if (softirq_header(path, line, &cols, &n))
+	ret = softirq_header(path, line, &cols, &n);
+	if (ret)
 		goto err_parse;
 	while (getline(&line, &cap, fp) >= 0) {
 		const char *p = line + strspn(line, " ");
@@ -315,15 +333,13 @@ int tsl_sample_softirqs(const char *procroot, struct tsl_cpus *out)
 		lineno++;
 		if (!rx && strncmp(p, "NET_TX:", 7))
 			continue;
-		if (softirq_row(path, lineno, p + 7, cols, n, rx, out))
+		ret = softirq_row(path, lineno, p + 7, cols, n, rx, out);
+		if (ret)
 			goto err_parse;
 		found |= rx ? 1 : 2;
 	}
-	if (found != 3) {
-		fail(path, "no NET_RX and NET_TX lines");
-		goto err_parse;
-	}
-	ret = 0;
+	if (found != 3)
+		ret = bad(path, "no NET_RX and NET_TX lines");
 err_parse:
 	free(cols);
 	free(line);
@@ -349,7 +365,7 @@ int tsl_cpu_percent(const struct tsl_cpu *a, const struct tsl_cpu *b,
 		total += d[i];
 	}
 	if (!total)
-		return -1;
+		return 1;
 	for (i = 0; i < TSL_CPU_NFIELDS; i++)
 		pct[i] = (d[i] * 10000 + total / 2) / total;
 	return 0;
@@ -363,16 +379,16 @@ static int pid_stat(const char *path, struct tsl_proc *out)
 	char buf[1024], *p, *tok, *save;
 	uint64_t *want[] = { &out->utime, &out->stime };
 	size_t n;
-	int i, ret = -1;
-	FILE *fp = open_file(path);
+	FILE *fp;
+	int i, ret = open_file(path, true, &fp);
 
-	if (!fp)
-		return -1;
+	if (ret)
+		return ret;
 	n = fread(buf, 1, sizeof(buf) - 1, fp);
 	buf[n] = 0;
 	p = strrchr(buf, ')');
 	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ') {
-		fail(path, "no \"(comm) state\" fields");
+		ret = bad(path, "no \"(comm) state\" fields");
 		goto err_parse;
 	}
 	out->state = p[2];
@@ -384,7 +400,7 @@ static int pid_stat(const char *path, struct tsl_proc *out)
 		const char *q = tok;
 
 		if (!q || parse_u64(&q, want[i]) || *q) {
-			fail(path, "utime and stime missing or bad");
+			ret = bad(path, "utime and stime missing or bad");
 			goto err_parse;
 		}
 		tok = strtok_r(NULL, " \n", &save);
@@ -401,7 +417,6 @@ static int pid_stat(const char *path, struct tsl_proc *out)
 		if (!parse_u64(&q, &cpu) && !*q && cpu < MAX_CPUS)
 			out->processor = (int)cpu;
 	}
-	ret = 0;
 err_parse:
 	fclose(fp);
 	return ret;
@@ -432,11 +447,11 @@ static int pid_status(const char *path, struct tsl_proc *out)
 	char *line = NULL;
 	size_t cap = 0;
 	unsigned int found = 0;
-	int ret = -1;
-	FILE *fp = open_file(path);
+	FILE *fp;
+	int ret = open_file(path, true, &fp);
 
-	if (!fp)
-		return -1;
+	if (ret)
+		return ret;
 	while (getline(&line, &cap, fp) >= 0) {
 		const char *p = strchr(line, ':');
 		bool vol = !strncmp(line, "voluntary_ctxt_switches:", 24);
@@ -445,17 +460,14 @@ static int pid_status(const char *path, struct tsl_proc *out)
 			continue;
 		p++;
 		if (parse_u64(&p, vol ? &out->vcsw : &out->nvcsw)) {
-			fail(path, "bad %s", vol ? "voluntary_ctxt_switches" :
-			     "nonvoluntary_ctxt_switches");
+			ret = bad(path, "bad %s", vol ? "voluntary_ctxt_switches" :
+				  "nonvoluntary_ctxt_switches");
 			goto err_parse;
 		}
 		found |= vol ? 1 : 2;
 	}
-	if (found != 3) {
-		fail(path, "no context switch counts");
-		goto err_parse;
-	}
-	ret = 0;
+	if (found != 3)
+		ret = bad(path, "no context switch counts");
 err_parse:
 	free(line);
 	fclose(fp);
@@ -465,15 +477,18 @@ err_parse:
 int tsl_sample_pid(const char *procroot, uint32_t pid, struct tsl_proc *out)
 {
 	char path[PATH_MAX];
+	int err;
 
 	memset(out, 0, sizeof(*out));
 	out->pid = pid;
 	snprintf(path, sizeof(path), "%s/%" PRIu32 "/stat", procroot, pid);
-	if (pid_stat(path, out))
-		return -1;
+	err = pid_stat(path, out);
+	if (err)
+		return err;
 	snprintf(path, sizeof(path), "%s/%" PRIu32 "/status", procroot, pid);
-	if (pid_status(path, out))
-		return -1;
+	err = pid_status(path, out);
+	if (err)
+		return err;
 	snprintf(path, sizeof(path), "%s/%" PRIu32 "/schedstat", procroot, pid);
 	pid_schedstat(path, out);
 	return 0;

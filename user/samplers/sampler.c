@@ -21,7 +21,6 @@ _Static_assert(TSL_KEY_SKMEM_D - TSL_KEY_SKMEM_R + 1 == TSL_SKMEM_N,
 #define MAX_PIDS	1024
 #define MAX_SOCKS	4096
 #define TCP_CLOSE_STATE	7
-#define TAKE_FATAL	(-2)	/* a source failed for good and said why */
 
 /* Last raw value of a (source, key, id), to turn counters into deltas. */
 struct last {
@@ -73,6 +72,17 @@ struct tsl_sampler {
 	uint64_t last_ns;
 };
 
+/*
+ * Errors: a function that can fail returns 0 or a negative errno, said where
+ * it is found (here, by oom()); a source that fails for good returns 1 from
+ * its take_*() and is not sampled again.
+ */
+static int oom(void)
+{
+	fprintf(stderr, "tcpsleuth: sampler: out of memory\n");
+	return -ENOMEM;
+}
+
 static uint32_t hash_str(const char *s)
 {
 	uint32_t h = 2166136261u;
@@ -88,7 +98,7 @@ static int name_rehash(struct tsl_sampler *s)
 	uint32_t *h = calloc(cap, sizeof(*h));
 
 	if (!h)
-		return -1;
+		return oom();
 	for (i = 0; i < s->n_names; i++) {
 		uint32_t j = hash_str(s->names[i]) & (cap - 1);
 
@@ -109,27 +119,32 @@ static int name_append(struct tsl_sampler *s, const char *name)
 		void *p = realloc(s->names, cap * sizeof(*s->names));
 
 		if (!p)
-			return -1;
+			return oom();
 		s->names = p;
 		s->names_cap = cap;
 	}
 	s->names[s->n_names] = strdup(name);
-	return s->names[s->n_names] ? 0 : -1;
+	return s->names[s->n_names] ? 0 : oom();
 }
 
-/* The id of @name in the recording's name table; -1 without memory. */
+/* The id of @name in the recording's name table; -ENOMEM (said). */
 static int64_t intern(struct tsl_sampler *s, const char *name)
 {
 	uint32_t j;
+	int err;
 
-	if ((s->n_names + 1) * 2 > s->name_hash_cap && name_rehash(s))
-		return -1;
+	if ((s->n_names + 1) * 2 > s->name_hash_cap) {
+		err = name_rehash(s);
+		if (err)
+			return err;
+	}
 	j = hash_str(name) & (s->name_hash_cap - 1);
 	for (; s->name_hash[j]; j = (j + 1) & (s->name_hash_cap - 1))
 		if (!strcmp(s->names[s->name_hash[j] - 1], name))
 			return s->name_hash[j] - 1;
-	if (name_append(s, name))
-		return -1;
+	err = name_append(s, name);
+	if (err)
+		return err;
 	s->name_hash[j] = ++s->n_names;
 	return s->n_names - 1;
 }
@@ -142,7 +157,7 @@ static int emit_key(struct tsl_sampler *s, uint16_t src, uint16_t flags,
 		void *p = realloc(s->e, cap * sizeof(*s->e));
 
 		if (!p)
-			return -1;
+			return oom();
 		s->e = p;
 		s->e_cap = cap;
 	}
@@ -158,9 +173,10 @@ static int gauge(struct tsl_sampler *s, uint16_t src, const char *name,
 {
 	int64_t key = intern(s, name);
 
-	return key < 0 ? -1 : emit_key(s, src, 0, key, id, value);
+	return key < 0 ? (int)key : emit_key(s, src, 0, key, id, value);
 }
 
+/* The slot of (@src, @key, @id), empty if new; NULL without memory (said). */
 static struct last *last_slot(struct tsl_sampler *s, uint16_t src,
 			      uint32_t key, uint64_t id)
 {
@@ -171,8 +187,10 @@ static struct last *last_slot(struct tsl_sampler *s, uint16_t src,
 
 		cap = cap ? cap * 2 : 4096;
 		n = calloc(cap, sizeof(*n));
-		if (!n)
+		if (!n) {
+			oom();
 			return NULL;
+		}
 		for (i = 0; i < s->last_cap; i++) {
 			if (!old[i].key)
 				continue;
@@ -200,8 +218,11 @@ static int delta_z(struct tsl_sampler *s, uint16_t src, const char *name,
 	int64_t key = intern(s, name);
 	struct last *l;
 
-	if (key < 0 || !(l = last_slot(s, src, key, id)))
-		return -1;
+	if (key < 0)
+		return key;
+	l = last_slot(s, src, key, id);
+	if (!l)
+		return -ENOMEM;
 	if (!l->key) {
 		*l = (struct last){ .key = key + 1, .id = id, .src = src,
 				    .value = raw };
@@ -227,15 +248,17 @@ static int take_snmp(struct tsl_sampler *s)
 {
 	char name[80];
 	size_t i;
+	int err;
 
 	if (tsl_sample_snmp(s->procroot, &s->counters))
-		return 1;
+		return 1;	/* said */
 	for (i = 0; i < s->counters.n; i++) {
 		const struct tsl_counter *c = &s->counters.v[i];
 
 		snprintf(name, sizeof(name), "%s.%s", c->group, c->name);
-		if (delta(s, TSL_SRC_SNMP, name, 0, c->value))
-			return -1;
+		err = delta(s, TSL_SRC_SNMP, name, 0, c->value);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -244,8 +267,9 @@ static int cpu_percent(struct tsl_sampler *s, const struct tsl_cpu *a,
 		       const struct tsl_cpu *b, uint64_t id)
 {
 	uint32_t pct[TSL_CPU_NFIELDS];
-	int i;
+	int i, err;
 
+	/* no time passed (1): nothing to say */
 	if (!a->online || !b->online || tsl_cpu_percent(a, b, pct))
 		return 0;
 	for (i = 0; i < TSL_CPU_NFIELDS; i++) {
@@ -255,9 +279,11 @@ static int cpu_percent(struct tsl_sampler *s, const struct tsl_cpu *a,
 		if (!pct[i] && i != TSL_CPU_IDLE)
 			continue;
 		key = intern(s, tsl_cpu_field_name(i));
-		if (key < 0 || emit_key(s, TSL_SRC_CPU, TSL_SAMPLE_CENTI, key,
-					id, pct[i]))
-			return -1;
+		if (key < 0)
+			return key;
+		err = emit_key(s, TSL_SRC_CPU, TSL_SAMPLE_CENTI, key, id, pct[i]);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -266,15 +292,17 @@ static int take_cpus(struct tsl_sampler *s)
 {
 	struct tsl_cpus t;
 	size_t i;
+	int err;
 
 	if (tsl_sample_stat(s->procroot, &s->cpus))
-		return 1;
+		return 1;	/* said */
 	if (s->have_prev_cpus) {
-		if (cpu_percent(s, &s->prev_cpus.all, &s->cpus.all, TSL_SAMPLE_ALL))
-			return -1;
-		for (i = 0; i < s->cpus.n && i < s->prev_cpus.n; i++)
-			if (cpu_percent(s, &s->prev_cpus.v[i], &s->cpus.v[i], i))
-				return -1;
+		err = cpu_percent(s, &s->prev_cpus.all, &s->cpus.all,
+				  TSL_SAMPLE_ALL);
+		for (i = 0; !err && i < s->cpus.n && i < s->prev_cpus.n; i++)
+			err = cpu_percent(s, &s->prev_cpus.v[i], &s->cpus.v[i], i);
+		if (err)
+			return err;
 	}
 	t = s->prev_cpus;
 	s->prev_cpus = s->cpus;
@@ -286,30 +314,32 @@ static int take_cpus(struct tsl_sampler *s)
 static int take_softirqs(struct tsl_sampler *s)
 {
 	size_t i;
+	int err = 0;
 
 	for (i = 0; i < s->irqs.n; i++)
 		s->irqs.v[i].has_softirq = false;
 	if (tsl_sample_softirqs(s->procroot, &s->irqs))
-		return 1;
-	for (i = 0; i < s->irqs.n; i++) {
+		return 1;	/* said */
+	for (i = 0; !err && i < s->irqs.n; i++) {
 		const struct tsl_cpu *c = &s->irqs.v[i];
 
-		if (c->has_softirq &&
-		    (delta(s, TSL_SRC_SOFTIRQ, KEY(NET_RX), i, c->net_rx) ||
-		     delta(s, TSL_SRC_SOFTIRQ, KEY(NET_TX), i, c->net_tx)))
-			return -1;
+		if (!c->has_softirq)
+			continue;
+		err = delta(s, TSL_SRC_SOFTIRQ, KEY(NET_RX), i, c->net_rx);
+		if (!err)
+			err = delta(s, TSL_SRC_SOFTIRQ, KEY(NET_TX), i, c->net_tx);
 	}
-	return 0;
+	return err;
 }
 
 static int take_nics(struct tsl_sampler *s)
 {
 	char name[IF_NAMESIZE + 32];
 	size_t i;
-	int j;
+	int j, err;
 
 	if (tsl_sample_nics(s->sysroot, &s->nics))
-		return 1;
+		return 1;	/* said */
 	for (i = 0; i < s->nics.n; i++) {
 		const struct tsl_nic *n = &s->nics.v[i];
 
@@ -318,8 +348,9 @@ static int take_nics(struct tsl_sampler *s)
 				continue;
 			snprintf(name, sizeof(name), "%s.%s", n->name,
 				 tsl_nic_stat_name(j));
-			if (delta(s, TSL_SRC_NIC, name, n->ifindex, n->v[j]))
-				return -1;
+			err = delta(s, TSL_SRC_NIC, name, n->ifindex, n->v[j]);
+			if (err)
+				return err;
 		}
 	}
 	return 0;
@@ -333,66 +364,94 @@ static void drop_at(void *v, size_t *n, size_t i, size_t size)
 	(*n)--;
 }
 
+/* One process's entries: 0, or the first error (said). */
+static int proc_entries(struct tsl_sampler *s, const struct tsl_proc *p)
+{
+	uint32_t pid = p->pid;
+	int err;
+
+	err = gauge(s, TSL_SRC_PROC, KEY(STATE), pid, p->state);
+	if (!err)
+		err = delta(s, TSL_SRC_PROC, KEY(UTIME), pid,
+			    p->utime * 1000 / s->clk_tck);
+	if (!err)
+		err = delta(s, TSL_SRC_PROC, KEY(STIME), pid,
+			    p->stime * 1000 / s->clk_tck);
+	if (!err)
+		err = delta(s, TSL_SRC_PROC, KEY(VCSW), pid, p->vcsw);
+	if (!err)
+		err = delta(s, TSL_SRC_PROC, KEY(NVCSW), pid, p->nvcsw);
+	if (!err && p->processor >= 0)
+		err = gauge(s, TSL_SRC_PROC, KEY(PROCESSOR), pid, p->processor);
+	if (err || !p->has_schedstat)
+		return err;
+	err = delta_z(s, TSL_SRC_PROC, KEY(RUN_DELAY), pid, p->run_delay_ns,
+		      true);
+	if (!err)
+		err = delta(s, TSL_SRC_PROC, KEY(RUN), pid, p->run_ns);
+	if (!err)
+		err = delta(s, TSL_SRC_PROC, KEY(TIMESLICES), pid, p->timeslices);
+	return err;
+}
+
 static int take_procs(struct tsl_sampler *s)
 {
 	char path[PATH_MAX];
 	struct tsl_proc p;
 	size_t i = 0;
+	int err;
 
 	while (i < s->n_pids) {
 		uint32_t pid = s->pids[i];
 
 		snprintf(path, sizeof(path), "%s/%u", s->procroot, pid);
-		/* a process that exited is forgotten without a word */
+		/*
+		 * A process that exited (-ENOENT) is forgotten without a
+		 * word; one whose files cannot be read is forgotten too, the
+		 * parser said why.
+		 */
 		if (access(path, F_OK) || tsl_sample_pid(s->procroot, pid, &p)) {
 			drop_at(s->pids, &s->n_pids, i, sizeof(*s->pids));
 			continue;
 		}
-		if (gauge(s, TSL_SRC_PROC, KEY(STATE), pid, p.state) ||
-		    delta(s, TSL_SRC_PROC, KEY(UTIME), pid,
-			  p.utime * 1000 / s->clk_tck) ||
-		    delta(s, TSL_SRC_PROC, KEY(STIME), pid,
-			  p.stime * 1000 / s->clk_tck) ||
-		    delta(s, TSL_SRC_PROC, KEY(VCSW), pid, p.vcsw) ||
-		    delta(s, TSL_SRC_PROC, KEY(NVCSW), pid,
-			  p.nvcsw))
-			return -1;
-		if (p.processor >= 0 &&
-		    gauge(s, TSL_SRC_PROC, KEY(PROCESSOR), pid, p.processor))
-			return -1;
-		if (p.has_schedstat &&
-		    (delta_z(s, TSL_SRC_PROC, KEY(RUN_DELAY), pid, p.run_delay_ns,
-			     true) ||
-		     delta(s, TSL_SRC_PROC, KEY(RUN), pid, p.run_ns) ||
-		     delta(s, TSL_SRC_PROC, KEY(TIMESLICES), pid, p.timeslices)))
-			return -1;
+		err = proc_entries(s, &p);
+		if (err)
+			return err;
 		i++;
 	}
 	return 0;
 }
 
+/* One socket's entries: 0, or the first error (said). */
 static int sock_entries(struct tsl_sampler *s, const struct tsl_sockinfo *si)
 {
+	const struct {
+		enum tsl_sample_key key;
+		int64_t value;
+		bool has;
+	} g[] = {
+		{ TSL_KEY_STATE, si->state, true },
+		{ TSL_KEY_RECV_Q, si->rqueue, true },
+		{ TSL_KEY_SEND_Q, si->wqueue, true },
+		{ TSL_KEY_RTT, si->rtt_us, si->has_info },
+		{ TSL_KEY_RTTVAR, si->rttvar_us, si->has_info },
+		{ TSL_KEY_CWND, si->snd_cwnd, si->has_info },
+		{ TSL_KEY_SSTHRESH, si->snd_ssthresh, si->has_info },
+		{ TSL_KEY_DELIVERY_RATE, (int64_t)si->delivery_rate, si->has_info },
+		{ TSL_KEY_TOTAL_RETRANS, si->total_retrans, si->has_info },
+	};
 	uint64_t id = si->cookie;
-	int i, err = 0;
+	size_t i;
+	int err = 0;
 
-	err |= gauge(s, TSL_SRC_SOCK, KEY(STATE), id, si->state);
-	err |= gauge(s, TSL_SRC_SOCK, KEY(RECV_Q), id, si->rqueue);
-	err |= gauge(s, TSL_SRC_SOCK, KEY(SEND_Q), id, si->wqueue);
-	if (si->has_info) {
-		err |= gauge(s, TSL_SRC_SOCK, KEY(RTT), id, si->rtt_us);
-		err |= gauge(s, TSL_SRC_SOCK, KEY(RTTVAR), id, si->rttvar_us);
-		err |= gauge(s, TSL_SRC_SOCK, KEY(CWND), id, si->snd_cwnd);
-		err |= gauge(s, TSL_SRC_SOCK, KEY(SSTHRESH), id, si->snd_ssthresh);
-		err |= gauge(s, TSL_SRC_SOCK, KEY(DELIVERY_RATE), id,
-			     (int64_t)si->delivery_rate);
-		err |= gauge(s, TSL_SRC_SOCK, KEY(TOTAL_RETRANS), id,
-			     si->total_retrans);
-	}
-	for (i = 0; si->has_skmem && i < TSL_SKMEM_N; i++)
-		err |= gauge(s, TSL_SRC_SOCK, tsl_sample_key_name(TSL_KEY_SKMEM_R + i), id,
-			     si->skmem[i]);
-	return err ? -1 : 0;
+	for (i = 0; !err && i < sizeof(g) / sizeof(g[0]); i++)
+		if (g[i].has)
+			err = gauge(s, TSL_SRC_SOCK, tsl_sample_key_name(g[i].key),
+				    id, g[i].value);
+	for (i = 0; !err && si->has_skmem && i < TSL_SKMEM_N; i++)
+		err = gauge(s, TSL_SRC_SOCK, tsl_sample_key_name(TSL_KEY_SKMEM_R + i),
+			    id, si->skmem[i]);
+	return err;
 }
 
 /* Is @netns one the reader can reach: its own, or any with a handle? */
@@ -406,12 +465,22 @@ static bool own_ns(const struct tsl_sampler *s, uint32_t netns)
 	return !netns || (s->ns && netns == tsl_netns_self(s->ns));
 }
 
+struct open_diag {
+	struct tsl_sock_diag **sd;
+	uint32_t ino;
+};
+
 static int open_diag(void *arg)
 {
-	return tsl_sock_diag_open(arg);
+	struct open_diag *a = arg;
+
+	return tsl_sock_diag_open(a->sd, a->ino);
 }
 
-/* The sock_diag socket of namespace @ino: 0, -ENOENT if none can be made, TAKE_FATAL. */
+/*
+ * The sock_diag socket of namespace @ino: 0; -ENOENT if none can be made
+ * there (said once, by netns or sock_diag); -ENOMEM or -ENOTRECOVERABLE (said).
+ */
 static int diag_of(struct tsl_sampler *s, uint32_t ino,
 		   struct tsl_sock_diag **sd)
 {
@@ -427,18 +496,16 @@ static int diag_of(struct tsl_sampler *s, uint32_t ino,
 	}
 	d = realloc(s->nsd, (s->n_nsd + 1) * sizeof(*s->nsd));
 	if (!d)
-		return -1;
+		return oom();
 	s->nsd = d;
 	d = &s->nsd[s->n_nsd++];
 	*d = (struct ns_diag){ .ino = ino };
-	err = tsl_netns_run(s->ns, ino, open_diag, &d->sd);
+	err = tsl_netns_run(s->ns, ino, open_diag,
+			    &(struct open_diag){ &d->sd, ino });
 	if (err == -ENOTRECOVERABLE)
-		return TAKE_FATAL;
-	if (err == -EPROTONOSUPPORT || err == -ENOMEM)
-		fprintf(stderr, "tcpsleuth: sock_diag: cannot open in network namespace %u: %s\n",
-			ino, strerror(-err));
+		return err;	/* not -ENOENT: the sampler must stop */
 	if (err)
-		d->sd = NULL;	/* its flows are dropped: said once */
+		d->sd = NULL;	/* its flows are dropped: said once, by netns or sock_diag */
 	*sd = d->sd;
 	return err ? -ENOENT : 0;
 }
@@ -469,7 +536,10 @@ static void forget_sock(struct tsl_sampler *s, size_t i)
 	drop_at(s->socks, &s->n_socks, i, sizeof(*s->socks));
 }
 
-/* One socket: 0 and @si, -ENOENT (gone, or its namespace is), 1 (sock_diag failed), <0. */
+/*
+ * One socket: 0 and @si; -ENOENT, not an error (it is gone, or its namespace
+ * is); 1 when sock_diag failed (said); -ENOMEM or -ENOTRECOVERABLE (said).
+ */
 static int query_sock(struct tsl_sampler *s, const struct tsl_sock_id *id,
 		      struct tsl_sockinfo *si)
 {
@@ -484,11 +554,8 @@ static int query_sock(struct tsl_sampler *s, const struct tsl_sock_id *id,
 			return err;
 	}
 	err = tsl_sock_diag_query(sd, id, si);
-	if (err && err != -ENOENT) {
-		fprintf(stderr, "tcpsleuth: sock_diag: query failed: %s\n",
-			strerror(-err));
-		return 1;
-	}
+	if (err && err != -ENOENT)
+		return 1;	/* said */
 	return err;
 }
 
@@ -498,24 +565,18 @@ static int take_socks(struct tsl_sampler *s)
 	size_t i = 0;
 	int err;
 
-	if (!s->sd) {
-		err = tsl_sock_diag_open(&s->sd);
-		if (err) {
-			fprintf(stderr, "tcpsleuth: sock_diag: cannot open: %s\n",
-				strerror(-err));
-			return 1;
-		}
-	}
+	if (!s->sd && tsl_sock_diag_open(&s->sd, 0))
+		return 1;	/* said */
 	while (i < s->n_socks) {
 		err = query_sock(s, &s->socks[i], &si);
 		if (err == -ENOENT) {	/* closed, or its namespace is gone */
 			forget_sock(s, i);
 			continue;
 		}
+		if (!err)
+			err = sock_entries(s, &si);
 		if (err)
 			return err;
-		if (sock_entries(s, &si))
-			return -1;
 		i++;
 	}
 	if (s->ns)
@@ -527,15 +588,18 @@ static int probe_result(void *arg, const struct tsl_probe_result *r)
 {
 	struct tsl_sampler *s = arg;
 	int64_t key;
+	int err;
 
-	if (r->has_rtt && gauge(s, TSL_SRC_ICMP, KEY(ICMP_RTT), r->cookie,
-				r->rtt_us))
-		return -1;
+	if (r->has_rtt) {
+		err = gauge(s, TSL_SRC_ICMP, KEY(ICMP_RTT), r->cookie, r->rtt_us);
+		if (err)
+			return err;
+	}
 	if (!r->lost)
 		return 0;
 	key = intern(s, KEY(ICMP_LOST));
-	return key < 0 ? -1 : emit_key(s, TSL_SRC_ICMP, TSL_SAMPLE_DELTA, key,
-				       r->cookie, r->lost);
+	return key < 0 ? (int)key : emit_key(s, TSL_SRC_ICMP, TSL_SAMPLE_DELTA,
+					      key, r->cookie, r->lost);
 }
 
 static int take_icmp(struct tsl_sampler *s)
@@ -549,16 +613,23 @@ static int take_icmp(struct tsl_sampler *s)
 	if (!s->pp)
 		return 1;
 	err = tsl_pathprobe_tick(s->pp, send, probe_result, s);
-	if (err == -ENOTRECOVERABLE)
-		return TAKE_FATAL;
 	if (err)
-		return -1;
+		return err;	/* said */
 	if (send)
 		s->last_probe_ns = s->now_ns;
 	return 0;
 }
 
 /* ---- the tick ---- */
+
+/*
+ * A write of the recording failed: the writer says why (when the recording
+ * is finished). It may still give -1, recording's older convention.
+ */
+static int write_failed(int err)
+{
+	return err == -1 || err >= 0 ? -EIO : err;
+}
 
 static int write_names(struct tsl_sampler *s)
 {
@@ -573,7 +644,7 @@ static int write_names(struct tsl_sampler *s)
 		len += strlen(s->names[i]) + 1;
 	buf = malloc(len);
 	if (!buf)
-		return -1;
+		return oom();
 	for (i = s->names_written; i < s->n_names; i++) {
 		size_t n = strlen(s->names[i]) + 1;
 
@@ -583,11 +654,13 @@ static int write_names(struct tsl_sampler *s)
 	ret = tsl_rec_write_names(s->w, s->names_written,
 				  s->n_names - s->names_written, buf, len);
 	free(buf);
-	if (!ret)
-		s->names_written = s->n_names;
-	return ret;
+	if (ret)
+		return write_failed(ret);
+	s->names_written = s->n_names;
+	return 0;
 }
 
+/* 0 when sampled; 1 when the source failed for good (said): not sampled again; < 0 (said). */
 typedef int (*take_fn)(struct tsl_sampler *s);
 
 static const struct {
@@ -612,21 +685,18 @@ int tsl_sampler_tick(struct tsl_sampler *s, uint64_t mono_ns)
 		.interval_ns = s->last_ns ? mono_ns - s->last_ns : 0,
 	};
 	size_t i;
+	int ret;
 
 	s->n_e = 0;
 	s->now_ns = mono_ns;
 	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
 		uint32_t bit = 1u << sources[i].src;
-		int ret;
 
 		if (s->disabled & bit)
 			continue;
 		ret = sources[i].take(s);
-		if (ret < 0) {
-			if (ret != TAKE_FATAL)
-				fprintf(stderr, "tcpsleuth: sampler: out of memory\n");
-			return -1;
-		}
+		if (ret < 0)
+			return ret;	/* said */
 		if (ret > 0)	/* said why; not tried again */
 			s->disabled |= bit;
 		else
@@ -634,14 +704,16 @@ int tsl_sampler_tick(struct tsl_sampler *s, uint64_t mono_ns)
 	}
 	s->last_ns = mono_ns;
 	h.n_entries = s->n_e;
-	if (write_names(s) || tsl_rec_write_sample(s->w, &h, s->e))
-		return -1;
-	return 0;
+	ret = write_names(s);
+	if (ret)
+		return ret;
+	ret = tsl_rec_write_sample(s->w, &h, s->e);
+	return ret ? write_failed(ret) : 0;
 }
 
 /* ---- what to sample ---- */
 
-/* 1 when @pid is new, 0 when known or refused, -1 without memory. */
+/* 1 when @pid is new, 0 when known or refused, -ENOMEM (said). */
 static int add_pid(struct tsl_sampler *s, uint32_t pid)
 {
 	size_t i;
@@ -654,7 +726,7 @@ static int add_pid(struct tsl_sampler *s, uint32_t pid)
 		return 0;
 	p = realloc(s->pids, (s->n_pids + 1) * sizeof(*s->pids));
 	if (!p)
-		return -1;
+		return oom();
 	s->pids = p;
 	s->pids[s->n_pids++] = pid;
 	return 1;
@@ -662,13 +734,16 @@ static int add_pid(struct tsl_sampler *s, uint32_t pid)
 
 int tsl_sampler_add_pid(struct tsl_sampler *s, uint32_t pid)
 {
-	return add_pid(s, pid) < 0 ? -1 : 0;
+	int ret = add_pid(s, pid);
+
+	return ret < 0 ? ret : 0;
 }
 
 int tsl_sampler_add_sock(struct tsl_sampler *s, const struct tsl_sock_id *id)
 {
 	size_t i;
 	void *p;
+	int err;
 
 	for (i = 0; i < s->n_socks; i++)
 		if (s->socks[i].cookie == id->cookie)
@@ -677,18 +752,18 @@ int tsl_sampler_add_sock(struct tsl_sampler *s, const struct tsl_sock_id *id)
 		return 0;
 	p = realloc(s->socks, (s->n_socks + 1) * sizeof(*s->socks));
 	if (!p)
-		return -1;
+		return oom();
 	s->socks = p;
 	s->socks[s->n_socks++] = *id;
 	/* a namespace without a handle is never entered, nor probed from elsewhere */
-	if (s->pp && reachable(s, id->netns) &&
-	    tsl_pathprobe_add(s->pp, id->cookie, id->netns, id->family,
-			      id->daddr) < 0)
-		return -1;
-	return 0;
+	if (!s->pp || !reachable(s, id->netns))
+		return 0;
+	err = tsl_pathprobe_add(s->pp, id->cookie, id->netns, id->family,
+				id->daddr);
+	return err < 0 ? err : 0;	/* 1: not probed, not an error */
 }
 
-/* A new process of flow @cookie: where to look first for its namespace. */
+/* A new process of flow @cookie: where to look first for its namespace. 0, -ENOMEM (said). */
 static int hint(struct tsl_sampler *s, uint64_t cookie, uint32_t pid)
 {
 	size_t i;
@@ -697,7 +772,7 @@ static int hint(struct tsl_sampler *s, uint64_t cookie, uint32_t pid)
 		return 0;
 	for (i = 0; i < s->n_socks; i++)
 		if (s->socks[i].cookie == cookie)
-			return tsl_netns_hint(s->ns, s->socks[i].netns, pid) ? -1 : 0;
+			return tsl_netns_hint(s->ns, s->socks[i].netns, pid);
 	return 0;
 }
 
@@ -734,32 +809,32 @@ int tsl_sampler_observe(struct tsl_sampler *s, const struct tsl_event *ev,
 {
 	struct tsl_event e;
 	unsigned int i;
+	int err;
 
 	for (i = 0; i < n; i++) {
 		/* records in a netlink attribute need not be aligned */
 		memcpy(&e, (const char *)ev + (size_t)i * sizeof(e), sizeof(e));
-		if (observe_one(s, &e))
-			return -1;
+		err = observe_one(s, &e);
+		if (err)
+			return err;
 	}
 	return 0;
 }
 
-/* Namespaces and the prober, unless neither sockets nor peers are sampled. */
+/* Namespaces and the prober, unless neither sockets nor peers are sampled. 0, -ENOMEM (said). */
 static int new_network(struct tsl_sampler *s, const struct tsl_sampler_opts *o)
 {
 	struct tsl_pathprobe_opts po = { 0 };
 
 	if (o->no_sock_diag && o->no_icmp)
 		return 0;
+	/* NULL: said why; then flows in other namespaces are not sampled */
 	s->ns = tsl_netns_new(s->procroot, o->runroot);
-	if (!s->ns)
-		fprintf(stderr, "tcpsleuth: %s/thread-self/ns/net: cannot open; flows in other network namespaces are not sampled\n",
-			s->procroot);
 	if (o->no_icmp)
 		return 0;
 	s->icmp_interval_ns = o->icmp_interval_ns;
 	s->pp = tsl_pathprobe_new(s->ns, &po);
-	return s->pp ? 0 : -1;
+	return s->pp ? 0 : -ENOMEM;	/* said */
 }
 
 struct tsl_sampler *tsl_sampler_new(struct tsl_rec_writer *w,
@@ -767,25 +842,29 @@ struct tsl_sampler *tsl_sampler_new(struct tsl_rec_writer *w,
 {
 	struct tsl_sampler *s = calloc(1, sizeof(*s));
 
-	if (!s)
+	if (!s) {
+		oom();
 		return NULL;
+	}
 	s->w = w;
 	s->procroot = strdup(o->procroot ? o->procroot : "/proc");
 	s->sysroot = strdup(o->sysroot ? o->sysroot : "/sys");
-	if (!s->procroot || !s->sysroot)
-		goto err_alloc;
+	if (!s->procroot || !s->sysroot) {
+		oom();
+		goto err;
+	}
 	if (o->no_sock_diag)
 		s->disabled |= 1u << TSL_SRC_SOCK;
 	if (o->no_icmp)
 		s->disabled |= 1u << TSL_SRC_ICMP;
 	if (new_network(s, o))
-		goto err_alloc;
+		goto err;	/* said */
 	s->clk_tck = sysconf(_SC_CLK_TCK);
 	if (s->clk_tck <= 0)
 		s->clk_tck = 100;
 	return s;
 
-err_alloc:
+err:
 	tsl_sampler_free(s);
 	return NULL;
 }

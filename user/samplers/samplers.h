@@ -33,17 +33,33 @@ struct tsl_sampler_opts {
 	uint64_t icmp_interval_ns;	/* probe when this much passed; 0: every tick */
 };
 
+/*
+ * Errors: the functions below return 0, or a negative errno after the one
+ * line that says why has been printed (callers print nothing more); NULL
+ * likewise. A source that fails (a malformed /proc file, no sock_diag) is
+ * said once and not sampled again: the other sources go on, no error. What is
+ * not a failure is not said: a counter missing on this kernel, a process
+ * that exited, a socket that closed, a namespace that is gone.
+ */
+
 struct tsl_sampler;
 
+/* NULL without memory (said). */
 struct tsl_sampler *tsl_sampler_new(struct tsl_rec_writer *w,
 				    const struct tsl_sampler_opts *o);
 void tsl_sampler_free(struct tsl_sampler *s);
-/* Learn pids and sockets of traced flows from kernel records. */
+/* Learn pids and sockets of traced flows from kernel records; 0 or -ENOMEM (said). */
 int tsl_sampler_observe(struct tsl_sampler *s, const struct tsl_event *ev,
 			unsigned int n);
+/* 0 (also when the pid or socket is known, or too many are), or -ENOMEM (said). */
 int tsl_sampler_add_pid(struct tsl_sampler *s, uint32_t pid);
 int tsl_sampler_add_sock(struct tsl_sampler *s, const struct tsl_sock_id *id);
-/* Sample everything and write a SAMPLE chunk stamped @mono_ns; 0 or -1. */
+/*
+ * Sample everything and write a SAMPLE chunk stamped @mono_ns: 0, or a
+ * negative errno after saying why: -ENOMEM, -ENOTRECOVERABLE (the thread is
+ * stuck in another network namespace), or the recording's write error (the
+ * writer says why; -EIO when it gives no errno).
+ */
 int tsl_sampler_tick(struct tsl_sampler *s, uint64_t mono_ns);
 
 #endif /* TSL_SAMPLERS_H */

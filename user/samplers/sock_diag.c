@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // sock_diag queries: tcp_info and skmem of one TCP socket, found by its tuple and cookie.
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -23,13 +25,24 @@ struct query {
 	int err;		/* -ENOENT until a reply arrived */
 };
 
-int tsl_sock_diag_open(struct tsl_sock_diag **sdp)
+static int open_failed(uint32_t netns, int err)
+{
+	if (netns)
+		fprintf(stderr, "tcpsleuth: sock_diag: cannot open in network namespace %u: %s\n",
+			netns, strerror(-err));
+	else
+		fprintf(stderr, "tcpsleuth: sock_diag: cannot open: %s\n",
+			strerror(-err));
+	return err;
+}
+
+int tsl_sock_diag_open(struct tsl_sock_diag **sdp, uint32_t netns)
 {
 	struct tsl_sock_diag *sd = calloc(1, sizeof(*sd));
 	int err = -ENOMEM;
 
 	if (!sd)
-		return -ENOMEM;
+		return open_failed(netns, -ENOMEM);
 	sd->sk = nl_socket_alloc();
 	if (!sd->sk)
 		goto err_alloc;
@@ -46,7 +59,7 @@ err_connect:
 	nl_socket_free(sd->sk);
 err_alloc:
 	free(sd);
-	return err;
+	return open_failed(netns, err);
 }
 
 void tsl_sock_diag_close(struct tsl_sock_diag *sd)
@@ -95,7 +108,24 @@ struct nl_msg *tsl_sock_diag_request(const struct tsl_sock_id *id, int family)
 		nlmsg_free(msg);
 		msg = NULL;
 	}
+	if (!msg)
+		fprintf(stderr, "tcpsleuth: sock_diag: query failed: %s\n",
+			strerror(ENOMEM));
 	return msg;
+}
+
+/* A malformed reply: -EINVAL after saying what is wrong with it. */
+__attribute__((format(printf, 1, 2)))
+static int bad_reply(const char *fmt, ...)
+{
+	char why[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "tcpsleuth: sock_diag: reply: %s\n", why);
+	return -EINVAL;
 }
 
 int tsl_sock_diag_parse(const struct nlmsghdr *nlh, struct tsl_sockinfo *out)
@@ -103,12 +133,15 @@ int tsl_sock_diag_parse(const struct nlmsghdr *nlh, struct tsl_sockinfo *out)
 	struct nlmsghdr *h = (struct nlmsghdr *)nlh;
 	struct nlattr *tb[INET_DIAG_MAX + 1];
 	const struct inet_diag_msg *m;
-	int len;
+	int len, err;
 
-	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-	    !nlmsg_valid_hdr(h, sizeof(*m)) ||
-	    nlmsg_parse(h, sizeof(*m), tb, INET_DIAG_MAX, NULL))
-		return -EINVAL;
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return bad_reply("type %u, not SOCK_DIAG_BY_FAMILY",
+				 nlh->nlmsg_type);
+	if (!nlmsg_valid_hdr(h, sizeof(*m)))
+		return bad_reply("%u bytes, too short", nlh->nlmsg_len);
+	if (nlmsg_parse(h, sizeof(*m), tb, INET_DIAG_MAX, NULL))
+		return bad_reply("malformed attributes");
 	m = nlmsg_data(h);
 	memset(out, 0, sizeof(*out));
 	out->cookie = m->id.idiag_cookie[0] |
@@ -118,14 +151,15 @@ int tsl_sock_diag_parse(const struct nlmsghdr *nlh, struct tsl_sockinfo *out)
 	out->rqueue = m->idiag_rqueue;
 	out->wqueue = m->idiag_wqueue;
 	if (tb[INET_DIAG_INFO]) {
-		if (tsl_tcp_info_parse(nla_data(tb[INET_DIAG_INFO]),
-				       nla_len(tb[INET_DIAG_INFO]), out))
-			return -EINVAL;
+		err = tsl_tcp_info_parse(nla_data(tb[INET_DIAG_INFO]),
+					 nla_len(tb[INET_DIAG_INFO]), out);
+		if (err)
+			return err;	/* said */
 	}
 	if (tb[INET_DIAG_SKMEMINFO]) {
 		len = nla_len(tb[INET_DIAG_SKMEMINFO]);
 		if (len < (int)sizeof(out->skmem))
-			return -EINVAL;
+			return bad_reply("skmem of %d bytes, too short", len);
 		memcpy(out->skmem, nla_data(tb[INET_DIAG_SKMEMINFO]),
 		       sizeof(out->skmem));
 		out->has_skmem = true;
@@ -149,18 +183,20 @@ static int query_family(struct tsl_sock_diag *sd, const struct tsl_sock_id *id,
 	int err;
 
 	if (!msg)
-		return -ENOMEM;
+		return -ENOMEM;	/* said */
 	nl_socket_modify_cb(sd->sk, NL_CB_VALID, NL_CB_CUSTOM, on_reply, &q);
 	err = nl_send_auto(sd->sk, msg);
 	nlmsg_free(msg);
-	if (err < 0)
-		return -EIO;
-	err = nl_recvmsgs_default(sd->sk);
+	if (err >= 0)
+		err = nl_recvmsgs_default(sd->sk);
 	if (err == -NLE_OBJ_NOTFOUND)
 		return -ENOENT;
-	if (err < 0)
+	if (err < 0) {
+		fprintf(stderr, "tcpsleuth: sock_diag: query failed: %s\n",
+			nl_geterror(err));
 		return -EIO;
-	return q.err;
+	}
+	return q.err;	/* 0, -ENOENT (no reply), or -EINVAL (said) */
 }
 
 int tsl_sock_diag_query(struct tsl_sock_diag *sd, const struct tsl_sock_id *id,

@@ -14,8 +14,10 @@
 
 /*
  * Parsers. Each reads files below a root directory ("/proc", "/sys", or a
- * test fixture) and returns 0, or -1 after printing one line naming the file
- * and the reason. Arrays they fill are freed with the matching _free().
+ * test fixture) and returns 0, or a negative errno after printing one line
+ * naming the file and the reason: -EINVAL for a malformed file, -ENOMEM, or
+ * the -errno of the call that failed (a file that cannot be opened). Arrays
+ * they fill are freed with the matching _free().
  */
 
 /* /proc/net/snmp and /proc/net/netstat: every "Group: names" / "Group: values" pair. */
@@ -64,7 +66,7 @@ struct tsl_cpus {
 int tsl_sample_stat(const char *procroot, struct tsl_cpus *out);
 int tsl_sample_softirqs(const char *procroot, struct tsl_cpus *out);
 void tsl_cpus_free(struct tsl_cpus *c);
-/* Share of each field between @a and @b in hundredths of a percent; -1 if no time passed. */
+/* Share of each field between @a and @b in hundredths of a percent: 0, or 1 if no time passed. */
 int tsl_cpu_percent(const struct tsl_cpu *a, const struct tsl_cpu *b,
 		    uint32_t pct[TSL_CPU_NFIELDS]);
 
@@ -81,9 +83,10 @@ struct tsl_proc {
 	uint64_t timeslices;
 };
 
+/* As the parsers, but -ENOENT, not said, when process @pid has exited. */
 int tsl_sample_pid(const char *procroot, uint32_t pid, struct tsl_proc *out);
 
-/* /sys/class/net/IF/statistics; a missing file leaves its bit clear. */
+/* /sys/class/net/IF/statistics; a missing file leaves its bit clear (not an error). */
 /* Counters: enum tsl_nic_stat, named by tsl_nic_stat_name() (recording.h). */
 
 struct tsl_nic {
@@ -121,16 +124,24 @@ struct tsl_sock_diag;
 struct nl_msg;
 struct nlmsghdr;
 
-int tsl_sock_diag_open(struct tsl_sock_diag **sd);
+/*
+ * A sock_diag socket in the calling thread's namespace, @netns (0: the
+ * reader's) being only for the message: 0, or after saying why -ENOMEM or
+ * -EPROTONOSUPPORT (no NETLINK_SOCK_DIAG).
+ */
+int tsl_sock_diag_open(struct tsl_sock_diag **sd, uint32_t netns);
 void tsl_sock_diag_close(struct tsl_sock_diag *sd);
-/* 0 and @out filled, -ENOENT if the socket is gone, other -errno. */
+/*
+ * 0 and @out filled; -ENOENT, not said, if the socket is gone; after saying
+ * why, -EINVAL (a malformed reply), -ENOMEM or -EIO.
+ */
 int tsl_sock_diag_query(struct tsl_sock_diag *sd, const struct tsl_sock_id *id,
 			struct tsl_sockinfo *out);
-/* The request for one socket (struct nl_msg *, to be nlmsg_free()d). */
+/* The request for one socket (struct nl_msg *, to be nlmsg_free()d); NULL without memory, said. */
 struct nl_msg *tsl_sock_diag_request(const struct tsl_sock_id *id, int family);
-/* The INET_DIAG_INFO payload (struct tcp_info of any kernel's length); -1 if too short. */
+/* The INET_DIAG_INFO payload (struct tcp_info of any kernel's length); 0, or -EINVAL after saying it is too short. */
 int tsl_tcp_info_parse(const void *data, size_t len, struct tsl_sockinfo *out);
-/* Parse one SOCK_DIAG_BY_FAMILY reply; 0, or -EINVAL if malformed. */
+/* Parse one SOCK_DIAG_BY_FAMILY reply; 0, or -EINVAL after saying what is malformed. */
 int tsl_sock_diag_parse(const struct nlmsghdr *nlh, struct tsl_sockinfo *out);
 
 /* ---- the sampler: one SAMPLE chunk per tick ---- */

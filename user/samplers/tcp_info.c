@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // struct tcp_info from sock_diag, read with the kernel's layout (glibc's lacks the newer fields).
+#include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/tcp.h>
 
@@ -11,8 +13,11 @@ int tsl_tcp_info_parse(const void *data, size_t len, struct tsl_sockinfo *out)
 	struct tcp_info ti;
 
 	/* without rtt, rttvar and ssthresh the struct is of no use */
-	if (len < offsetof(struct tcp_info, tcpi_rcv_ssthresh))
-		return -1;
+	if (len < offsetof(struct tcp_info, tcpi_rcv_ssthresh)) {
+		fprintf(stderr, "tcpsleuth: sock_diag: reply: tcp_info of %zu bytes, too short\n",
+			len);
+		return -EINVAL;
+	}
 	/* Older kernels send a shorter struct: what is missing reads 0. */
 	memset(&ti, 0, sizeof(ti));
 	memcpy(&ti, data, len < sizeof(ti) ? len : sizeof(ti));

@@ -34,6 +34,8 @@ static struct {
 	unsigned int n_sent;
 	struct tsl_probe_result res[64];
 	unsigned int n_res;
+	int send_err;		/* fake_send fails with it, when not 0 */
+	int emit_err;		/* collect fails with it, when not 0 */
 } w;
 
 static uint64_t fake_clock(void *arg)
@@ -45,9 +47,12 @@ static uint64_t fake_clock(void *arg)
 static int fake_send(void *arg, uint32_t netns, int family,
 		     const uint8_t *addr, const void *buf, size_t len)
 {
-	struct sent *s = &w.sent[w.n_sent++];
+	struct sent *s;
 
 	(void)arg;
+	if (w.send_err)
+		return w.send_err;
+	s = &w.sent[w.n_sent++];
 	assert_true(w.n_sent <= 64);
 	assert_int_equal(len, TSL_PROBE_LEN);
 	s->netns = netns;
@@ -60,6 +65,8 @@ static int fake_send(void *arg, uint32_t netns, int family,
 static int collect(void *arg, const struct tsl_probe_result *r)
 {
 	(void)arg;
+	if (w.emit_err)
+		return w.emit_err;
 	assert_true(w.n_res < 64);
 	w.res[w.n_res++] = *r;
 	return 0;
@@ -138,7 +145,7 @@ static void test_packets(void **state)
 	assert_int_equal(buf[4] << 8 | buf[5], ID);
 	assert_int_equal(buf[6] << 8 | buf[7], 7);
 	/* a request is not a reply */
-	assert_int_equal(tsl_icmp_echo_parse(AF_INET, false, buf, sizeof(buf), &id, &seq), -1);
+	assert_int_equal(tsl_icmp_echo_parse(AF_INET, false, buf, sizeof(buf), &id, &seq), 1);
 	buf[0] = 0;
 	assert_int_equal(tsl_icmp_echo_parse(AF_INET, false, buf, sizeof(buf), &id, &seq), 0);
 	assert_int_equal(id, ID);
@@ -147,16 +154,16 @@ static void test_packets(void **state)
 	memcpy(ip + 20, buf, sizeof(buf));
 	assert_int_equal(tsl_icmp_echo_parse(AF_INET, true, ip, sizeof(ip), &id, &seq), 0);
 	ip[0] = 0x44;				/* header shorter than 20 */
-	assert_int_equal(tsl_icmp_echo_parse(AF_INET, true, ip, sizeof(ip), &id, &seq), -1);
+	assert_int_equal(tsl_icmp_echo_parse(AF_INET, true, ip, sizeof(ip), &id, &seq), 1);
 	ip[0] = 0x4f;				/* header past the packet */
-	assert_int_equal(tsl_icmp_echo_parse(AF_INET, true, ip, 40, &id, &seq), -1);
+	assert_int_equal(tsl_icmp_echo_parse(AF_INET, true, ip, 40, &id, &seq), 1);
 	/* short, someone else's payload, a nonzero code */
-	assert_int_equal(tsl_icmp_echo_parse(AF_INET, false, buf, 8, &id, &seq), -1);
+	assert_int_equal(tsl_icmp_echo_parse(AF_INET, false, buf, 8, &id, &seq), 1);
 	buf[10] ^= 1;
-	assert_int_equal(tsl_icmp_echo_parse(AF_INET, false, buf, sizeof(buf), &id, &seq), -1);
+	assert_int_equal(tsl_icmp_echo_parse(AF_INET, false, buf, sizeof(buf), &id, &seq), 1);
 	buf[10] ^= 1;
 	buf[1] = 1;
-	assert_int_equal(tsl_icmp_echo_parse(AF_INET, false, buf, sizeof(buf), &id, &seq), -1);
+	assert_int_equal(tsl_icmp_echo_parse(AF_INET, false, buf, sizeof(buf), &id, &seq), 1);
 
 	tsl_icmp_echo_build(AF_INET6, ID, 65535, buf);
 	assert_int_equal(buf[0], 128);
@@ -166,7 +173,7 @@ static void test_packets(void **state)
 	assert_int_equal(seq, 65535);
 	/* an IPv4 reply type means nothing to ICMPv6 */
 	buf[0] = 0;
-	assert_int_equal(tsl_icmp_echo_parse(AF_INET6, false, buf, sizeof(buf), &id, &seq), -1);
+	assert_int_equal(tsl_icmp_echo_parse(AF_INET6, false, buf, sizeof(buf), &id, &seq), 1);
 }
 
 static void test_peers(void **state)
@@ -384,6 +391,38 @@ static void test_remove(void **state)
 	tsl_pathprobe_free(pp);
 }
 
+/* Failures of sending and of @emit: what is not one is no error. */
+static void test_errors(void **state)
+{
+	struct tsl_pathprobe *pp = fake_prober(0);
+
+	(void)state;
+	assert_int_equal(tsl_pathprobe_add(pp, 1, NS, AF_INET, A2), 0);
+	assert_int_equal(tsl_pathprobe_add(pp, 2, NS, AF_INET, A3), 0);
+	/* a full queue skips a tick: the peers are probed in the next */
+	w.send_err = -EAGAIN;
+	tick(pp, true);
+	w.send_err = -ENOBUFS;
+	tick(pp, true);
+	w.send_err = 0;
+	tick(pp, true);
+	assert_int_equal(w.n_sent, 2);
+	/* anything else ends a peer's probes, said once: still no error */
+	w.send_err = -EHOSTUNREACH;
+	tick(pp, true);
+	w.send_err = 0;
+	tick(pp, true);
+	assert_int_equal(w.n_sent, 2);
+	/* what @emit fails with ends the tick, as it is */
+	assert_int_equal(tsl_pathprobe_add(pp, 3, NS, AF_INET6, V6), 0);
+	tick(pp, true);
+	assert_int_equal(w.n_sent, 3);
+	assert_int_equal(reply(pp, &w.sent[2], w.t + 10000), 1);
+	w.emit_err = -ECANCELED;
+	assert_int_equal(tsl_pathprobe_tick(pp, true, collect, NULL), -ECANCELED);
+	tsl_pathprobe_free(pp);
+}
+
 /* Can this process open an ICMP socket of @family at all? */
 static bool can_ping(int family)
 {
@@ -454,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_median),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_remove),
+		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_loopback_v4),
 		cmocka_unit_test(test_loopback_v6),
 	};

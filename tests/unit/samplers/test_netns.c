@@ -65,6 +65,9 @@ static void test_find_self(void **state)
 	close(fd);
 	/* no namespace has inode 1 */
 	assert_int_equal(tsl_netns_open("/proc", NULL, 1, &pid, 1), -ENOENT);
+	/* nowhere to look: not found either */
+	assert_int_equal(tsl_netns_open("/nonexistent", "/nonexistent", ino,
+					NULL, 0), -ENOENT);
 }
 
 /* Fixture trees: what `ip netns add` leaves in /run/netns, and a /proc. */
@@ -129,7 +132,12 @@ static void test_run_self(void **state)
 	fd = tsl_netns_socket(ns, 0, AF_INET, SOCK_DGRAM, 0);
 	assert_true(fd >= 0);
 	close(fd);
+	/* socket()'s own errno, as it is */
+	assert_int_equal(tsl_netns_socket(ns, 0, AF_INET, SOCK_DGRAM, IPPROTO_TCP),
+			 -EPROTONOSUPPORT);
 	tsl_netns_free(ns);
+	/* no /proc: NULL, said */
+	assert_null(tsl_netns_new("/nonexistent", NULL));
 }
 
 /* ---- a TCP connection in a namespace of its own (needs CAP_SYS_ADMIN) ---- */

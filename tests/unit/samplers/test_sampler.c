@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -189,6 +190,135 @@ static void test_round_trip(void **state)
 	free(image);
 }
 
+/* What the code under test prints on stderr meanwhile: stderr_to(), stderr_back(). */
+static int stderr_to(FILE *tmp)
+{
+	int saved = dup(STDERR_FILENO);
+
+	assert_true(saved >= 0);
+	fflush(stderr);
+	assert_true(dup2(fileno(tmp), STDERR_FILENO) >= 0);
+	return saved;
+}
+
+static void stderr_back(int saved, FILE *tmp, char *buf, size_t size)
+{
+	size_t n;
+
+	fflush(stderr);
+	assert_true(dup2(saved, STDERR_FILENO) >= 0);
+	close(saved);
+	rewind(tmp);
+	n = fread(buf, 1, size - 1, tmp);
+	buf[n] = 0;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/*
+ * A source that fails is said once and not sampled again, and the tick goes
+ * on: 0. A process that is gone is forgotten without a word.
+ */
+static void test_failed_sources(void **state)
+{
+	char *root = tmp_root(), proc[512], sys[512], path[600], *image;
+	char said[2048];
+	struct tsl_sampler_opts o = { .procroot = proc, .sysroot = sys,
+				      .no_sock_diag = true, .no_icmp = true };
+	struct tsl_event ev[2] = {
+		{ .kind = TSL_EV_READ, .read.pid = 7 },
+		{ .kind = TSL_EV_READ, .read.pid = 8 },	/* no such process */
+	};
+	uint32_t want = 1u << TSL_SRC_SNMP | 1u << TSL_SRC_NIC |
+			1u << TSL_SRC_PROC;
+	struct tsl_rec_writer *w;
+	struct tsl_rec_reader *r;
+	struct tsl_rec_chunk c;
+	struct tsl_sampler *s;
+	size_t len;
+	FILE *fp = open_memstream(&image, &len), *err = tmpfile();
+	int fd, saved, n_samples = 0;
+
+	(void)state;
+	assert_non_null(err);
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	snprintf(sys, sizeof(sys), "%s/sys", root);
+	machine(root, 0);
+	put_file(root, "proc/stat", "cpu  1 2 3\n");	/* malformed */
+	snprintf(path, sizeof(path), "%s/softirqs", proc);
+	assert_int_equal(unlink(path), 0);
+	w = tsl_rec_writer_new(fp, "memory");
+	write_start(w);
+	s = tsl_sampler_new(w, &o);
+	assert_non_null(s);
+	assert_int_equal(tsl_sampler_observe(s, ev, 2), 0);
+	saved = stderr_to(err);
+	assert_int_equal(tsl_sampler_tick(s, T0), 0);
+	machine(root, 1);		/* good again: not tried again */
+	assert_int_equal(tsl_sampler_tick(s, T0 + STEP), 0);
+	stderr_back(saved, err, said, sizeof(said));
+	fclose(err);
+	/* one line per failed source, nothing for the process that is gone */
+	assert_int_equal(count_lines(said), 2);
+	assert_non_null(strstr(said, "/proc/stat: line 1: idle missing or bad\n"));
+	assert_non_null(strstr(said, "/proc/softirqs: cannot open: No such file or directory\n"));
+	tsl_sampler_free(s);
+	assert_int_equal(tsl_rec_writer_finish(w), 0);
+	assert_int_equal(fclose(fp), 0);
+	rm_root(root);
+
+	fd = file_of(image, len);
+	r = tsl_rec_reader_new(fd, "memory");
+	while (tsl_rec_next(r, &c) == 1) {
+		if (c.type != TSL_REC_SAMPLE)
+			continue;
+		assert_int_equal(c.sample->sources, want);
+		n_samples++;
+	}
+	assert_int_equal(n_samples, 2);
+	tsl_rec_reader_free(r);
+	close(fd);
+	free(image);
+}
+
+/* A write that fails: a negative errno, not -1; the writer says why when finished. */
+static void test_write_fails(void **state)
+{
+	char *root = tmp_root(), proc[512], sys[512];
+	struct tsl_sampler_opts o = { .procroot = proc, .sysroot = sys,
+				      .no_sock_diag = true, .no_icmp = true };
+	struct tsl_rec_writer *w;
+	struct tsl_sampler *s;
+	FILE *fp = fopen("/dev/full", "w");
+	int ret;
+
+	(void)state;
+	if (!fp) {
+		rm_root(root);
+		skip();
+	}
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	snprintf(sys, sizeof(sys), "%s/sys", root);
+	machine(root, 0);
+	w = tsl_rec_writer_new(fp, "/dev/full");
+	s = tsl_sampler_new(w, &o);
+	assert_non_null(s);
+	ret = tsl_sampler_tick(s, T0);
+	/* -EIO while the writer gives no errno, its -ENOSPC once it does */
+	assert_true(ret == -EIO || ret == -ENOSPC);
+	tsl_sampler_free(s);
+	assert_int_not_equal(tsl_rec_writer_finish(w), 0);
+	fclose(fp);
+	rm_root(root);
+}
+
 /* A recording of a START and one hand-made chunk; what the reader says of it. */
 static int read_crafted(uint32_t type, const void *p, size_t len)
 {
@@ -244,6 +374,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_failed_sources),
+		cmocka_unit_test(test_write_fails),
 		cmocka_unit_test(test_malformed_chunks),
 	};
 

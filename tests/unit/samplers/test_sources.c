@@ -74,14 +74,14 @@ static void test_snmp_malformed(void **state)
 	put_file(dir, "net/netstat", "TcpExt: A\nTcpExt: 1\n");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		put_file(dir, "net/snmp", bad[i]);
-		assert_int_equal(tsl_sample_snmp(dir, &c), -1);
+		assert_int_equal(tsl_sample_snmp(dir, &c), -EINVAL);
 	}
 	put_file(dir, "net/snmp", "Tcp: A B\nTcp: 1 -2\n");
 	assert_int_equal(tsl_sample_snmp(dir, &c), 0);
 	assert_int_equal(c.n, 3);
 	assert_int_equal(find(&c, "Tcp", "B")->value, -2);
 	assert_int_equal(find(&c, "TcpExt", "A")->value, 1);
-	assert_int_equal(tsl_sample_snmp("data/no-such-dir", &c), -1);
+	assert_int_equal(tsl_sample_snmp("data/no-such-dir", &c), -ENOENT);
 	tsl_counters_free(&c);
 	rm_root(dir);
 }
@@ -134,11 +134,11 @@ static void test_stat_malformed(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(bad_stat) / sizeof(bad_stat[0]); i++) {
 		put_file(dir, "stat", bad_stat[i]);
-		assert_int_equal(tsl_sample_stat(dir, &c), -1);
+		assert_int_equal(tsl_sample_stat(dir, &c), -EINVAL);
 	}
 	for (i = 0; i < sizeof(bad_irq) / sizeof(bad_irq[0]); i++) {
 		put_file(dir, "softirqs", bad_irq[i]);
-		assert_int_equal(tsl_sample_softirqs(dir, &c), -1);
+		assert_int_equal(tsl_sample_softirqs(dir, &c), -EINVAL);
 	}
 	tsl_cpus_free(&c);
 	rm_root(dir);
@@ -152,7 +152,7 @@ static void test_stat_malformed(void **state)
 	assert_int_equal(pct[TSL_CPU_SOFTIRQ], 500);
 	assert_int_equal(pct[TSL_CPU_IDLE], 7000);
 	assert_int_equal(pct[TSL_CPU_STEAL], 0);
-	assert_int_equal(tsl_cpu_percent(&b, &b, pct), -1);
+	assert_int_equal(tsl_cpu_percent(&b, &b, pct), 1);	/* no time passed */
 }
 
 static void test_pid(void **state)
@@ -172,7 +172,7 @@ static void test_pid(void **state)
 	assert_int_equal(p.run_ns, 123456789);
 	assert_int_equal(p.run_delay_ns, 98765432);
 	assert_int_equal(p.timeslices, 4321);
-	assert_int_equal(tsl_sample_pid(FIXTURE, 4243, &p), -1);
+	assert_int_equal(tsl_sample_pid(FIXTURE, 4243, &p), -ENOENT);	/* exited */
 }
 
 static void test_pid_malformed(void **state)
@@ -186,7 +186,7 @@ static void test_pid_malformed(void **state)
 	};
 	const char *status = "Name:\tx\nvoluntary_ctxt_switches:\t1\n"
 			     "nonvoluntary_ctxt_switches:\t2\n";
-	char *dir = tmp_root();
+	char *dir = tmp_root(), path[PATH_MAX];
 	struct tsl_proc p;
 	size_t i;
 
@@ -194,7 +194,7 @@ static void test_pid_malformed(void **state)
 	put_file(dir, "7/status", status);
 	for (i = 0; i < sizeof(bad_stat) / sizeof(bad_stat[0]); i++) {
 		put_file(dir, "7/stat", bad_stat[i]);
-		assert_int_equal(tsl_sample_pid(dir, 7, &p), -1);
+		assert_int_equal(tsl_sample_pid(dir, 7, &p), -EINVAL);
 	}
 	put_file(dir, "7/stat", "7 (a) b) R 1 1 1 0 -1 0 0 0 0 0 12 34 0\n");
 	assert_int_equal(tsl_sample_pid(dir, 7, &p), 0);
@@ -205,9 +205,13 @@ static void test_pid_malformed(void **state)
 	assert_int_equal(p.processor, -1);	/* no field 39 */
 	assert_false(p.has_schedstat);
 	put_file(dir, "7/status", "Name:\tx\nvoluntary_ctxt_switches:\t1\n");
-	assert_int_equal(tsl_sample_pid(dir, 7, &p), -1);
+	assert_int_equal(tsl_sample_pid(dir, 7, &p), -EINVAL);
 	put_file(dir, "7/status", "voluntary_ctxt_switches: x\n");
-	assert_int_equal(tsl_sample_pid(dir, 7, &p), -1);
+	assert_int_equal(tsl_sample_pid(dir, 7, &p), -EINVAL);
+	/* exited between reading stat and status: gone, not malformed */
+	snprintf(path, sizeof(path), "%s/7/status", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(tsl_sample_pid(dir, 7, &p), -ENOENT);
 	rm_root(dir);
 }
 
@@ -245,14 +249,14 @@ static void test_nics(void **state)
 
 	put_file(dir, "class/net/x0/ifindex", "3\n");
 	put_file(dir, "class/net/x0/statistics/rx_packets", "12x\n");
-	assert_int_equal(tsl_sample_nics(dir, &n), -1);
+	assert_int_equal(tsl_sample_nics(dir, &n), -EINVAL);
 	put_file(dir, "class/net/x0/statistics/rx_packets", "");
-	assert_int_equal(tsl_sample_nics(dir, &n), -1);
+	assert_int_equal(tsl_sample_nics(dir, &n), -EINVAL);
 	put_file(dir, "class/net/x0/statistics/rx_packets", "12\n");
 	assert_int_equal(tsl_sample_nics(dir, &n), 0);
 	assert_int_equal(n.n, 1);
 	assert_int_equal(n.v[0].present, 1u << TSL_NIC_RX_PACKETS);
-	assert_int_equal(tsl_sample_nics("data/no-such-dir", &n), -1);
+	assert_int_equal(tsl_sample_nics("data/no-such-dir", &n), -ENOENT);
 	tsl_nics_free(&n);
 	rm_root(dir);
 }
