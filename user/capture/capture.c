@@ -53,12 +53,15 @@ static int on_events(void *arg, const struct tsl_batch *b)
 	};
 	int err;
 
-	if (tsl_acct_batch(&cap->acct, b->cpu, b->seq, b->produced,
-			   b->dropped, b->records, b->n_records)) {
+	err = tsl_acct_batch(&cap->acct, b->cpu, b->seq, b->produced,
+			     b->dropped, b->records, b->n_records);
+	if (err == -EINVAL)
 		fprintf(stderr, "tcpsleuth: EVENTS message: CPU %u out of range\n",
 			b->cpu);
-		return -EINVAL;
-	}
+	else if (err)
+		fprintf(stderr, "tcpsleuth: out of memory\n");
+	if (err)
+		return err;
 	if (cap->sampler) {
 		err = tsl_sampler_observe(cap->sampler, b->records, b->n_records);
 		if (err)
@@ -162,12 +165,10 @@ static void progress(const struct tsl_capture *cap, const struct tsl_capture_opt
 		tsl_acct_dropped(&cap->acct));
 }
 
+/* 0, or the tick's negative errno (it, or the writer when finished, says why). */
 static int sample_now(struct tsl_capture *cap)
 {
-	if (!tsl_sampler_tick(cap->sampler, clock_ns(CLOCK_MONOTONIC)))
-		return 0;
-	fprintf(stderr, "tcpsleuth: cannot write system samples\n");
-	return -EIO;
+	return tsl_sampler_tick(cap->sampler, clock_ns(CLOCK_MONOTONIC));
 }
 
 /* Until the duration, a signal, or the module ends the stream. */

@@ -235,11 +235,6 @@ const char *tsl_rec_error(const struct tsl_rec_reader *r)
 	return r->err;
 }
 
-int tsl_rec_errno(const struct tsl_rec_reader *r)
-{
-	return r->error;
-}
-
 /* Read exactly @len bytes at @off: @len, fewer at end of file, a negative errno. */
 static ssize_t read_full(struct tsl_rec_reader *r, void *p, size_t len,
 			 uint64_t off)
@@ -487,13 +482,7 @@ static int rec_next(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
 	return 1;
 }
 
-/*
- * Any failure as -1, its negative errno left to tsl_rec_errno():
- * tests/unit/samplers/test_sampler.c asserts -1.
- */
 int tsl_rec_next(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
 {
-	int ret = rec_next(r, c);
-
-	return ret < 0 ? -1 : ret;
+	return rec_next(r, c);
 }

@@ -13,14 +13,13 @@ struct tsl_rec_reader;
  *
  * A reader that fails prints nothing: it fails for good, keeping the
  * reason, "FILE: reason at byte N" (tsl_rec_error()), for its caller to
- * print as "tcpsleuth: FILE: reason at byte N", and the negative errno
- * (tsl_rec_errno()): -EINVAL for a bad file, -ENOMEM, or the -errno of a
- * failed read.
+ * print as "tcpsleuth: FILE: reason at byte N", and returns its negative
+ * errno: -EINVAL for a bad file, -ENOMEM, or the -errno of a failed read.
  */
 struct tsl_rec_reader *tsl_rec_reader_new(int fd, const char *name);
 /*
- * 1: a chunk; 0: end of file; -1: the reader failed, tsl_rec_errno() says
- * how (-1 for now: tests/unit/samplers/test_sampler.c asserts it).
+ * 1: a chunk; 0: end of file; a negative errno: the reader failed
+ * (tsl_rec_error() says why).
  */
 int tsl_rec_next(struct tsl_rec_reader *r, struct tsl_rec_chunk *c);
 /* 1: the chunk at @offset; 0: end of file; a negative errno. */
@@ -37,7 +36,6 @@ int tsl_rec_peek(struct tsl_rec_reader *r, uint64_t offset,
 /* "FILE: reason at byte N"; "" while the reader has not failed. */
 const char *tsl_rec_error(const struct tsl_rec_reader *r);
 /* The failure's negative errno; 0 while the reader has not failed. */
-int tsl_rec_errno(const struct tsl_rec_reader *r);
 void tsl_rec_reader_free(struct tsl_rec_reader *r);
 
 #endif /* TSL_CHUNKS_H */

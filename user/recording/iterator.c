@@ -309,7 +309,6 @@ int tsl_iter_index_build(int fd, const char *name, struct tsl_iter_index *ix,
 	}
 	if (ret < 0) {
 		fprintf(stderr, "tcpsleuth: %s\n", tsl_rec_error(r));
-		ret = tsl_rec_errno(r);
 	} else if (!ix->has_end && !quiet) {
 		fprintf(stderr, "tcpsleuth: %s: no end chunk, the recording was interrupted\n",
 			name);

@@ -622,15 +622,6 @@ static int take_icmp(struct tsl_sampler *s)
 
 /* ---- the tick ---- */
 
-/*
- * A write of the recording failed: the writer says why (when the recording
- * is finished). It may still give -1, recording's older convention.
- */
-static int write_failed(int err)
-{
-	return err == -1 || err >= 0 ? -EIO : err;
-}
-
 static int write_names(struct tsl_sampler *s)
 {
 	size_t len = 0, off = 0;
@@ -655,7 +646,7 @@ static int write_names(struct tsl_sampler *s)
 				  s->n_names - s->names_written, buf, len);
 	free(buf);
 	if (ret)
-		return write_failed(ret);
+		return ret;	/* the writer says why, when it is finished */
 	s->names_written = s->n_names;
 	return 0;
 }
@@ -708,7 +699,7 @@ int tsl_sampler_tick(struct tsl_sampler *s, uint64_t mono_ns)
 	if (ret)
 		return ret;
 	ret = tsl_rec_write_sample(s->w, &h, s->e);
-	return ret ? write_failed(ret) : 0;
+	return ret;	/* the writer says why, when it is finished */
 }
 
 /* ---- what to sample ---- */

@@ -358,16 +358,16 @@ static void test_malformed_chunks(void **state)
 
 	(void)state;
 	assert_int_equal(read_crafted(TSL_REC_SAMPLE, &s, sizeof(s)), 1);
-	assert_int_equal(read_crafted(TSL_REC_SAMPLE, &s, sizeof(s) - 24), -1);
-	assert_int_equal(read_crafted(TSL_REC_SAMPLE, &s, 16), -1);
+	assert_int_equal(read_crafted(TSL_REC_SAMPLE, &s, sizeof(s) - 24), -EINVAL);
+	assert_int_equal(read_crafted(TSL_REC_SAMPLE, &s, 16), -EINVAL);
 	s.h.entry_size = 16;
-	assert_int_equal(read_crafted(TSL_REC_SAMPLE, &s, sizeof(s)), -1);
+	assert_int_equal(read_crafted(TSL_REC_SAMPLE, &s, sizeof(s)), -EINVAL);
 	assert_int_equal(read_crafted(TSL_REC_NAMES, &nm, sizeof(nm.h) + 6), 1);
 	/* the second name is not terminated */
-	assert_int_equal(read_crafted(TSL_REC_NAMES, &nm, sizeof(nm.h) + 5), -1);
+	assert_int_equal(read_crafted(TSL_REC_NAMES, &nm, sizeof(nm.h) + 5), -EINVAL);
 	/* bytes after the last name */
-	assert_int_equal(read_crafted(TSL_REC_NAMES, &nm, sizeof(nm)), -1);
-	assert_int_equal(read_crafted(TSL_REC_NAMES, &nm, 4), -1);
+	assert_int_equal(read_crafted(TSL_REC_NAMES, &nm, sizeof(nm)), -EINVAL);
+	assert_int_equal(read_crafted(TSL_REC_NAMES, &nm, 4), -EINVAL);
 }
 
 int main(void)
