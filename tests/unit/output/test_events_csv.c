@@ -121,6 +121,18 @@ static int row_of(const char *event)
 	return -1;
 }
 
+/* Row of the last record of kind @event. */
+static int last_row_of(const char *event)
+{
+	int r;
+
+	for (r = table.rows - 1; r > 0; r--)
+		if (!strcmp(cell(r, "event"), event))
+			return r;
+	fail_msg("no %s row", event);
+	return -1;
+}
+
 static void test_header(void **state)
 {
 	char *line = strndup(output, strcspn(output, "\n"));
@@ -144,14 +156,14 @@ static void test_header(void **state)
 static void test_rows_sorted_across_cpus(void **state)
 {
 	static const char *const order[] = {
-		"flow", "tx", "flow", "ack_rx", "read", "state", "ack_tx",
-		"data_rx", "retrans", "rto", "drop",
+		"flow", "tx", "flow", "data_rx", "ack_rx", "data_rx", "read",
+		"state", "data_rx", "ack_tx", "data_rx", "retrans", "rto", "drop",
 	};
 	unsigned long long prev = 0;
 	int r;
 
 	(void)state;
-	assert_int_equal(table.rows, 1 + 11);
+	assert_int_equal(table.rows, 1 + 14);
 	for (r = 1; r < table.rows; r++) {
 		unsigned long long t = strtoull(cell(r, "time_ns"), NULL, 10);
 
@@ -202,7 +214,7 @@ static void test_kind_fields(void **state)
 {
 	int tx = row_of("tx"), ack = row_of("ack_rx"), rd = row_of("read");
 	int st = row_of("state"), atx = row_of("ack_tx");
-	int drx = row_of("data_rx"), rt = row_of("retrans");
+	int drx = last_row_of("data_rx"), rt = row_of("retrans");
 	int rto = row_of("rto"), dr = row_of("drop");
 
 	(void)state;
@@ -218,13 +230,15 @@ static void test_kind_fields(void **state)
 	assert_string_equal(cell(ack, "retrans"), "");
 	assert_string_equal(cell(rd, "comm"), "abcdefghijklmnop");
 	assert_string_equal(cell(rd, "pid"), "4242");
+	/* worked out from the two data_rx before it */
 	assert_string_equal(cell(rd, "res_first_us"), "120");
-	assert_string_equal(cell(rd, "seq"), "");	/* no TSL_F_DERIVE: no seq */
+	assert_string_equal(cell(rd, "res_last_us"), "30");
+	assert_string_equal(cell(rd, "seq"), "1000");
 	assert_string_equal(cell(st, "oldstate"), "ESTABLISHED");
 	assert_string_equal(cell(st, "newstate"), "FIN_WAIT1");
 	assert_string_equal(cell(st, "comm"), "curl");
 	assert_string_equal(cell(atx, "reason"), "piggyback");
-	assert_string_equal(cell(atx, "delay_us"), "40");
+	assert_string_equal(cell(atx, "delay_us"), "40");	/* since the data_rx at 560 us */
 	assert_string_equal(cell(drx, "ofo"), "1");
 	assert_string_equal(cell(drx, "unseen"), "0");
 	assert_string_equal(cell(tx, "unseen"), "");

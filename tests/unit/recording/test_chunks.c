@@ -92,12 +92,12 @@ static void test_round_trip(void **state)
 
 	assert_int_equal(tsl_rec_next(r, &c), 1);
 	assert_int_equal(c.events->seq, 3);
-	assert_int_equal(c.events->n_records, 5);
+	assert_int_equal(c.events->n_records, 6);
 
 	assert_int_equal(tsl_rec_next(r, &c), 1);
 	assert_int_equal(c.type, TSL_REC_END);
 	assert_int_equal(c.end->n_cpus, 2);
-	assert_int_equal(c.cpus[1].produced, 4);
+	assert_int_equal(c.cpus[1].produced, 6);
 	assert_int_equal(c.cpus[1].dropped, 1);
 	assert_int_equal(c.next, image_len);
 
