@@ -15,7 +15,17 @@
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
+#include <tcpsleuth.h>
+#include "compat.h"
 #include "tsl.h"
+#include "clock.h"
+#include "ring.h"
+#include "flow.h"
+#include "filter.h"
+#include "hooks.h"
+#include "probes.h"
+#include "loadgen.h"
+#include "genl.h"
 
 /*
  * Records per message at most: 63 KiB of records, carried in 16 pages

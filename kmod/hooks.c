@@ -13,7 +13,10 @@
 #include <linux/kprobes.h>
 #include <linux/tracepoint.h>
 #include <net/genetlink.h>
-#include "tsl.h"
+#include <tcpsleuth.h>
+#include "compat.h"
+#include "probes.h"
+#include "hooks.h"
 
 DEFINE_PER_CPU(u64 [TSL_HOOK_COUNT], tsl_hook_hits);
 

@@ -5,6 +5,11 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include "tsl.h"
+#include "ring.h"
+#include "flow.h"
+#include "filter.h"
+#include "hooks.h"
+#include "genl.h"
 
 unsigned int tsl_buf_kb = 256;
 module_param_named(buf_kb, tsl_buf_kb, uint, 0444);

@@ -15,7 +15,12 @@
 #include <trace/events/tcp.h>
 #include <trace/events/sock.h>
 #include <trace/events/timer.h>
-#include "tsl.h"
+#include "compat.h"
+#include "clock.h"
+#include "ring.h"
+#include "flow.h"
+#include "filter.h"
+#include "probes.h"
 
 /* Handler prototypes must match what the kernel passes: checked here. */
 static inline void tsl_probes_typecheck(void)
@@ -752,7 +757,7 @@ int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs)
  * trampolines. At that point the argument registers hold the function's
  * arguments and %rax is free (none of the four is variadic). A trampoline
  * counts the hit, tests the socket's ports against the port map (see
- * tsl.h) with %rax alone, and returns if neither is named: that is all a
+ * filter.h) with %rax alone, and returns if neither is named: that is all a
  * hit of a socket that is not traced costs. Otherwise it keeps the
  * argument registers the function takes, calls a handler declared with
  * the function's own parameters, puts them back and returns into the

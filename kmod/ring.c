@@ -7,12 +7,14 @@
 #include <linux/log2.h>
 #include <linux/timekeeping.h>
 #include "tsl.h"
+#include "clock.h"
+#include "ring.h"
 
 DEFINE_PER_CPU(struct tsl_ring, tsl_rings);
 DEFINE_STATIC_KEY_FALSE(tsl_tsc);
 
 /*
- * tsc_khz when record times may come from the TSC (see tsl.h), else 0:
+ * tsc_khz when record times may come from the TSC (see clock.h), else 0:
  * where the kernel's own timekeeping reads the TSC (its clocksource's
  * counter, read between two TSC reads, falls between them) and has not
  * found it unstable, the TSC is synchronized across CPUs and steady.
