@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Record times (ring.c): the TSC where the kernel keeps time with it. */
+/* Record times (clock.c): the TSC where the kernel keeps time with it. */
 #ifndef _TSL_CLOCK_H
 #define _TSL_CLOCK_H
 
 #include <linux/types.h>
 #include <linux/jump_label.h>
+#include <linux/ktime.h>
 #include <linux/timekeeping.h>
 #include <asm/msr.h>
 #include <asm/tsc.h>
@@ -21,6 +22,10 @@
 DECLARE_STATIC_KEY_FALSE(tsl_tsc);
 u32 tsl_tsc_khz_usable(void);
 void tsl_clock_start(void);
+
+/* A message's clock pair, TSL_A_MONO_NS and the rest (see clock.c). */
+struct sk_buff;
+int tsl_clock_put(struct sk_buff *skb, bool cycles);
 
 static __always_inline u64 tsl_now(void)
 {

@@ -114,31 +114,6 @@ void tsl_ring_kick_fn(struct irq_work *work)
 }
 
 /*
- * The clock pair of a message: CLOCK_MONOTONIC and CLOCK_REALTIME and,
- * with @cycles while records are timed by the TSC, the TSC at the same
- * instant (the middle of two reads around the monotonic one). Taken after
- * the records were gathered, so every record's time is before it.
- */
-static int tsl_put_clock(struct sk_buff *skb, bool cycles)
-{
-	u64 c0 = 0, c1 = 0, mono;
-
-	cycles = cycles && static_branch_likely(&tsl_tsc);
-	if (cycles)
-		c0 = rdtsc_ordered();
-	mono = ktime_get_ns();
-	if (cycles)
-		c1 = rdtsc_ordered();
-	if (nla_put_u64_64bit(skb, TSL_A_MONO_NS, mono, TSL_A_PAD) ||
-	    nla_put_u64_64bit(skb, TSL_A_REAL_NS, ktime_get_real_ns(), TSL_A_PAD))
-		return -EMSGSIZE;
-	if (cycles && (nla_put_u64_64bit(skb, TSL_A_CYCLES, c0 + (c1 - c0) / 2, TSL_A_PAD) ||
-		   nla_put_u32(skb, TSL_A_TSC_KHZ, tsc_khz)))
-		return -EMSGSIZE;
-	return 0;
-}
-
-/*
  * Send up to TSL_BATCH records of @cpu's ring. Records leave the ring only
  * once the reader's socket took the message (debug builds with discard=1:
  * at once, unsent). Returns records sent, 0 when empty, or a negative errno
@@ -171,7 +146,7 @@ static int tsl_send_batch(int cpu)
 	    nla_put_u64_64bit(skb, TSL_A_SEQ, r->delivered, TSL_A_PAD) ||
 	    nla_put_u64_64bit(skb, TSL_A_PRODUCED, tsl_ring_produced(r), TSL_A_PAD) ||
 	    nla_put_u64_64bit(skb, TSL_A_DROPPED, READ_ONCE(r->dropped), TSL_A_PAD) ||
-	    tsl_put_clock(skb, true) || skb_tailroom(skb) < NLA_HDRLEN) {
+	    tsl_clock_put(skb, true) || skb_tailroom(skb) < NLA_HDRLEN) {
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
@@ -297,7 +272,7 @@ static int tsl_send_end(u32 reason)
 	hdr = genlmsg_put(skb, 0, 0, &tsl_family, 0, TSL_CMD_END);
 	if (!hdr || nla_put_u32(skb, TSL_A_END_REASON, reason) ||
 	    nla_put_u64_64bit(skb, TSL_A_FLOWS_REFUSED, tsl_refused(), TSL_A_PAD) ||
-	    tsl_put_clock(skb, true) || tsl_cpus_put(skb)) {
+	    tsl_clock_put(skb, true) || tsl_cpus_put(skb)) {
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
@@ -466,7 +441,7 @@ static int tsl_info_fill(struct sk_buff *skb)
 	    nla_put_u32(skb, TSL_A_MAX_FLOWS, tsl_max_flows) ||
 	    nla_put_u32(skb, TSL_A_FLOWS_IN_USE, tsl_flow_in_use()) ||
 	    nla_put_u64_64bit(skb, TSL_A_FLOWS_REFUSED, tsl_refused(), TSL_A_PAD) ||
-	    tsl_put_clock(skb, false) || tsl_put_tsc_khz(skb) ||
+	    tsl_clock_put(skb, false) || tsl_put_tsc_khz(skb) ||
 	    tsl_hooks_put(skb) || tsl_cpus_put(skb))
 		return -EMSGSIZE;
 	rcu_read_lock();

@@ -5,40 +5,10 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/log2.h>
-#include <linux/timekeeping.h>
 #include "tsl.h"
-#include "clock.h"
 #include "ring.h"
 
 DEFINE_PER_CPU(struct tsl_ring, tsl_rings);
-DEFINE_STATIC_KEY_FALSE(tsl_tsc);
-
-/*
- * tsc_khz when record times may come from the TSC (see clock.h), else 0:
- * where the kernel's own timekeeping reads the TSC (its clocksource's
- * counter, read between two TSC reads, falls between them) and has not
- * found it unstable, the TSC is synchronized across CPUs and steady.
- */
-u32 tsl_tsc_khz_usable(void)
-{
-	struct system_time_snapshot snap;
-	u64 c0, c1;
-
-	if (!tsl_use_tsc || check_tsc_unstable() || tsc_khz < 1000)
-		return 0;
-	c0 = rdtsc_ordered();
-	ktime_get_snapshot(&snap);
-	c1 = rdtsc_ordered();
-	return c0 <= snap.cycles && snap.cycles <= c1 ? tsc_khz : 0;
-}
-
-void tsl_clock_start(void)
-{
-	if (tsl_tsc_khz_usable())
-		static_branch_enable(&tsl_tsc);
-	else
-		static_branch_disable(&tsl_tsc);
-}
 
 static u32 tsl_ring_nr;		/* records per ring, a power of two */
 
