@@ -18,8 +18,6 @@
 #include "probes.h"
 #include "hooks.h"
 
-DEFINE_PER_CPU(u64 [TSL_HOOK_COUNT], tsl_hook_hits);
-
 static char *tsl_func_hooks = "direct";
 module_param_named(func_hooks, tsl_func_hooks, charp, 0444);
 MODULE_PARM_DESC(func_hooks,

@@ -41,6 +41,8 @@ static inline void tsl_probes_typecheck(void)
 #endif
 }
 
+DEFINE_PER_CPU(u64 [TSL_HOOK_COUNT], tsl_hook_hits);
+
 /* The delayed-ACK timer's socket while its handler runs on this CPU. */
 static DEFINE_PER_CPU(const struct sock *, tsl_delack_sk);
 /* tcp_delack_timer, learnt from the first delack timer of a traced flow. */
