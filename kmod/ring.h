@@ -25,17 +25,19 @@ struct tsl_ring {
 
 DECLARE_PER_CPU(struct tsl_ring, tsl_rings);
 
-int tsl_ring_init(void);
+int tsl_ring_init(void (*kick)(struct irq_work *work));
 void tsl_ring_exit(void);
 void tsl_ring_reset(void);
 void tsl_ring_quiesce(void);
 u32 tsl_ring_records(void);
-void tsl_ring_kick_fn(struct irq_work *work);	/* genl.c */
+u64 tsl_ring_refused(void);
+struct sk_buff;
+int tsl_ring_stats_put(struct sk_buff *skb);
 
 /*
  * Records attempted (written or dropped) on @r: those delivered, those
- * still queued and those dropped. Under the drain's lock (tsl_lock in
- * genl.c), so that delivered and tail agree.
+ * still queued and those dropped. Under the stream's lock
+ * (tsl_stream_lock()), so that delivered and tail agree.
  */
 static inline u64 tsl_ring_produced(const struct tsl_ring *r)
 {
