@@ -317,7 +317,9 @@ static __always_inline void tsl_read(const struct tsl_filter *flt,
 				 (sock_flag(sk, SOCK_DONE) &&
 				  copied == READ_ONCE(tp->rcv_nxt));
 		ev->read.rcvq = READ_ONCE(tp->rcv_nxt) - copied;
-		/* residence: the reader's (TSL_F_DERIVE) */
+		/* residence: the reader's (TSL_F_DERIVE); 0 as the flag
+		 * says, not what the slot's last record left there
+		 */
 		ev->read.res_first_us = 0;
 		ev->read.res_last_us = 0;
 		ev->read.pid = current->tgid;
