@@ -8,7 +8,7 @@
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
-#include "tsl.h"
+#include "filter.h"
 
 struct tsl_filter __rcu *tsl_filter;
 unsigned long tsl_portmap[TSL_PORTMAP_LONGS];
@@ -286,7 +286,7 @@ static unsigned long tsl_portmap_word(const struct tsl_filter *f, unsigned int w
 /*
  * Publishes @f (owned from now on) and frees the old filter after RCU. The
  * port map gains @f's ports before @f is published and loses the others
- * after (see tsl_portmap in tsl.h).
+ * after (see tsl_portmap in filter.h).
  */
 void tsl_filter_replace(struct tsl_filter *f)
 {

@@ -11,7 +11,9 @@
 #include <linux/slab.h>
 #include <linux/log2.h>
 #include <linux/sock_diag.h>
+#include "compat.h"
 #include "tsl.h"
+#include "flow.h"
 
 struct tsl_flow *tsl_flows;
 u32 tsl_flow_mask;

@@ -13,9 +13,10 @@
 #include <linux/kprobes.h>
 #include <linux/tracepoint.h>
 #include <net/genetlink.h>
-#include "tsl.h"
-
-DEFINE_PER_CPU(u64 [TSL_HOOK_COUNT], tsl_hook_hits);
+#include <tcpsleuth.h>
+#include "compat.h"
+#include "probes.h"
+#include "hooks.h"
 
 static char *tsl_func_hooks = "direct";
 module_param_named(func_hooks, tsl_func_hooks, charp, 0444);

@@ -13,7 +13,8 @@
 #include <linux/hrtimer.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
-#include "tsl.h"
+#include "ring.h"
+#include "loadgen.h"
 
 static unsigned int tsl_loadgen_rate;
 module_param_named(loadgen_rate, tsl_loadgen_rate, uint, 0644);

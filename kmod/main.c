@@ -5,6 +5,12 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include "tsl.h"
+#include "ring.h"
+#include "flow.h"
+#include "filter.h"
+#include "hooks.h"
+#include "stream.h"
+#include "genl.h"
 
 unsigned int tsl_buf_kb = 256;
 module_param_named(buf_kb, tsl_buf_kb, uint, 0444);
@@ -30,7 +36,7 @@ static int __init tsl_init(void)
 		pr_err("drain_ms=%u out of range 1..100\n", tsl_drain_ms);
 		return -EINVAL;
 	}
-	err = tsl_ring_init();
+	err = tsl_ring_init(tsl_stream_kick);
 	if (err)
 		return err;
 	err = tsl_flow_init();
@@ -42,6 +48,9 @@ static int __init tsl_init(void)
 	err = tsl_hooks_init();
 	if (err)
 		goto err_hooks;
+	err = tsl_stream_init();
+	if (err)
+		goto err_stream;
 	err = tsl_genl_init();
 	if (err)
 		goto err_genl;
@@ -50,6 +59,8 @@ static int __init tsl_init(void)
 	return 0;
 
 err_genl:
+	tsl_stream_exit();
+err_stream:
 	tsl_hooks_exit();
 err_hooks:
 	tsl_filter_exit();
@@ -63,6 +74,7 @@ err_flow:
 static void __exit tsl_exit(void)
 {
 	tsl_genl_exit();
+	tsl_stream_exit();
 	tsl_hooks_exit();
 	tsl_filter_exit();
 	tsl_flow_exit();

@@ -15,7 +15,12 @@
 #include <trace/events/tcp.h>
 #include <trace/events/sock.h>
 #include <trace/events/timer.h>
-#include "tsl.h"
+#include "compat.h"
+#include "clock.h"
+#include "ring.h"
+#include "flow.h"
+#include "filter.h"
+#include "probes.h"
 
 /* Handler prototypes must match what the kernel passes: checked here. */
 static inline void tsl_probes_typecheck(void)
@@ -35,6 +40,8 @@ static inline void tsl_probes_typecheck(void)
 	BUILD_BUG_ON(!__same_type(&tsl_ftrace_tx, ftrace_func_t));
 #endif
 }
+
+DEFINE_PER_CPU(u64 [TSL_HOOK_COUNT], tsl_hook_hits);
 
 /* The delayed-ACK timer's socket while its handler runs on this CPU. */
 static DEFINE_PER_CPU(const struct sock *, tsl_delack_sk);
@@ -310,7 +317,9 @@ static __always_inline void tsl_read(const struct tsl_filter *flt,
 				 (sock_flag(sk, SOCK_DONE) &&
 				  copied == READ_ONCE(tp->rcv_nxt));
 		ev->read.rcvq = READ_ONCE(tp->rcv_nxt) - copied;
-		/* residence: the reader's (TSL_F_DERIVE) */
+		/* residence: the reader's (TSL_F_DERIVE); 0 as the flag
+		 * says, not what the slot's last record left there
+		 */
 		ev->read.res_first_us = 0;
 		ev->read.res_last_us = 0;
 		ev->read.pid = current->tgid;
@@ -752,7 +761,7 @@ int tsl_kprobe_rto(struct kprobe *p, struct pt_regs *regs)
  * trampolines. At that point the argument registers hold the function's
  * arguments and %rax is free (none of the four is variadic). A trampoline
  * counts the hit, tests the socket's ports against the port map (see
- * tsl.h) with %rax alone, and returns if neither is named: that is all a
+ * filter.h) with %rax alone, and returns if neither is named: that is all a
  * hit of a socket that is not traced costs. Otherwise it keeps the
  * argument registers the function takes, calls a handler declared with
  * the function's own parameters, puts them back and returns into the

@@ -5,38 +5,11 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/log2.h>
-#include <linux/timekeeping.h>
+#include <net/netlink.h>
 #include "tsl.h"
+#include "ring.h"
 
 DEFINE_PER_CPU(struct tsl_ring, tsl_rings);
-DEFINE_STATIC_KEY_FALSE(tsl_tsc);
-
-/*
- * tsc_khz when record times may come from the TSC (see tsl.h), else 0:
- * where the kernel's own timekeeping reads the TSC (its clocksource's
- * counter, read between two TSC reads, falls between them) and has not
- * found it unstable, the TSC is synchronized across CPUs and steady.
- */
-u32 tsl_tsc_khz_usable(void)
-{
-	struct system_time_snapshot snap;
-	u64 c0, c1;
-
-	if (!tsl_use_tsc || check_tsc_unstable() || tsc_khz < 1000)
-		return 0;
-	c0 = rdtsc_ordered();
-	ktime_get_snapshot(&snap);
-	c1 = rdtsc_ordered();
-	return c0 <= snap.cycles && snap.cycles <= c1 ? tsc_khz : 0;
-}
-
-void tsl_clock_start(void)
-{
-	if (tsl_tsc_khz_usable())
-		static_branch_enable(&tsl_tsc);
-	else
-		static_branch_disable(&tsl_tsc);
-}
 
 static u32 tsl_ring_nr;		/* records per ring, a power of two */
 
@@ -71,7 +44,55 @@ void tsl_ring_quiesce(void)
 		irq_work_sync(&per_cpu_ptr(&tsl_rings, cpu)->kick);
 }
 
-int tsl_ring_init(void)
+static int tsl_ring_cpu_put(struct sk_buff *skb, int cpu)
+{
+	const struct tsl_ring *r = per_cpu_ptr(&tsl_rings, cpu);
+	struct nlattr *nest = nla_nest_start(skb, TSL_A_CPU_STATS);
+
+	if (!nest ||
+	    nla_put_u32(skb, TSL_CPU_A_CPU, cpu) ||
+	    nla_put_u64_64bit(skb, TSL_CPU_A_PRODUCED, tsl_ring_produced(r), TSL_CPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, TSL_CPU_A_DELIVERED, r->delivered, TSL_CPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, TSL_CPU_A_DROPPED, READ_ONCE(r->dropped), TSL_CPU_A_PAD) ||
+	    nla_put_u32(skb, TSL_CPU_A_QUEUED, READ_ONCE(r->head) - r->tail) ||
+	    nla_put(skb, TSL_CPU_A_DROPPED_KIND, sizeof(r->dropped_kind),
+		    r->dropped_kind))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * Every CPU's ring counters, as TSL_A_CPUS. Under the stream's lock, as
+ * tsl_ring_produced().
+ */
+int tsl_ring_stats_put(struct sk_buff *skb)
+{
+	struct nlattr *nest = nla_nest_start(skb, TSL_A_CPUS);
+	int cpu;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for_each_possible_cpu(cpu)
+		if (tsl_ring_cpu_put(skb, cpu))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Events of flows the flow table had no room for, on every CPU. */
+u64 tsl_ring_refused(void)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(&tsl_rings, cpu)->refused);
+	return sum;
+}
+
+/* @kick drains the rings: a ring that is half full queues it (irq_work). */
+int tsl_ring_init(void (*kick)(struct irq_work *work))
 {
 	size_t bytes;
 	int cpu;
@@ -96,7 +117,7 @@ int tsl_ring_init(void)
 			goto err_alloc;
 		r->mask = tsl_ring_nr - 1;
 		r->kick_at = tsl_ring_nr / 2;
-		init_irq_work(&r->kick, tsl_ring_kick_fn);
+		init_irq_work(&r->kick, kick);
 	}
 	tsl_ring_reset();
 	return 0;

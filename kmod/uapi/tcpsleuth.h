@@ -7,7 +7,8 @@
 
 /*
  * This header only grows: new commands, attributes, event kinds and fields
- * are appended; nothing is renumbered or resized.
+ * are appended; nothing is renumbered or resized. A value that was named
+ * but never used stays reserved (in an enum, as __TSL_*_RESERVED_<value>).
  */
 
 #define TSL_GENL_NAME		"tcpsleuth"
@@ -55,7 +56,7 @@ enum tsl_attr {
 	TSL_A_MONO_NS,		/* u64: CLOCK_MONOTONIC when the message was built */
 	TSL_A_REAL_NS,		/* u64: CLOCK_REALTIME at the same instant */
 	TSL_A_END_REASON,	/* u32: enum tsl_end_reason */
-	TSL_A_DELIVERED,	/* u64: records delivered to the reader so far */
+	__TSL_A_RESERVED_23,	/* value 23: never sent; unused, do not reuse */
 	TSL_A_CYCLES,		/* u64: the TSC at the instant of TSL_A_MONO_NS; in an
 				 * EVENTS message, says its records' ts_ns are TSC
 				 * cycles, to convert through such pairs */
@@ -131,7 +132,7 @@ enum tsl_prefix_attr {
 enum tsl_end_reason {
 	TSL_END_STOPPED,	/* TSL_CMD_STOP */
 	TSL_END_UNLOAD,		/* the module is being removed */
-	TSL_END_REPLACED,	/* reserved */
+	__TSL_END_RESERVED_2,	/* value 2: never sent; unused, do not reuse */
 };
 
 /* Event kinds. */
@@ -157,7 +158,7 @@ enum tsl_event_kind {
 #define TSL_F_OFO	0x02	/* data_rx: seq != rcv_nxt (out of order or duplicate) */
 #define TSL_F_IPV6	0x04	/* flow: an AF_INET6 socket */
 #define TSL_F_DELAYED	0x08	/* ack_rx: the kernel thinks the ACK was delayed */
-#define TSL_F_CLONE	0x10	/* reserved */
+/* 0x10: never set; unused, do not reuse */
 #define TSL_F_UNSEEN	0x20	/* data_rx: payload found queued that no hook saw
 				 * arrive (seq..seq+len); the time is when it was
 				 * found, at the next arrival or read */

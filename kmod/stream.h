@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The event stream of a recording (stream.c): the rings, drained to its reader. */
+#ifndef _TSL_STREAM_H
+#define _TSL_STREAM_H
+
+#include <linux/types.h>
+
+struct genl_family;
+struct genl_info;
+struct irq_work;
+struct net;
+
+int tsl_stream_init(void);
+void tsl_stream_exit(void);
+
+/* The recording session is under this lock; so are the calls below it. */
+void tsl_stream_lock(void);
+void tsl_stream_unlock(void);
+bool tsl_stream_active(void);
+bool tsl_stream_is(struct genl_info *info);
+int tsl_stream_start(const struct genl_family *family, u32 portid,
+		     struct net *net);
+void tsl_stream_stop(void);
+
+/* Without the lock: */
+void tsl_stream_shutdown(void);
+void tsl_stream_kick(struct irq_work *work);
+
+#endif /* _TSL_STREAM_H */
