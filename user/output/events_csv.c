@@ -152,8 +152,7 @@ static void fill_read(struct row *r, const struct tsl_event *ev)
 {
 	const struct tsl_ev_read *e = &ev->read;
 
-	if (ev->flags & TSL_F_DERIVE)	/* older recordings have no seq */
-		setu(r, C_SEQ, e->seq);
+	setu(r, C_SEQ, e->seq);
 	setu(r, C_BYTES, e->bytes);
 	setu(r, C_RCVQ, e->rcvq);
 	setu(r, C_RES_FIRST, e->res_first_us);

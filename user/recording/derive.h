@@ -6,12 +6,11 @@
 #include <tcpsleuth.h>
 
 /*
- * The module records data_rx, read and ack_tx as they happen; a read's
- * residence (res_first_us, res_last_us) and an ACK's delay (delay_us) are
- * worked out here from the flow's data_rx records, in time order, for
- * records that carry TSL_F_DERIVE (recordings of older modules carry the
- * values themselves). Memory grows with the flows open at once: a flow's
- * state goes when its state record says TCP_CLOSE.
+ * The module records data_rx, read and ack_tx as they happen and leaves a
+ * read's residence (res_first_us, res_last_us) and an ACK's delay
+ * (delay_us) to the reader (TSL_F_DERIVE): they are worked out here from
+ * the flow's data_rx records, in time order. Memory grows with the flows
+ * open at once: a flow's state goes when its state record says TCP_CLOSE.
  */
 struct tsl_derive;
 
@@ -24,8 +23,8 @@ struct tsl_derive *tsl_derive_new(void);
 void tsl_derive_free(struct tsl_derive *d);
 
 /*
- * Take @ev (records in time order) and fill in what TSL_F_DERIVE left
- * out. 0, or -ENOMEM (not printed).
+ * Take @ev (records in time order) and fill in what the module left out.
+ * 0, or -ENOMEM (not printed).
  */
 int tsl_derive_event(struct tsl_derive *d, struct tsl_event *ev);
 
@@ -35,10 +34,9 @@ static inline int tsl_derive_wants(const struct tsl_event *ev)
 	switch (ev->kind) {
 	case TSL_EV_DATA_RX:
 	case TSL_EV_STATE:
-		return 1;
 	case TSL_EV_READ:
 	case TSL_EV_ACK_TX:
-		return ev->flags & TSL_F_DERIVE;
+		return 1;
 	default:
 		return 0;
 	}

@@ -24,6 +24,8 @@ struct fx {
 	struct tsl_rec_sample_entry e[MAX_ENTRIES];
 	unsigned int n_e;
 	uint32_t rng;
+	uint32_t rcv_nxt, copied;	/* the flow's receive side */
+	uint64_t rx_floor;		/* no receive event before this */
 };
 
 static double rnd(struct fx *x)
@@ -181,19 +183,183 @@ static void defaults(struct fx_knobs *k)
 	k->icmp_jitter = 0.1;
 }
 
+/* One interval's records, sorted by time (stable) before they are written. */
+struct fx_iv {
+	struct tsl_event ev[128];
+	unsigned int n;
+};
+
+static struct tsl_event *iv_ev(struct fx_iv *v, uint64_t ts, uint8_t kind)
+{
+	struct tsl_event *e = &v->ev[v->n++];
+
+	memset(e, 0, sizeof(*e));
+	e->ts_ns = ts;
+	e->cookie = FX_COOKIE;
+	e->kind = kind;
+	return e;
+}
+
+static void iv_flush(struct fx *x, struct fx_iv *v)
+{
+	unsigned int i, j;
+
+	/* insertion sort: stable, so records of one instant keep their order */
+	for (i = 1; i < v->n; i++) {
+		struct tsl_event t = v->ev[i];
+
+		for (j = i; j > 0 && v->ev[j - 1].ts_ns > t.ts_ns; j--)
+			v->ev[j] = v->ev[j - 1];
+		v->ev[j] = t;
+	}
+	for (i = 0; i < v->n; i++)
+		*ev(x, v->ev[i].ts_ns, v->ev[i].kind) = v->ev[i];
+	v->n = 0;
+}
+
+static void rx_seg(struct fx *x, struct fx_iv *v, const struct fx_knobs *k,
+		   uint64_t ts, uint32_t seq, bool ofo)
+{
+	struct tsl_event *e = iv_ev(v, ts, TSL_EV_DATA_RX);
+
+	e->flags = ofo ? TSL_F_OFO : 0;
+	e->data_rx = (struct tsl_ev_data_rx){ .seq = seq, .len = 1448,
+		.rcv_nxt = x->rcv_nxt, .rcvq = k->rcvq, .rcv_wnd = k->rcv_wnd,
+		.rcvbuf = k->rcvbuf };
+	if (!ofo)
+		x->rcv_nxt = seq + 1448;
+}
+
+static void ack_seg(struct fx *x, struct fx_iv *v, const struct fx_knobs *k,
+		    uint64_t ts, uint32_t bytes)
+{
+	struct tsl_event *e = iv_ev(v, ts, TSL_EV_ACK_TX);
+
+	e->flags = TSL_F_DERIVE;
+	e->ack_tx = (struct tsl_ev_ack_tx){ .ack = x->rcv_nxt,
+		.rcv_wnd = k->rcv_wnd, .bytes = bytes, .reason = k->ack_reason };
+}
+
+static void read_seg(struct fx *x, struct fx_iv *v, const struct fx_knobs *k,
+		     uint64_t ts)
+{
+	struct tsl_event *e = iv_ev(v, ts, TSL_EV_READ);
+
+	e->flags = TSL_F_DERIVE;
+	e->read = (struct tsl_ev_read){ .bytes = 2896, .rcvq = k->rcvq,
+		.pid = FX_PID, .comm = "server", .seq = x->copied };
+	x->copied += 2896;
+}
+
+#define US	1000ull
+
+/*
+ * ACKs that wait longer than the segments are apart (the delayed-ACK
+ * timer): the pairs in batches, one ACK ack_delay_us after a batch's first
+ * arrival for all of it; each read res_us after its first segment.
+ */
+static void rx_batched(struct fx *x, struct fx_iv *v, const struct fx_knobs *k,
+		       uint64_t t0)
+{
+	uint64_t R = (uint64_t)k->res_us * US, D = (uint64_t)k->ack_delay_us * US;
+	int pairs = k->n_reads, batches = (int)((FX_IV_NS - 10000 * US) / (D + US));
+	int b, r = 0;
+
+	if (batches < 1)
+		batches = 1;
+	if (batches > pairs)
+		batches = pairs;
+	for (b = 0; b < batches; b++) {
+		uint64_t s = t0 + US + b * (D + US), first = s;
+		int n = pairs / batches + (b < pairs % batches), j;
+		uint32_t acked = x->rcv_nxt;
+
+		if (first < x->rx_floor)
+			first = x->rx_floor;
+		for (j = 0; j < n; j++, r++) {
+			uint64_t tx = first + j * US;
+
+			rx_seg(x, v, k, tx, x->rcv_nxt, false);
+			rx_seg(x, v, k, tx + R / 2, x->rcv_nxt, false);
+			read_seg(x, v, k, tx + R);
+		}
+		ack_seg(x, v, k, first + D, x->rcv_nxt - acked);
+		x->rx_floor = first + D + 1;
+	}
+}
+
+/*
+ * The receive side of one interval: read r at its place takes segments 2r
+ * and 2r + 1 (2896 bytes). Segment 2r arrives res_us before the read, its
+ * ACK ack_delay_us after it; segment 2r + 1 after that ACK and no later than
+ * the read (out of order: before segment 2r), its ACK ack_delay_us after it.
+ */
+static void rx_events(struct fx *x, struct fx_iv *v, const struct fx_knobs *k,
+		      uint64_t t0, uint64_t step)
+{
+	uint64_t R = (uint64_t)k->res_us * US, D = (uint64_t)k->ack_delay_us * US;
+	int r;
+
+	if (2 * D + 20 * US > 2 * step) {
+		rx_batched(x, v, k, t0);
+		return;
+	}
+	for (r = 0; r < k->n_reads; r++) {
+		uint64_t t = t0 + (52 + 2 * r) * step, tx, ty, lo;
+		uint32_t sx = x->rcv_nxt;
+
+		lo = x->rx_floor > t0 ? x->rx_floor : t0;
+		if (r < k->ofo) {
+			/* segment 2r + 1 first, ahead of the hole */
+			tx = t - R;
+			ty = tx - D - US;
+			if (ty < lo) {
+				ty = lo;
+				tx = ty + D + US;
+			}
+			rx_seg(x, v, k, ty, sx + 1448, true);
+			ack_seg(x, v, k, ty + D, 1448);
+			rx_seg(x, v, k, tx, sx, false);
+			x->rcv_nxt = sx + 2896;
+			ack_seg(x, v, k, tx + D, 1448);
+			x->rx_floor = tx + D + 1;
+			read_seg(x, v, k, t);
+			continue;
+		}
+		if (R == D) {
+			/* the first segment's ACK, the second segment and the read at one instant */
+			t -= D;
+			tx = t - R;
+			ty = t;
+		} else {
+			tx = t - R;
+			if (tx < lo)
+				tx = lo;
+			ty = tx + D + (R > D ? ((R - D) / 2 < 10 * US ? (R - D) / 2 : 10 * US) : 0);
+		}
+		rx_seg(x, v, k, tx, sx, false);
+		ack_seg(x, v, k, tx + D, 1448);
+		rx_seg(x, v, k, ty, sx + 1448, false);
+		ack_seg(x, v, k, ty + D, 1448);
+		x->rx_floor = ty + D + 1;
+		read_seg(x, v, k, t > ty ? t : ty);
+	}
+}
+
 static void flow_events(struct fx *x, const struct fx_knobs *k, uint64_t t0)
 {
 	uint64_t step = FX_IV_NS / 64;
+	static struct fx_iv v;
 	int j;
 
 	for (j = 0; j < k->n_tx; j++) {
-		struct tsl_event *e = ev(x, t0 + (2 * j + 1) * step, TSL_EV_TX);
+		struct tsl_event *e = iv_ev(&v, t0 + (2 * j + 1) * step, TSL_EV_TX);
 		double rtt = k->rtt_us * (1 + k->rtt_jitter * (rnd(x) - 0.5));
 
 		e->tx = (struct tsl_ev_tx){ .len = k->tx_len, .segs = 1,
 			.cwnd = k->cwnd, .in_flight = k->in_flight,
 			.sndq = k->sndq, .snd_wnd = k->snd_wnd };
-		e = ev(x, t0 + (2 * j + 2) * step, TSL_EV_ACK_RX);
+		e = iv_ev(&v, t0 + (2 * j + 2) * step, TSL_EV_ACK_RX);
 		e->flags = k->delayed_rx ? TSL_F_DELAYED : 0;
 		e->ack_rx = (struct tsl_ev_ack_rx){ .acked = k->tx_len,
 			.rtt_us = (int32_t)rtt, .srtt_us = k->srtt_us,
@@ -201,29 +367,12 @@ static void flow_events(struct fx *x, const struct fx_knobs *k, uint64_t t0)
 			.snd_wnd = k->snd_wnd };
 	}
 	for (j = 0; j < k->retrans; j++) {
-		struct tsl_event *e = ev(x, t0 + (24 + j) * step, TSL_EV_RETRANS);
+		struct tsl_event *e = iv_ev(&v, t0 + (24 + j) * step, TSL_EV_RETRANS);
 
 		e->retrans.segs = 1;
 	}
-	for (j = 0; j < k->n_rx; j++) {
-		struct tsl_event *e = ev(x, t0 + (30 + 2 * j) * step, TSL_EV_DATA_RX);
-
-		e->flags = j < k->ofo ? TSL_F_OFO : 0;
-		e->data_rx = (struct tsl_ev_data_rx){ .len = 1448,
-			.rcvq = k->rcvq, .rcv_wnd = k->rcv_wnd,
-			.rcvbuf = k->rcvbuf };
-		e = ev(x, t0 + (31 + 2 * j) * step, TSL_EV_ACK_TX);
-		e->ack_tx = (struct tsl_ev_ack_tx){ .delay_us = k->ack_delay_us,
-			.rcv_wnd = k->rcv_wnd, .bytes = 1448,
-			.reason = k->ack_reason };
-	}
-	for (j = 0; j < k->n_reads; j++) {
-		struct tsl_event *e = ev(x, t0 + (52 + 2 * j) * step, TSL_EV_READ);
-
-		e->read = (struct tsl_ev_read){ .bytes = 2896, .rcvq = k->rcvq,
-			.res_first_us = k->res_us, .res_last_us = k->res_us / 2,
-			.pid = FX_PID, .comm = "server" };
-	}
+	rx_events(x, &v, k, t0, step);
+	iv_flush(x, &v);
 }
 
 #define ALL	TSL_SAMPLE_ALL
