@@ -11,6 +11,7 @@
 #include <tcpsleuth.h>
 
 #include "output.h"
+#include "write.h"
 #include "recording/recording.h"
 
 enum col {
@@ -224,18 +225,6 @@ static void (*const fillers[])(struct row *, const struct tsl_event *) = {
 	[TSL_EV_DROP] = fill_drop,
 };
 
-static void write_cells(FILE *out, const char *const cells[NCOLS])
-{
-	unsigned int i;
-
-	for (i = 0; i < NCOLS; i++) {
-		if (i)
-			fputc(',', out);
-		csv_fwrite(out, cells[i], strlen(cells[i]));
-	}
-	fputc('\n', out);
-}
-
 struct conv {
 	FILE *out;
 	const struct tsl_iter_index *ix;
@@ -268,7 +257,7 @@ static int write_row(void *arg, const struct tsl_event *ev)
 		fillers[ev->kind](&r, ev);
 	for (i = 0; i < NCOLS; i++)
 		cells[i] = r.cell[i];
-	write_cells(out, cells);
+	tsl_csv_row(out, cells, NCOLS);
 	return 0;
 }
 
@@ -283,15 +272,11 @@ int tsl_csv_convert(int fd, const char *name, FILE *out)
 	ret = tsl_iter_index_build(fd, name, &ix, false);
 	if (ret)
 		goto out;
-	write_cells(out, tsl_csv_columns);
+	tsl_csv_row(out, tsl_csv_columns, NCOLS);
 	ret = tsl_iter_merge(fd, name, &ix, &ops, &cv);
 	if (ret)
 		goto out;
-	if (fflush(out) || ferror(out)) {
-		fprintf(stderr, "tcpsleuth: writing CSV failed: %s\n",
-			strerror(errno));
-		ret = -EIO;
-	}
+	ret = tsl_out_finish(out, "CSV");
 out:
 	tsl_iter_index_free(&ix);
 	return ret;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "write.h"
 
 struct row {
 	char cell[TSL_AN_NCOLS + 8][48];
@@ -53,16 +54,6 @@ static void write_row(FILE *out, const struct row *r, const char *tail[],
 	fputc('\n', out);
 }
 
-static int finish(FILE *out, const char *what)
-{
-	if (fflush(out) || ferror(out)) {
-		fprintf(stderr, "tcpsleuth: writing %s failed: %s\n", what,
-			strerror(errno));
-		return -EIO;
-	}
-	return 0;
-}
-
 int tsl_report_csv_intervals(const struct tsl_report *r, FILE *out)
 {
 	struct row h = { .n = 0 };
@@ -94,7 +85,7 @@ int tsl_report_csv_intervals(const struct tsl_report *r, FILE *out)
 			write_row(out, &row, NULL, 0);
 		}
 	}
-	return finish(out, "intervals.csv");
+	return tsl_out_finish(out, "intervals.csv");
 }
 
 int tsl_report_csv_episodes(const struct tsl_report *r, FILE *out)
@@ -136,7 +127,7 @@ int tsl_report_csv_episodes(const struct tsl_report *r, FILE *out)
 			write_row(out, &row, NULL, 0);
 		}
 	}
-	return finish(out, "episodes.csv");
+	return tsl_out_finish(out, "episodes.csv");
 }
 
 /* "name=value (threshold T); ..." */
@@ -195,7 +186,7 @@ int tsl_report_csv_verdicts(const struct tsl_report *r, FILE *out)
 		evidence_str(v->con, v->n_con, con, sizeof(con));
 		write_row(out, &row, tail, 4);
 	}
-	return finish(out, "verdicts.csv");
+	return tsl_out_finish(out, "verdicts.csv");
 }
 
 static int one_file(const struct tsl_report *r, const char *dir,

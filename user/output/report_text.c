@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "write.h"
 
 #define TOP_CORRELATIONS 5
 
@@ -167,10 +168,5 @@ int tsl_report_text(const struct tsl_report *r, FILE *out)
 		flow_section(r, &r->flows[k], out);
 	verdict_section(r, out);
 	lost_section(r, out);
-	if (fflush(out) || ferror(out)) {
-		fprintf(stderr, "tcpsleuth: writing the report failed: %s\n",
-			strerror(errno));
-		return -EIO;
-	}
-	return 0;
+	return tsl_out_finish(out, "the report");
 }

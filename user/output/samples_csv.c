@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "output.h"
+#include "write.h"
 
 const char *const tsl_sample_csv_columns[TSL_SAMPLE_CSV_NCOLS] = {
 	"time_ns", "wall_time", "source", "key", "id", "value",
@@ -18,18 +19,6 @@ static const char *const source_names[] = {
 	[TSL_SRC_CPU] = "cpu", [TSL_SRC_PROC] = "proc", [TSL_SRC_NIC] = "nic",
 	[TSL_SRC_SOCK] = "sock", [TSL_SRC_ICMP] = "icmp",
 };
-
-static void write_row(FILE *out, const char *const cells[TSL_SAMPLE_CSV_NCOLS])
-{
-	int i;
-
-	for (i = 0; i < TSL_SAMPLE_CSV_NCOLS; i++) {
-		if (i)
-			fputc(',', out);
-		csv_fwrite(out, cells[i], strlen(cells[i]));
-	}
-	fputc('\n', out);
-}
 
 static void value(const struct tsl_rec_sample_entry *e, char *buf, size_t len)
 {
@@ -82,8 +71,9 @@ static void write_sample(const struct tsl_iter_index *ix,
 		memcpy(&e, (const char *)c->entries + (size_t)i * h->entry_size,
 		       size);
 		entry_cells(ix, &e, cells);
-		write_row(out, (const char *const[]){ cells[0], cells[1],
-			  cells[2], cells[3], cells[4], cells[5] });
+		tsl_csv_row(out, (const char *const[]){ cells[0], cells[1],
+			    cells[2], cells[3], cells[4], cells[5] },
+			    TSL_SAMPLE_CSV_NCOLS);
 	}
 }
 
@@ -110,15 +100,11 @@ int tsl_sample_csv_convert(int fd, const char *name, FILE *out)
 	ret = tsl_iter_index_build(fd, name, &ix, false);
 	if (ret)
 		goto out;
-	write_row(out, tsl_sample_csv_columns);
+	tsl_csv_row(out, tsl_sample_csv_columns, TSL_SAMPLE_CSV_NCOLS);
 	ret = tsl_iter_samples(fd, name, &ix, on_sample, &sc);
 	if (ret)
 		goto out;
-	if (fflush(out) || ferror(out)) {
-		fprintf(stderr, "tcpsleuth: writing CSV failed: %s\n",
-			strerror(errno));
-		ret = -EIO;
-	}
+	ret = tsl_out_finish(out, "CSV");
 out:
 	tsl_iter_index_free(&ix);
 	return ret;

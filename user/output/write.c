@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// What the outputs share: a CSV row of cells, and the check that everything reached the file.
+#include <csv.h>
+#include <errno.h>
+#include <string.h>
+
+#include "write.h"
+
+void tsl_csv_row(FILE *out, const char *const *cells, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputc(',', out);
+		csv_fwrite(out, cells[i], strlen(cells[i]));
+	}
+	fputc('\n', out);
+}
+
+int tsl_out_finish(FILE *out, const char *what)
+{
+	if (fflush(out) || ferror(out)) {
+		fprintf(stderr, "tcpsleuth: writing %s failed: %s\n", what,
+			strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
