@@ -266,18 +266,7 @@ int tsl_csv_convert(int fd, const char *name, FILE *out)
 	static const struct tsl_iter_ops ops = { .event = write_row };
 	struct tsl_iter_index ix;
 	struct conv cv = { .out = out, .ix = &ix };
-	int ret;
 
-	/* the index and the merge print their failures */
-	ret = tsl_iter_index_build(fd, name, &ix, false);
-	if (ret)
-		goto out;
-	tsl_csv_row(out, tsl_csv_columns, NCOLS);
-	ret = tsl_iter_merge(fd, name, &ix, &ops, &cv);
-	if (ret)
-		goto out;
-	ret = tsl_out_finish(out, "CSV");
-out:
-	tsl_iter_index_free(&ix);
-	return ret;
+	return tsl_csv_recording(fd, name, &ix, out, tsl_csv_columns, NCOLS,
+				 &ops, &cv);
 }

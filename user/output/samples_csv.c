@@ -92,20 +92,10 @@ static int on_sample(void *arg, const struct tsl_rec_chunk *c)
 
 int tsl_sample_csv_convert(int fd, const char *name, FILE *out)
 {
+	static const struct tsl_iter_ops ops = { .sample = on_sample };
 	struct tsl_iter_index ix;
 	struct sample_csv sc = { .ix = &ix, .out = out };
-	int ret;
 
-	/* the index and the reading print their failures */
-	ret = tsl_iter_index_build(fd, name, &ix, false);
-	if (ret)
-		goto out;
-	tsl_csv_row(out, tsl_sample_csv_columns, TSL_SAMPLE_CSV_NCOLS);
-	ret = tsl_iter_samples(fd, name, &ix, on_sample, &sc);
-	if (ret)
-		goto out;
-	ret = tsl_out_finish(out, "CSV");
-out:
-	tsl_iter_index_free(&ix);
-	return ret;
+	return tsl_csv_recording(fd, name, &ix, out, tsl_sample_csv_columns,
+				 TSL_SAMPLE_CSV_NCOLS, &ops, &sc);
 }

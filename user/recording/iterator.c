@@ -619,8 +619,11 @@ static int emit(struct merge *m, struct cursor *cu,
 	return ops->event ? ops->event(arg, &cu->ev) : 0;
 }
 
-/* Readers for the scan and the streams; the streams at their first items, in the heap (@n). */
-static int merge_open(struct merge *m, int fd, size_t *n)
+/*
+ * Readers for the scan and the streams; the streams at their first items,
+ * in the heap (@n). Without an event callback, only the samples' stream.
+ */
+static int merge_open(struct merge *m, int fd, bool events, size_t *n)
 {
 	unsigned int i, n_cur = m->ix->n_cpus + 1;
 	int ret;
@@ -642,7 +645,8 @@ static int merge_open(struct merge *m, int fd, size_t *n)
 		cu->samples = i == m->ix->n_cpus;
 		cu->cpu = cu->samples ? NULL : &m->ix->cpus[i];
 		cu->order = i;
-		if (cu->samples ? !m->ix->samples.n : !cu->cpu->n_chunks)
+		if (cu->samples ? !m->ix->samples.n :
+				  !cu->cpu->n_chunks || !events)
 			continue;
 		cu->r = tsl_rec_reader_new(fd, m->name);
 		if (!cu->r)
@@ -689,7 +693,7 @@ int tsl_iter_merge_stats(int fd, const char *name,
 	int ret;
 
 	memset(st, 0, sizeof(*st));
-	ret = merge_open(&m, fd, &n);
+	ret = merge_open(&m, fd, ops->event, &n);
 	if (ret)
 		goto out;
 	heap = m.heap;
@@ -716,32 +720,4 @@ int tsl_iter_merge(int fd, const char *name, const struct tsl_iter_index *ix,
 	struct tsl_iter_stats st;
 
 	return tsl_iter_merge_stats(fd, name, ix, ops, arg, &st);
-}
-
-int tsl_iter_samples(int fd, const char *name, const struct tsl_iter_index *ix,
-		     int (*fn)(void *arg, const struct tsl_rec_chunk *c),
-		     void *arg)
-{
-	struct tsl_rec_reader *r = tsl_rec_reader_new(fd, name);
-	struct tsl_rec_chunk c;
-	int ret = 0;
-	size_t i;
-
-	if (!r)
-		return -ENOMEM;
-	/* the index holds SAMPLE chunks in time order */
-	for (i = 0; !ret && i < ix->samples.n; i++) {
-		ret = tsl_rec_read_at(r, ix->samples.offs[i], &c);
-		if (ret < 0) {
-			fprintf(stderr, "tcpsleuth: %s\n", tsl_rec_error(r));
-			break;
-		}
-		if (!ret || c.type != TSL_REC_SAMPLE) {
-			ret = changed(name);
-			break;
-		}
-		ret = fn(arg, &c);
-	}
-	tsl_rec_reader_free(r);
-	return ret;
 }

@@ -384,7 +384,10 @@ const char *tsl_iter_name(const struct tsl_iter_index *ix, uint32_t key);
 struct tsl_iter_ops {
 	/* A record, in time order across CPUs (lower CPU first on ties). */
 	int (*event)(void *arg, const struct tsl_event *ev);
-	/* A SAMPLE chunk, placed by its mono_ns among the records. */
+	/*
+	 * A SAMPLE chunk, placed by its mono_ns among the records. Without
+	 * @event, the merge reads the SAMPLE chunks alone.
+	 */
 	int (*sample)(void *arg, const struct tsl_rec_chunk *c);
 };
 
@@ -411,14 +414,5 @@ int tsl_iter_merge_stats(int fd, const char *name,
 			 const struct tsl_iter_index *ix,
 			 const struct tsl_iter_ops *ops, void *arg,
 			 struct tsl_iter_stats *st);
-
-/*
- * The SAMPLE chunks alone, in time order, without the records: @fn for
- * each. 0, a negative errno after printing why (as tsl_iter_merge()), or
- * @fn's non-zero.
- */
-int tsl_iter_samples(int fd, const char *name, const struct tsl_iter_index *ix,
-		     int (*fn)(void *arg, const struct tsl_rec_chunk *c),
-		     void *arg);
 
 #endif /* TSL_RECORDING_H */
