@@ -65,8 +65,14 @@ int tsl_cmd_csv(int argc, char **argv);
 int tsl_cmd_report(int argc, char **argv);
 int tsl_cmd_diagnose(int argc, char **argv);
 
-/* Open the recording @path: a descriptor, or -1 after "cannot open PATH: reason". */
-int tsl_cli_open(const char *path);
+/*
+ * For the commands that read a recording: parse @argv for @cmd and open
+ * the recording. Its descriptor, or -1 with the exit code in *@exit_code:
+ * TSL_EXIT_OK after --help, TSL_EXIT_USAGE or TSL_EXIT_RUNTIME after one
+ * line saying why.
+ */
+int tsl_cli_input(enum tsl_subcmd cmd, int argc, char **argv,
+		  struct tsl_cli_args *a, int *exit_code);
 /* Open @path for writing, "tcpsleuth: cannot create PATH: reason" if not. */
 FILE *tsl_cli_create(const char *path, const char *mode);
 bool tsl_cli_ends_with(const char *s, const char *suffix);

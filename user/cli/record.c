@@ -98,13 +98,23 @@ FILE *tsl_cli_create(const char *path, const char *mode)
 	return fp;
 }
 
-int tsl_cli_open(const char *path)
+int tsl_cli_input(enum tsl_subcmd cmd, int argc, char **argv,
+		  struct tsl_cli_args *a, int *exit_code)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 
-	if (fd < 0)
-		fprintf(stderr, "tcpsleuth: cannot open %s: %s\n", path,
+	*exit_code = TSL_EXIT_USAGE;
+	if (tsl_cli_parse(cmd, argc, argv, a))
+		return -1;
+	*exit_code = TSL_EXIT_OK;
+	if (a->help)
+		return -1;
+	fd = open(a->input, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "tcpsleuth: cannot open %s: %s\n", a->input,
 			strerror(errno));
+		*exit_code = TSL_EXIT_RUNTIME;
+	}
 	return fd;
 }
 
@@ -164,13 +174,9 @@ int tsl_cmd_csv(int argc, char **argv)
 	FILE *out = stdout;
 	int fd, ret, err;
 
-	if (tsl_cli_parse(TSL_SUB_CSV, argc, argv, &a))
-		return TSL_EXIT_USAGE;
-	if (a.help)
-		return TSL_EXIT_OK;
-	fd = tsl_cli_open(a.input);
+	fd = tsl_cli_input(TSL_SUB_CSV, argc, argv, &a, &ret);
 	if (fd < 0)
-		return TSL_EXIT_RUNTIME;
+		return ret;
 	ret = TSL_EXIT_RUNTIME;
 	if (a.output && strcmp(a.output, "-")) {
 		out = tsl_cli_create(a.output, "w");

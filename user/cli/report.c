@@ -82,13 +82,9 @@ int tsl_cmd_report(int argc, char **argv)
 	struct tsl_cli_args a;
 	int fd, ret;
 
-	if (tsl_cli_parse(TSL_SUB_REPORT, argc, argv, &a))
-		return TSL_EXIT_USAGE;
-	if (a.help)
-		return TSL_EXIT_OK;
-	fd = tsl_cli_open(a.input);
+	fd = tsl_cli_input(TSL_SUB_REPORT, argc, argv, &a, &ret);
 	if (fd < 0)
-		return TSL_EXIT_RUNTIME;
+		return ret;
 	ret = analyse(fd, a.input, &a);
 	close(fd);
 	return ret;
