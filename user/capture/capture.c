@@ -237,10 +237,16 @@ static void install_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 
-	/* No SA_RESTART: poll() must return at once. */
+	/*
+	 * No SA_RESTART: poll() must return at once. A closed terminal
+	 * (SIGHUP) or a reader of standard output that went away (SIGPIPE)
+	 * stops the capture as Ctrl-C does: STOP, END, the recording kept.
+	 */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
 }
 
 /* Talk to the module: filter, start, capture, stop. 0 or a negative errno (printed). */

@@ -73,8 +73,6 @@ int tsl_cmd_diagnose(int argc, char **argv);
  */
 int tsl_cli_input(enum tsl_subcmd cmd, int argc, char **argv,
 		  struct tsl_cli_args *a, int *exit_code);
-/* Open @path for writing, "tcpsleuth: cannot create PATH: reason" if not. */
-FILE *tsl_cli_create(const char *path, const char *mode);
 bool tsl_cli_ends_with(const char *s, const char *suffix);
 
 #endif /* TSL_CLI_H */

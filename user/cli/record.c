@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "output/output.h"
@@ -14,31 +15,53 @@
 
 /* ---- output files ---- */
 
+/*
+ * What `record` writes: the recording, or a CSV converted at the end from
+ * a recording kept beside it meanwhile. Files are written under temporary
+ * names and renamed into place (tsl_file_create()): a file of that name
+ * stays as it was when nothing was recorded.
+ */
 struct output {
-	const char *path;	/* the file we created, NULL for stdout */
-	FILE *bin;		/* the recording; a temporary file for CSV */
+	struct tsl_file rec;	/* the recording, when it goes to a file */
+	struct tsl_file csv;	/* the CSV, when it goes to a file */
+	FILE *bin;		/* the recording: rec's, standard output or a tmpfile() */
 	const char *bin_name;
-	FILE *csv;		/* NULL: binary output */
+	FILE *out_csv;		/* NULL: binary output */
 	const char *csv_name;
 };
 
 static int open_csv_output(const char *path, struct output *out)
 {
+	int err;
+
 	out->csv_name = "standard output";
-	out->csv = stdout;
+	out->out_csv = stdout;
+	out->bin_name = "the recording";
 	if (path && strcmp(path, "-")) {
-		out->csv_name = out->path = path;
-		out->csv = tsl_cli_create(path, "w");
-		if (!out->csv)
+		char *rec_path;
+
+		out->csv_name = path;
+		if (tsl_file_create(&out->csv, path))
 			return TSL_EXIT_RUNTIME;
+		out->out_csv = out->csv.fp;
+		/* Beside the CSV, so that a killed capture leaves its data. */
+		if (asprintf(&rec_path, "%s.rec", path) < 0) {
+			tsl_file_abort(&out->csv);
+			return TSL_EXIT_RUNTIME;
+		}
+		err = tsl_file_create(&out->rec, rec_path);
+		free(rec_path);
+		if (err) {
+			tsl_file_abort(&out->csv);
+			return TSL_EXIT_RUNTIME;
+		}
+		out->bin = out->rec.fp;
+		return 0;
 	}
-	out->bin_name = "temporary recording";
 	out->bin = tmpfile();
 	if (!out->bin) {
 		fprintf(stderr, "tcpsleuth: cannot create a temporary file: %s\n",
 			strerror(errno));
-		if (out->csv != stdout)
-			fclose(out->csv);
 		return TSL_EXIT_RUNTIME;
 	}
 	return 0;
@@ -60,26 +83,47 @@ static int open_output(const struct tsl_cli_args *o, struct output *out)
 		out->bin_name = "standard output";
 		return 0;
 	}
-	out->bin_name = out->path = path;
-	out->bin = tsl_cli_create(path, "w");
-	return out->bin ? 0 : TSL_EXIT_RUNTIME;
+	out->bin_name = path;
+	if (tsl_file_create(&out->rec, path))
+		return TSL_EXIT_RUNTIME;
+	out->bin = out->rec.fp;
+	return 0;
 }
 
-/* Close the files, converting to CSV first if @convert. */
-static int close_output(struct output *out, bool convert)
+/*
+ * Finish the files: with @keep, convert to CSV if that was asked for and
+ * put the outputs in place; without, leave every named file as it was.
+ * 0, or -1 after saying why.
+ */
+static int close_output(struct output *out, bool keep)
 {
 	int ret = 0;
 
-	if (out->csv && convert &&
-	    tsl_csv_convert(fileno(out->bin), out->bin_name, out->csv))
+	if (out->out_csv && keep && tsl_csv_convert(fileno(out->bin),
+						    out->bin_name, out->out_csv))
 		ret = -1;
-	if (out->csv && out->csv != stdout && fclose(out->csv) && !ret) {
+	if (out->csv.fp) {
+		if (keep && !ret)
+			ret = tsl_file_commit(&out->csv) ? -1 : 0;
+		else
+			tsl_file_abort(&out->csv);
+	} else if (out->out_csv && fflush(out->out_csv) && !ret) {
 		fprintf(stderr, "tcpsleuth: %s: %s\n", out->csv_name,
 			strerror(errno));
 		ret = -1;
 	}
-	if (out->bin != stdout && fclose(out->bin) && !ret) {
-		fprintf(stderr, "tcpsleuth: %s: %s\n", out->bin_name,
+	if (out->rec.fp && out->out_csv && keep && ret) {
+		/* the conversion failed: what was recorded stays readable */
+		tsl_file_leave(&out->rec);
+	} else if (out->rec.fp) {
+		if (keep && !out->out_csv)
+			ret = tsl_file_commit(&out->rec) ? -1 : ret;
+		else
+			tsl_file_abort(&out->rec);
+	} else if (out->bin && out->bin != stdout) {
+		fclose(out->bin);	/* the tmpfile() */
+	} else if (out->bin == stdout && fflush(stdout) && !ret) {
+		fprintf(stderr, "tcpsleuth: standard output: %s\n",
 			strerror(errno));
 		ret = -1;
 	}
@@ -87,16 +131,6 @@ static int close_output(struct output *out, bool convert)
 }
 
 /* ---- subcommands ---- */
-
-FILE *tsl_cli_create(const char *path, const char *mode)
-{
-	FILE *fp = fopen(path, mode);
-
-	if (!fp)
-		fprintf(stderr, "tcpsleuth: cannot create %s: %s\n", path,
-			strerror(errno));
-	return fp;
-}
 
 int tsl_cli_input(enum tsl_subcmd cmd, int argc, char **argv,
 		  struct tsl_cli_args *a, int *exit_code)
@@ -151,9 +185,7 @@ int tsl_cmd_record(int argc, char **argv)
 	ret = tsl_capture_run(cap, nl, out.bin, out.bin_name) ?
 	      TSL_EXIT_RUNTIME : TSL_EXIT_OK;
 	if (!tsl_capture_started(cap)) {
-		close_output(&out, false);
-		if (out.path)
-			unlink(out.path);	/* nothing was recorded into it */
+		close_output(&out, false);	/* nothing was recorded */
 		goto err_capture;
 	}
 	/* Whatever happened since START, what was received is kept. */
@@ -168,29 +200,45 @@ err_nl:
 	return ret;
 }
 
+/* Whether @path names the file open on @fd. */
+static bool same_file(const char *path, int fd)
+{
+	struct stat a, b;
+
+	return !stat(path, &a) && !fstat(fd, &b) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 int tsl_cmd_csv(int argc, char **argv)
 {
 	struct tsl_cli_args a;
+	struct tsl_file file = { 0 };
 	FILE *out = stdout;
 	int fd, ret, err;
 
 	fd = tsl_cli_input(TSL_SUB_CSV, argc, argv, &a, &ret);
 	if (fd < 0)
 		return ret;
-	ret = TSL_EXIT_RUNTIME;
+	ret = TSL_EXIT_USAGE;
 	if (a.output && strcmp(a.output, "-")) {
-		out = tsl_cli_create(a.output, "w");
-		if (!out)
+		if (same_file(a.output, fd)) {
+			fprintf(stderr, "tcpsleuth: csv: %s is the recording being read\n",
+				a.output);
 			goto err_close;
+		}
+		ret = TSL_EXIT_RUNTIME;
+		if (tsl_file_create(&file, a.output))
+			goto err_close;
+		out = file.fp;
 	}
 	/* --samples: the system samples, one row per value */
 	err = a.samples ? tsl_sample_csv_convert(fd, a.input, out) :
 			  tsl_csv_convert(fd, a.input, out);
 	ret = tsl_exit_code(err);
-	if (out != stdout && fclose(out) && !ret) {
-		fprintf(stderr, "tcpsleuth: %s: %s\n", a.output, strerror(errno));
-		ret = TSL_EXIT_RUNTIME;
-	}
+	if (file.fp && !err)
+		ret = tsl_file_commit(&file) ? TSL_EXIT_RUNTIME : TSL_EXIT_OK;
+	else
+		tsl_file_abort(&file);
 err_close:
 	close(fd);
 	return ret;

@@ -22,21 +22,25 @@ static int write_file(const struct tsl_report *r, const struct tsl_cli_args *a,
 		      enum tsl_format f)
 {
 	bool std = !a->output || !strcmp(a->output, "-");
-	FILE *out = std ? stdout : tsl_cli_create(a->output, "w");
+	struct tsl_file file = { 0 };
+	FILE *out = stdout;
 	int ret;
 
-	if (!out)
-		return TSL_EXIT_RUNTIME;
+	if (!std) {
+		if (tsl_file_create(&file, a->output))
+			return TSL_EXIT_RUNTIME;
+		out = file.fp;
+	}
 	if (f == TSL_FMT_JSON)
 		ret = tsl_report_json(r, out);
 	else if (f == TSL_FMT_CSV)
 		ret = tsl_report_csv_verdicts(r, out);
 	else
 		ret = tsl_report_text(r, out);
-	if (!std && fclose(out) && !ret) {
-		fprintf(stderr, "tcpsleuth: %s: %s\n", a->output, strerror(errno));
-		ret = -1;
-	}
+	if (!ret && file.fp)
+		ret = tsl_file_commit(&file);
+	else
+		tsl_file_abort(&file);
 	return ret ? TSL_EXIT_RUNTIME : TSL_EXIT_OK;
 }
 
@@ -93,20 +97,25 @@ int tsl_cmd_report(int argc, char **argv)
 /* ---- diagnose ---- */
 
 /* More than a file header: the capture started. */
-static bool has_chunks(const char *path)
+static bool has_chunks(FILE *fp)
 {
 	struct stat st;
 
-	return !stat(path, &st) && st.st_size > (off_t)sizeof(struct tsl_rec_header);
+	return !fstat(fileno(fp), &st) &&
+	       st.st_size > (off_t)sizeof(struct tsl_rec_header);
 }
 
-static FILE *open_recording(const struct tsl_cli_args *a)
+/* --keep FILE (put in place at the end), else an unnamed temporary file. */
+static FILE *open_recording(const struct tsl_cli_args *a, struct tsl_file *keep)
 {
-	FILE *fp = a->keep ? fopen(a->keep, "w+") : tmpfile();
+	FILE *fp;
 
+	if (a->keep)
+		return tsl_file_create(keep, a->keep) ? NULL : keep->fp;
+	fp = tmpfile();
 	if (!fp)
-		fprintf(stderr, "tcpsleuth: cannot create %s: %s\n",
-			a->keep ? a->keep : "a temporary file", strerror(errno));
+		fprintf(stderr, "tcpsleuth: cannot create a temporary file: %s\n",
+			strerror(errno));
 	return fp;
 }
 
@@ -132,6 +141,7 @@ static int capture(const struct tsl_cli_args *a, FILE *bin, const char *name)
 int tsl_cmd_diagnose(int argc, char **argv)
 {
 	struct tsl_cli_args a;
+	struct tsl_file keep = { 0 };
 	const char *name;
 	FILE *bin;
 	int ret;
@@ -140,7 +150,7 @@ int tsl_cmd_diagnose(int argc, char **argv)
 		return TSL_EXIT_USAGE;
 	if (a.help)
 		return TSL_EXIT_OK;
-	bin = open_recording(&a);
+	bin = open_recording(&a, &keep);
 	if (!bin)
 		return TSL_EXIT_RUNTIME;
 	name = a.keep ? a.keep : "the recording";
@@ -153,11 +163,16 @@ int tsl_cmd_diagnose(int argc, char **argv)
 		if (aret)
 			ret = aret;
 	}
-	if (fclose(bin) && !ret) {
-		fprintf(stderr, "tcpsleuth: %s: %s\n", name, strerror(errno));
-		ret = TSL_EXIT_RUNTIME;
+	if (!a.keep) {
+		fclose(bin);
+		return ret;
 	}
-	if (a.keep && ret && ret != TSL_EXIT_LOSS && !has_chunks(a.keep))
-		unlink(a.keep);	/* nothing was recorded into it */
+	/* What was recorded is kept, even when the analysis failed. */
+	if (has_chunks(bin)) {
+		if (tsl_file_commit(&keep) && !ret)
+			ret = TSL_EXIT_RUNTIME;
+	} else {
+		tsl_file_abort(&keep);
+	}
 	return ret;
 }

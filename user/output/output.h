@@ -53,4 +53,27 @@ int tsl_report_csv_verdicts(const struct tsl_report *r, FILE *out);
 int tsl_report_csv_intervals(const struct tsl_report *r, FILE *out);
 int tsl_report_csv_episodes(const struct tsl_report *r, FILE *out);
 
+/* ---- output files, written whole or not at all (write.c) ---- */
+
+/*
+ * A file is written as a temporary file beside @path (".NAME.XXXXXX",
+ * mode 0600, created anew: no link is followed) and renamed over @path
+ * only by tsl_file_commit(): a file that was there stays as it was until
+ * then, and whatever fails, a half-written output never takes its place.
+ */
+struct tsl_file {
+	FILE *fp;		/* open for reading and writing */
+	char *path;
+	char *tmp;
+};
+
+/* 0, or a negative errno after "tcpsleuth: cannot create PATH: reason". */
+int tsl_file_create(struct tsl_file *f, const char *path);
+/* Flush, check and rename into place: 0, or a negative errno (printed; the temporary file is removed). */
+int tsl_file_commit(struct tsl_file *f);
+/* Close and remove the temporary file; @path is left as it was. */
+void tsl_file_abort(struct tsl_file *f);
+/* Close, keeping the temporary file under its own name, which is printed. */
+void tsl_file_leave(struct tsl_file *f);
+
 #endif /* TSL_OUTPUT_H */

@@ -193,23 +193,19 @@ static int one_file(const struct tsl_report *r, const char *dir,
 		    const char *file,
 		    int (*fn)(const struct tsl_report *, FILE *))
 {
+	struct tsl_file out;
 	char path[PATH_MAX];
-	FILE *fp;
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fp = fopen(path, "w");
-	if (!fp) {
-		ret = -errno;
-		fprintf(stderr, "tcpsleuth: cannot create %s: %s\n", path,
-			strerror(-ret));
+	ret = tsl_file_create(&out, path);
+	if (ret)
 		return ret;
-	}
-	ret = fn(r, fp);
-	if (fclose(fp) && !ret) {
-		ret = -errno;
-		fprintf(stderr, "tcpsleuth: %s: %s\n", path, strerror(-ret));
-	}
+	ret = fn(r, out.fp);
+	if (ret)
+		tsl_file_abort(&out);
+	else
+		ret = tsl_file_commit(&out);
 	return ret;
 }
 

@@ -2,9 +2,12 @@
 // What the outputs share: a CSV row of cells, and the check that everything reached the file.
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "recording/recording.h"
+#include "output.h"
 #include "write.h"
 
 void tsl_csv_row(FILE *out, const char *const *cells, unsigned int n)
@@ -44,4 +47,81 @@ int tsl_out_finish(FILE *out, const char *what)
 		return -EIO;
 	}
 	return 0;
+}
+
+int tsl_file_create(struct tsl_file *f, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	int fd, err;
+
+	memset(f, 0, sizeof(*f));
+	base = base ? base + 1 : path;
+	f->path = strdup(path);
+	if (!f->path || asprintf(&f->tmp, "%.*s.%s.XXXXXX", (int)(base - path),
+				 path, base) < 0) {
+		free(f->path);
+		f->tmp = f->path = NULL;
+		fprintf(stderr, "tcpsleuth: out of memory\n");
+		return -ENOMEM;
+	}
+	fd = mkostemp(f->tmp, O_CLOEXEC);	/* mode 0600, never a link */
+	if (fd < 0 || !(f->fp = fdopen(fd, "w+"))) {
+		err = -errno;
+		fprintf(stderr, "tcpsleuth: cannot create %s: %s\n", path,
+			strerror(-err));
+		if (fd >= 0) {
+			close(fd);
+			unlink(f->tmp);
+		}
+		free(f->path);
+		free(f->tmp);
+		memset(f, 0, sizeof(*f));
+		return err;
+	}
+	return 0;
+}
+
+static void file_free(struct tsl_file *f)
+{
+	free(f->path);
+	free(f->tmp);
+	memset(f, 0, sizeof(*f));
+}
+
+void tsl_file_abort(struct tsl_file *f)
+{
+	if (!f->fp)
+		return;
+	fclose(f->fp);
+	unlink(f->tmp);
+	file_free(f);
+}
+
+void tsl_file_leave(struct tsl_file *f)
+{
+	if (!f->fp)
+		return;
+	fclose(f->fp);
+	fprintf(stderr, "tcpsleuth: kept in %s\n", f->tmp);
+	file_free(f);
+}
+
+int tsl_file_commit(struct tsl_file *f)
+{
+	int err = 0;
+
+	errno = EIO;	/* what ferror() alone means */
+	if (fflush(f->fp) || ferror(f->fp) || fsync(fileno(f->fp)))
+		err = -errno;
+	if (fclose(f->fp) && !err)
+		err = -errno;
+	f->fp = NULL;
+	if (!err && rename(f->tmp, f->path))
+		err = -errno;
+	if (err) {
+		fprintf(stderr, "tcpsleuth: %s: %s\n", f->path, strerror(-err));
+		unlink(f->tmp);
+	}
+	file_free(f);
+	return err;
 }

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Tests of output files written whole or not at all: commit, abort, modes, links, a file that was there.
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "output/output.h"
+#include "stderr_capture.h"
+
+static char dir[] = "/tmp/tsl-file-XXXXXX";
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[64];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static void put(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static const char *get(const char *path)
+{
+	static char buf[256];
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	if (!fp)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+/* Files in the test folder, temporary ones included. */
+static int entries(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+static void test_commit(void **state)
+{
+	struct tsl_file f;
+	struct stat st;
+	char path[64];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/out.csv", dir);
+	put(path, "what was there\n");
+	chmod(path, 0644);
+	assert_int_equal(tsl_file_create(&f, path), 0);
+	fputs("new\n", f.fp);
+	/* until the commit, the old file is what a reader sees */
+	assert_string_equal(get(path), "what was there\n");
+	assert_int_equal(entries(), 2);
+	assert_int_equal(tsl_file_commit(&f), 0);
+	assert_string_equal(get(path), "new\n");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);	/* host-wide TCP metadata */
+	assert_int_equal(entries(), 1);			/* no temporary file left */
+	unlink(path);
+}
+
+static void test_abort_keeps_what_was_there(void **state)
+{
+	struct tsl_file f;
+	char path[64];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/run.rec", dir);
+	put(path, "an earlier recording\n");
+	assert_int_equal(tsl_file_create(&f, path), 0);
+	fputs("half of a new one", f.fp);
+	tsl_file_abort(&f);
+	assert_string_equal(get(path), "an earlier recording\n");
+	assert_int_equal(entries(), 1);
+	unlink(path);
+}
+
+static void test_link_not_followed(void **state)
+{
+	struct tsl_file f;
+	char path[64], target[64];
+	struct stat st;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	snprintf(target, sizeof(target), "%s/victim", dir);
+	put(target, "not yours\n");
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(tsl_file_create(&f, path), 0);
+	fputs("{}\n", f.fp);
+	assert_int_equal(tsl_file_commit(&f), 0);
+	assert_string_equal(get(target), "not yours\n");
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));		/* the link was replaced */
+	assert_string_equal(get(path), "{}\n");
+	unlink(path);
+	unlink(target);
+}
+
+static void test_cannot_create(void **state)
+{
+	struct tsl_file f;
+
+	(void)state;
+	stderr_begin();
+	assert_int_equal(tsl_file_create(&f, "/nonexistent-dir/out.csv"), -ENOENT);
+	assert_string_equal(stderr_line(),
+			    "cannot create /nonexistent-dir/out.csv: No such file or directory");
+	assert_null(f.fp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_commit),
+		cmocka_unit_test(test_abort_keeps_what_was_there),
+		cmocka_unit_test(test_link_not_followed),
+		cmocka_unit_test(test_cannot_create),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
