@@ -58,7 +58,7 @@ static const char *const tcp_state_names[] = {
 /* ---- rows ---- */
 
 struct row {
-	char cell[NCOLS][48];
+	char cell[NCOLS][4 * TSL_COMM_LEN + 2];	/* an escaped comm */
 };
 
 static void setu(struct row *r, enum col c, uint64_t v)
@@ -159,7 +159,8 @@ static void fill_read(struct row *r, const struct tsl_event *ev)
 	setu(r, C_RES_FIRST, e->res_first_us);
 	setu(r, C_RES_LAST, e->res_last_us);
 	setu(r, C_PID, e->pid);
-	sets(r, C_COMM, e->comm, TSL_COMM_LEN);
+	tsl_csv_name(e->comm, TSL_COMM_LEN, r->cell[C_COMM],
+		      sizeof(r->cell[C_COMM]));
 }
 
 static void fill_ack_tx(struct row *r, const struct tsl_event *ev)
@@ -204,7 +205,8 @@ static void fill_state(struct row *r, const struct tsl_event *ev)
 	set_name(r, C_NEWSTATE, tcp_state_names, ARRAY_SIZE(tcp_state_names),
 		 e->newstate);
 	setu(r, C_PID, e->pid);
-	sets(r, C_COMM, e->comm, TSL_COMM_LEN);
+	tsl_csv_name(e->comm, TSL_COMM_LEN, r->cell[C_COMM],
+		      sizeof(r->cell[C_COMM]));
 }
 
 static void fill_drop(struct row *r, const struct tsl_event *ev)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "write.h"
 
 static json_t *num(double v)
 {
@@ -153,10 +154,12 @@ static json_t *flow_summary(const struct tsl_report *r,
 	const struct tsl_an_totals *t = &f->t;
 	double secs = f->last_ns > f->first_ns ? (f->last_ns - f->first_ns) / 1e9 : NAN;
 	json_t *o = flow_ref(f), *acks = json_object(), *reasons = json_object();
+	char comm[4 * sizeof(f->comm) + 1];
 
 	(void)r;
 	set(o, "pid", f->pid ? u64(f->pid) : json_null());
-	set(o, "comm", f->pid ? json_string(f->comm) : json_null());
+	tsl_out_name(f->comm, sizeof(f->comm), comm, sizeof(comm));
+	set(o, "comm", f->pid ? json_string(comm) : json_null());
 	set(o, "first_ns", u64(f->first_ns));
 	set(o, "last_ns", u64(f->last_ns));
 	set(o, "events", u64(t->events));

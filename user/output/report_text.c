@@ -40,8 +40,12 @@ static void flow_section(const struct tsl_report *r,
 
 	tsl_report_flow_name(f, name, sizeof(name));
 	fprintf(out, "\nflow %s (cookie %" PRIu64 ")", name, f->cookie);
-	if (f->pid)
-		fprintf(out, ", owner %s[%u]", f->comm, f->pid);
+	if (f->pid) {
+		char comm[4 * sizeof(f->comm) + 1];
+
+		tsl_out_name(f->comm, sizeof(f->comm), comm, sizeof(comm));
+		fprintf(out, ", owner %s[%u]", comm, f->pid);
+	}
 	fprintf(out, "\n    %" PRIu64 " events over %zu intervals; %" PRIu64 " segments sent, %" PRIu64 " retransmitted, %" PRIu64 " RTOs, %" PRIu64 " received (%" PRIu64 " out of order), %" PRIu64 " socket drops\n",
 		t->events, f->n_rows, t->tx_segs, t->retrans_segs, t->rtos,
 		t->data_rx, t->ofo, t->drops);

@@ -10,6 +10,42 @@
 #include "output.h"
 #include "write.h"
 
+void tsl_out_name(const char *s, size_t max, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < max && s[i] && o + 1 < len; i++) {
+		unsigned char c = s[i];
+		char esc[5];
+		size_t n;
+
+		if (c == '\\')
+			n = snprintf(esc, sizeof(esc), "\\\\");
+		else if (c < 0x20 || c >= 0x7f)
+			n = snprintf(esc, sizeof(esc), "\\x%02x", c);
+		else
+			n = snprintf(esc, sizeof(esc), "%c", c);
+		if (o + n >= len)
+			break;
+		memcpy(buf + o, esc, n);
+		o += n;
+	}
+	buf[o] = '\0';
+}
+
+void tsl_csv_name(const char *s, size_t max, char *buf, size_t len)
+{
+	if (len < 2) {
+		tsl_out_name(s, max, buf, len);
+		return;
+	}
+	tsl_out_name(s, max, buf + 1, len - 1);
+	if (buf[1] && strchr("=+-@", buf[1]))
+		buf[0] = '\'';
+	else
+		memmove(buf, buf + 1, strlen(buf + 1) + 1);
+}
+
 void tsl_csv_row(FILE *out, const char *const *cells, unsigned int n)
 {
 	unsigned int i;

@@ -5,6 +5,18 @@
 
 #include <stdio.h>
 
+/*
+ * A name that any local user chose (a process's comm): at most @max bytes
+ * of @s (NUL-terminated or not), every byte that is not printable ASCII,
+ * and the backslash, written as \xNN and \\, so that it cannot drive the
+ * terminal that shows it. Truncated to @len; 4 * @max + 1 holds any.
+ */
+void tsl_out_name(const char *s, size_t max, char *buf, size_t len);
+/*
+ * The same for a CSV cell, and with a leading ' when it starts with
+ * = + - or @, so that a spreadsheet shows it as text, not a formula.
+ */
+void tsl_csv_name(const char *s, size_t max, char *buf, size_t len);
 /* @n cells as one CSV row (libcsv quoting), then the newline. */
 void tsl_csv_row(FILE *out, const char *const *cells, unsigned int n);
 /*

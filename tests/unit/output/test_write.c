@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Tests of output files written whole or not at all: commit, abort, modes, links, a file that was there.
+// Tests of output/write.c: files written whole or not at all (commit, abort, modes, links, a file that was there), and names made safe to show.
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "output/output.h"
+#include "output/write.h"
 #include "stderr_capture.h"
 
 static char dir[] = "/tmp/tsl-file-XXXXXX";
@@ -143,6 +144,36 @@ static void test_cannot_create(void **state)
 	assert_null(f.fp);
 }
 
+/* A comm any local user can choose, as a terminal and a spreadsheet get it. */
+static void test_names(void **state)
+{
+	static const struct { const char *comm, *text, *csv; } c[] = {
+		{ "nginx", "nginx", "nginx" },
+		{ "\033]0;owned\007", "\\x1b]0;owned\\x07", "\\x1b]0;owned\\x07" },
+		{ "=HYPERLINK(x)", "=HYPERLINK(x)", "'=HYPERLINK(x)" },
+		{ "+1", "+1", "'+1" },
+		{ "-cmd", "-cmd", "'-cmd" },
+		{ "@SUM", "@SUM", "'@SUM" },
+		{ "a\\b\tc", "a\\\\b\\x09c", "a\\\\b\\x09c" },
+		{ "caf\xc3\xa9", "caf\\xc3\\xa9", "caf\\xc3\\xa9" },
+		/* 16 bytes and no NUL, as the kernel's comm may be */
+		{ "abcdefghijklmnopXYZ", "abcdefghijklmnop", "abcdefghijklmnop" },
+	};
+	char buf[4 * 16 + 2];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		tsl_out_name(c[i].comm, 16, buf, sizeof(buf));
+		assert_string_equal(buf, c[i].text);
+		tsl_csv_name(c[i].comm, 16, buf, sizeof(buf));
+		assert_string_equal(buf, c[i].csv);
+	}
+	/* a short buffer cuts between escapes, never inside one */
+	tsl_out_name("\001\002", 16, buf, 6);
+	assert_string_equal(buf, "\\x01");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_abort_keeps_what_was_there),
 		cmocka_unit_test(test_link_not_followed),
 		cmocka_unit_test(test_cannot_create),
+		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
