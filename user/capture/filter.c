@@ -128,7 +128,8 @@ static int add_netns(struct tsl_filter *f, const char *arg)
 	if (!*arg)
 		return fail("--netns: empty namespace");
 	netns_path(arg, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named by mistake must not wait for a writer */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return fail("--netns: cannot open %s: %s", path,
 			    strerror(errno));

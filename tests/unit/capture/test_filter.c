@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
@@ -150,6 +151,12 @@ static void test_netns(void **state)
 		     "--netns: /proc/self/ns/uts is not a network namespace");
 	expect_error("netns", "/etc/hostname",
 		     "--netns: /etc/hostname is not a network namespace");
+	/* a FIFO with no writer: an answer at once, not a wait in open() */
+	unlink("data/netns-fifo");
+	assert_int_equal(mkfifo("data/netns-fifo", 0600), 0);
+	expect_error("netns", "data/netns-fifo",
+		     "--netns: data/netns-fifo is not a network namespace");
+	unlink("data/netns-fifo");
 	expect_error("netns", "/nonexistent/ns",
 		     "--netns: cannot open /nonexistent/ns: No such file or directory");
 	expect_error("netns", "999999999",

@@ -141,6 +141,18 @@ static void test_bad_values(void **state)
 	assert_string_equal(err, "record: unknown option '-x' (see 'tcpsleuth record --help')");
 }
 
+/* Options repeated past any count (a fixed-size array once overflowed on -qqqqqqqq). */
+static void test_repeated(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE(TSL_SUB_DIAGNOSE, "diagnose", "-qqqqqqqq", "-q",
+			       "--quiet", "-qqqqqqqqqqqqqqqq"), 0);
+	assert_true(a.capture.quiet);
+	assert_int_equal(PARSE(TSL_SUB_RECORD, "record", "-o", "a", "-o", "b",
+			       "-o", "c", "-o", "d", "-o", "e"), 0);
+	assert_string_equal(a.output, "e");
+}
+
 static void test_help(void **state)
 {
 	(void)state;
@@ -159,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_repeated),
 		cmocka_unit_test(test_help),
 	};
 
