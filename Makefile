@@ -8,6 +8,7 @@
 #   make demo           a stalling receiver diagnosed in QEMU, report printed here
 #   make dkms-install   install the module with DKMS on this host
 #   make bench          benchmarks in QEMU (KERNEL=...), regenerates BENCHMARKS.md
+#   make fuzz           libFuzzer on the recording reader and the analysis (FUZZ_SECONDS=600)
 
 KERNEL  ?= 6.1
 KDIR    ?= /lib/modules/$(shell uname -r)/build
@@ -45,6 +46,11 @@ check-scenarios: deps user
 demo: deps user
 	scripts/demo $(KERNEL)
 
+# libFuzzer on everything that reads a recording, for FUZZ_SECONDS (600).
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	tests/fuzz/check $(FUZZ_SECONDS)
+
 bench: deps user
 	bench/run --kernel $(KERNEL)
 
@@ -69,5 +75,5 @@ clean:
 	$(MAKE) -C user clean
 	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/Module.symvers kmod/modules.order
 
-.PHONY: all deps user kmod check check-layout check-unit check-vm check-matrix check-scenarios demo check-dkms bench \
+.PHONY: all deps user kmod check check-layout fuzz check-unit check-vm check-matrix check-scenarios demo check-dkms bench \
 	dkms-install dkms-remove install clean
