@@ -96,15 +96,6 @@ int tsl_cmd_report(int argc, char **argv)
 
 /* ---- diagnose ---- */
 
-/* More than a file header: the capture started. */
-static bool has_chunks(FILE *fp)
-{
-	struct stat st;
-
-	return !fstat(fileno(fp), &st) &&
-	       st.st_size > (off_t)sizeof(struct tsl_rec_header);
-}
-
 /* --keep FILE (put in place at the end), else an unnamed temporary file. */
 static FILE *open_recording(const struct tsl_cli_args *a, struct tsl_file *keep)
 {
@@ -119,13 +110,15 @@ static FILE *open_recording(const struct tsl_cli_args *a, struct tsl_file *keep)
 	return fp;
 }
 
-/* Capture into @bin as `record` does; an exit code. */
-static int capture(const struct tsl_cli_args *a, FILE *bin, const char *name)
+/* Capture into @bin as `record` does; an exit code, and whether START was accepted. */
+static int capture(const struct tsl_cli_args *a, FILE *bin, const char *name,
+		   bool *started)
 {
 	struct tsl_capture *cap;
 	struct tsl_nl *nl;
 	int ret, err;
 
+	*started = false;
 	err = tsl_nl_open(&nl);
 	if (err)
 		return TSL_EXIT_RUNTIME;	/* it said why */
@@ -133,6 +126,7 @@ static int capture(const struct tsl_cli_args *a, FILE *bin, const char *name)
 	cap = tsl_capture_new(&a->capture);
 	if (cap && !tsl_capture_run(cap, nl, bin, name))
 		ret = tsl_capture_summary(cap, nl) ? TSL_EXIT_LOSS : TSL_EXIT_OK;
+	*started = cap && tsl_capture_started(cap);
 	tsl_capture_free(cap);
 	tsl_nl_close(nl);
 	return ret;
@@ -143,6 +137,7 @@ int tsl_cmd_diagnose(int argc, char **argv)
 	struct tsl_cli_args a;
 	struct tsl_file keep = { 0 };
 	const char *name;
+	bool started;
 	FILE *bin;
 	int ret;
 
@@ -154,7 +149,7 @@ int tsl_cmd_diagnose(int argc, char **argv)
 	if (!bin)
 		return TSL_EXIT_RUNTIME;
 	name = a.keep ? a.keep : "the recording";
-	ret = capture(&a, bin, name);
+	ret = capture(&a, bin, name, &started);
 	if (ret == TSL_EXIT_OK || ret == TSL_EXIT_LOSS) {
 		int aret;
 
@@ -168,7 +163,7 @@ int tsl_cmd_diagnose(int argc, char **argv)
 		return ret;
 	}
 	/* What was recorded is kept, even when the analysis failed. */
-	if (has_chunks(bin)) {
+	if (started) {
 		if (tsl_file_commit(&keep) && !ret)
 			ret = TSL_EXIT_RUNTIME;
 	} else {
