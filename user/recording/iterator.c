@@ -253,8 +253,10 @@ static int index_names(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c,
 
 static int index_sample(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
 {
-	if (!ix->sample_interval_ns && c->sample->interval_ns)
+	if (!ix->sample_interval_ns && c->sample->interval_ns) {
 		ix->sample_interval_ns = c->sample->interval_ns;
+		ix->sample_interval_at = c->offset;
+	}
 	ix->n_sample_chunks++;
 	ix->n_sample_entries += c->sample->n_entries;
 	seen_time(ix, c->sample->mono_ns);

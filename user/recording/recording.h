@@ -358,6 +358,7 @@ struct tsl_iter_index {
 	struct tsl_rec_cpu *end_cpus;	/* end.n_cpus of them */
 	uint64_t first_ns, last_ns;	/* of records and samples; 0 if none */
 	uint64_t sample_interval_ns;	/* first non-zero SAMPLE interval */
+	uint64_t sample_interval_at;	/* offset of its chunk */
 	uint64_t n_records;		/* flow identities included */
 	uint64_t n_sample_chunks;
 	uint64_t n_sample_entries;
