@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,13 +40,15 @@ struct tsl_rec_writer {
 
 /*
  * A write failed after some of a chunk reached the file: cut the file back
- * to @good, the end of its last whole chunk, where it can be. The error is
- * kept whatever happens here.
+ * to @good, the end of its last whole chunk, where it can be, and drop what
+ * stdio still holds so that no later flush (fclose()) writes past it. The
+ * error is kept whatever happens here.
  */
 static void undo(struct tsl_rec_writer *w, off_t good)
 {
 	if (!w->seekable || good < 0)
 		return;
+	__fpurge(w->fp);
 	if (ftruncate(w->fd, good) == 0)
 		lseek(w->fd, good, SEEK_SET);
 }

@@ -334,8 +334,8 @@ static void test_write_error(void **state)
 /*
  * In a child whose files may not grow past @limit bytes (SIGXFSZ ignored:
  * the write fails with EFBIG, as on a full disk), write a recording of
- * EVENTS chunks to @fd until a write fails. Exit status: 0 if the writer
- * reported the failure, 1 if not.
+ * EVENTS chunks to @fd until a write fails, and close it. Exit status: 0
+ * if the writer reported the failure, 1 if not.
  */
 static void write_until_full(int fd, off_t limit)
 {
@@ -360,7 +360,9 @@ static void write_until_full(int fd, off_t limit)
 		ev[0].ts_ns = i;
 		ret = tsl_rec_write_events(w, &e, ev);
 	}
-	_exit(ret == -EFBIG && tsl_rec_writer_finish(w) == -EFBIG ? 0 : 1);
+	ret = ret == -EFBIG && tsl_rec_writer_finish(w) == -EFBIG;
+	fclose(fp);	/* as the recorder does: nothing more reaches the file */
+	_exit(ret ? 0 : 1);
 }
 
 /*
