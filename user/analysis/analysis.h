@@ -122,6 +122,22 @@ struct tsl_an_flow {
 
 struct tsl_an_pid;
 
+/*
+ * What the interval rows may take (bytes): TSL_AN_MEM_FLOOR, plus
+ * TSL_AN_MEM_PER_ITEM per record, sample entry and sample chunk in the
+ * recording (at most TSL_AN_MEM_MAX), so that memory follows the data
+ * present, not the span its timestamps claim. A row (one interval of one
+ * flow, of the host or of a process) is TSL_AN_NCOLS floats, 304 bytes.
+ */
+#define TSL_AN_MEM_FLOOR	(256ull << 20)
+#define TSL_AN_MEM_PER_ITEM	(16ull * TSL_AN_NCOLS * sizeof(float))
+#define TSL_AN_MEM_MAX		(1ull << 50)
+/* Intervals past this are over the budget whatever it is. */
+#define TSL_AN_MAX_INTERVAL	((int64_t)1 << 40)
+
+/* The bytes the interval rows of the recording indexed in @ix may take. */
+uint64_t tsl_an_budget(const struct tsl_iter_index *ix);
+
 struct tsl_an_model {
 	uint64_t t0;		/* start of interval 0 (ns, monotonic) */
 	uint64_t iv_ns;		/* interval length */
@@ -140,6 +156,8 @@ struct tsl_an_model {
 	uint8_t *keymap;	/* sample key id -> what it is */
 	uint32_t n_keys;
 	uint64_t n_events, n_samples;
+	uint64_t mem_budget, mem_used;	/* of the rows, bytes: tsl_an_budget() */
+	bool too_big;			/* the rows would have taken more */
 	const struct tsl_iter_index *ix;
 	const char *name;	/* the recording, for messages */
 };
@@ -233,6 +251,9 @@ struct tsl_verdict {
 
 #define TSL_REPORT_VERSION	1	/* of the JSON schema, docs/report-schema.md */
 #define TSL_REPORT_DEFAULT_IV_NS 100000000ull
+/* A recording's sample interval, when it is the analysis': 100 us .. 1 day. */
+#define TSL_REPORT_MIN_IV_NS	100000ull
+#define TSL_REPORT_MAX_IV_NS	86400000000000ull
 #define TSL_REPORT_MAX_LAG	5
 
 struct tsl_report_opts {

@@ -2,6 +2,7 @@
 // The analysis of one recording: series, episodes, correlations and verdicts, ready for output.
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,13 @@ int tsl_report_build(int fd, const char *name, const struct tsl_report_opts *o,
 	if (ret)
 		return ret;
 	iv = o->iv_ns ? o->iv_ns : r->ix.sample_interval_ns;
+	/* an interval the file gives is checked as any value read from it */
+	if (!o->iv_ns && iv &&
+	    (iv < TSL_REPORT_MIN_IV_NS || iv > TSL_REPORT_MAX_IV_NS)) {
+		fprintf(stderr, "tcpsleuth: %s: sample interval of %" PRIu64 " ns out of range at byte %" PRIu64 "\n",
+			name, iv, r->ix.sample_interval_at);
+		return -EINVAL;
+	}
 	if (!iv)
 		iv = TSL_REPORT_DEFAULT_IV_NS;
 	r->o.iv_ns = iv;

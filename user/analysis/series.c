@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Interval series: per flow and host-wide values per interval, built from one time-ordered pass.
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,11 +97,43 @@ int tsl_an_nomem(const char *name)
 
 /* ---- storage ---- */
 
+/*
+ * The rows are dense: a flow's from its first interval to its last, the
+ * host's and a process's from interval 0, idle per CPU likewise. What they
+ * may take is bounded by what the recording holds (tsl_an_budget()), so
+ * that a few crafted timestamps or an interval far too short for the
+ * recording's span cannot make them take all memory: past the bound the
+ * model is refused (-EINVAL, "more intervals than its data can fill").
+ */
+uint64_t tsl_an_budget(const struct tsl_iter_index *ix)
+{
+	uint64_t items = ix->n_records + ix->n_sample_entries +
+			 ix->n_sample_chunks;
+
+	if (items > (TSL_AN_MEM_MAX - TSL_AN_MEM_FLOOR) / TSL_AN_MEM_PER_ITEM)
+		return TSL_AN_MEM_MAX;
+	return TSL_AN_MEM_FLOOR + items * TSL_AN_MEM_PER_ITEM;
+}
+
+/* Take @bytes more of the budget: 0, or -ENOMEM with m->too_big set. */
+static int charge(struct tsl_an_model *m, uint64_t bytes)
+{
+	if (bytes > m->mem_budget - m->mem_used) {
+		m->too_big = true;
+		return -ENOMEM;
+	}
+	m->mem_used += bytes;
+	return 0;
+}
+
 static int64_t interval_of(const struct tsl_an_model *m, uint64_t ts)
 {
+	uint64_t i;
+
 	if (ts < m->t0)
 		return 0;
-	return (int64_t)((ts - m->t0) / m->iv_ns);
+	i = (ts - m->t0) / m->iv_ns;
+	return i > TSL_AN_MAX_INTERVAL ? TSL_AN_MAX_INTERVAL : (int64_t)i;
 }
 
 uint64_t tsl_an_interval_start(const struct tsl_an_model *m, int64_t i)
@@ -108,18 +141,32 @@ uint64_t tsl_an_interval_start(const struct tsl_an_model *m, int64_t i)
 	return m->t0 + (uint64_t)i * m->iv_ns;
 }
 
-static int grow_floats(float **v, size_t *cap, size_t need, size_t width)
+/*
+ * Room for @need rows of @width floats in *@v, NAN-filled; doubling, as
+ * far as the budget allows. -ENOMEM (m->too_big set if over the budget).
+ */
+static int grow_floats(struct tsl_an_model *m, float **v, size_t *cap,
+		       size_t need, size_t width)
 {
-	size_t n = *cap ? *cap : 64, i;
+	uint64_t row = width * sizeof(float), room, n = *cap ? *cap : 64;
+	size_t i;
 	float *p;
 
 	if (need <= *cap)
 		return 0;
+	room = *cap + (m->mem_budget - m->mem_used) / row;
+	if (need > room) {
+		m->too_big = true;
+		return -ENOMEM;
+	}
 	while (n < need)
 		n *= 2;
-	p = realloc(*v, n * width * sizeof(*p));
+	if (n > room)
+		n = room;
+	p = realloc(*v, n * row);
 	if (!p)
 		return -ENOMEM;
+	m->mem_used += (n - *cap) * row;
 	for (i = *cap * width; i < n * width; i++)
 		p[i] = NAN;
 	*v = p;
@@ -129,9 +176,15 @@ static int grow_floats(float **v, size_t *cap, size_t need, size_t width)
 
 static int note_interval(struct tsl_an_model *m, int64_t i)
 {
+	if (i >= TSL_AN_MAX_INTERVAL) {
+		m->too_big = true;
+		return -ENOMEM;
+	}
+	if (grow_floats(m, &m->host, &m->host_cap, i + 1, TSL_AN_NCOLS))
+		return -ENOMEM;
 	if ((size_t)i + 1 > m->n_intervals)
 		m->n_intervals = i + 1;
-	return grow_floats(&m->host, &m->host_cap, m->n_intervals, TSL_AN_NCOLS);
+	return 0;
 }
 
 static const enum tsl_an_col count_cols[] = {
@@ -151,16 +204,20 @@ static void init_row(float *r)
 }
 
 /* Row of interval @i, created (rows before it too) if needed. */
-static float *flow_row(struct tsl_an_flow *f, int64_t i)
+static float *flow_row(struct tsl_an_model *m, struct tsl_an_flow *f, int64_t i)
 {
 	size_t need, k;
 
+	if (i < 0 || i >= TSL_AN_MAX_INTERVAL) {
+		m->too_big = true;
+		return NULL;
+	}
 	if (!f->n_rows) {
 		f->first = i;
 	} else if (i < f->first) {
 		size_t shift = f->first - i;
 
-		if (grow_floats(&f->rows, &f->cap_rows, f->n_rows + shift,
+		if (grow_floats(m, &f->rows, &f->cap_rows, f->n_rows + shift,
 				TSL_AN_NCOLS))
 			return NULL;
 		memmove(f->rows + shift * TSL_AN_NCOLS, f->rows,
@@ -172,7 +229,7 @@ static float *flow_row(struct tsl_an_flow *f, int64_t i)
 	}
 	need = i - f->first + 1;
 	if (need > f->n_rows) {
-		if (grow_floats(&f->rows, &f->cap_rows, need, TSL_AN_NCOLS))
+		if (grow_floats(m, &f->rows, &f->cap_rows, need, TSL_AN_NCOLS))
 			return NULL;
 		f->n_rows = need;
 	}
@@ -254,13 +311,13 @@ static void put_q(float *r, enum tsl_an_col c, double v)
 }
 
 /* Write the finished interval's quantiles. */
-static int close_interval(struct tsl_an_flow *f)
+static int close_interval(struct tsl_an_model *m, struct tsl_an_flow *f)
 {
 	float *r;
 
 	if (f->cur < 0)
 		return 0;
-	r = flow_row(f, f->cur);
+	r = flow_row(m, f, f->cur);
 	if (!r)
 		return -ENOMEM;
 	if (f->cur_rtt.n) {
@@ -429,11 +486,11 @@ static int take_event(struct tsl_an_model *m, const struct tsl_event *ev)
 	if (note_interval(m, i) || !(f = get_flow(m, ev->cookie)))
 		return -ENOMEM;
 	if (i != f->cur) {
-		if (close_interval(f))
+		if (close_interval(m, f))
 			return -ENOMEM;
 		f->cur = i;
 	}
-	r = flow_row(f, i);
+	r = flow_row(m, f, i);
 	if (!r)
 		return -ENOMEM;
 	if (isnan(r[TSL_AN_TX])) {
@@ -475,11 +532,31 @@ static int take_event(struct tsl_an_model *m, const struct tsl_event *ev)
 	return 0;
 }
 
+/*
+ * The rows would take more than the recording's data justifies: -EINVAL,
+ * printed once, naming the recording and what to do.
+ */
+static int too_big(const struct tsl_an_model *m)
+{
+	uint64_t span = m->ix->last_ns > m->t0 ? m->ix->last_ns - m->t0 : 0;
+
+	fprintf(stderr, "tcpsleuth: %s: %" PRIu64 " intervals of %g ms over %.0f s are more than its %" PRIu64 " records and %" PRIu64 " sample entries can fill; try a longer --interval\n",
+		m->name, span / m->iv_ns + 1, m->iv_ns / 1e6, span / 1e9,
+		m->ix->n_records, m->ix->n_sample_entries);
+	return -EINVAL;
+}
+
+/* A callback's failure, printed: rows over the budget, or memory. */
+static int failed(const struct tsl_an_model *m)
+{
+	return m->too_big ? too_big(m) : tsl_an_nomem(m->name);
+}
+
 static int on_event(void *arg, const struct tsl_event *ev)
 {
 	struct tsl_an_model *m = arg;
 
-	return take_event(m, ev) ? tsl_an_nomem(m->name) : 0;
+	return take_event(m, ev) ? failed(m) : 0;
 }
 
 /* ---- samples ---- */
@@ -504,10 +581,16 @@ static int cpu_idle_set(struct tsl_an_model *m, uint64_t cpu, int64_t i,
 		m->n_cpus = cpu + 1;
 	}
 	if ((size_t)i >= m->cpu_idle_len) {
-		size_t len = m->cpu_idle_len ? m->cpu_idle_len : 64, c, k;
+		size_t len = m->cpu_idle_len ? m->cpu_idle_len : 64, c, k, used = 0;
 
 		while (len <= (size_t)i)
 			len *= 2;
+		for (c = 0; c < m->n_cpus; c++)
+			used += !!m->cpu_idle[c];
+		/* a CPU without a row yet gets one too */
+		if (charge(m, ((uint64_t)len * m->n_cpus -
+			       (uint64_t)m->cpu_idle_len * used) * sizeof(float)))
+			return -ENOMEM;
 		for (c = 0; c < m->n_cpus; c++) {
 			float *p = realloc(m->cpu_idle[c], len * sizeof(*p));
 
@@ -520,9 +603,12 @@ static int cpu_idle_set(struct tsl_an_model *m, uint64_t cpu, int64_t i,
 		m->cpu_idle_len = len;
 	}
 	if (!m->cpu_idle[cpu]) {
-		float *p = malloc(m->cpu_idle_len * sizeof(*p));
+		float *p;
 		size_t k;
 
+		if (charge(m, (uint64_t)m->cpu_idle_len * sizeof(*p)))
+			return -ENOMEM;
+		p = malloc(m->cpu_idle_len * sizeof(*p));
 		if (!p)
 			return -ENOMEM;
 		for (k = 0; k < m->cpu_idle_len; k++)
@@ -560,7 +646,7 @@ static float *pid_row(struct tsl_an_model *m, uint32_t pid, int64_t i)
 		memset(p, 0, sizeof(*p));
 		p->pid = pid;
 	}
-	if (grow_floats(&p->rows, &p->len, i + 1, TSL_AN_NCOLS))
+	if (grow_floats(m, &p->rows, &p->len, i + 1, TSL_AN_NCOLS))
 		return NULL;
 	return p->rows + (size_t)i * TSL_AN_NCOLS;
 }
@@ -674,7 +760,7 @@ static int flow_entry(struct tsl_an_model *m, int64_t i,
 	struct tsl_an_flow *f = get_flow(m, e->id);
 	float *r;
 
-	if (!f || !(r = flow_row(f, i)))
+	if (!f || !(r = flow_row(m, f, i)))
 		return -ENOMEM;
 	if (k == TSL_KEY_ICMP_RTT) {
 		r[TSL_AN_ICMP_RTT] = e->value;
@@ -741,7 +827,7 @@ static int on_sample(void *arg, const struct tsl_rec_chunk *c)
 {
 	struct tsl_an_model *m = arg;
 
-	return take_sample(m, c) ? tsl_an_nomem(m->name) : 0;
+	return take_sample(m, c) ? failed(m) : 0;
 }
 
 /* ---- joining ---- */
@@ -795,7 +881,7 @@ static void join_flow(const struct tsl_an_model *m, struct tsl_an_flow *f)
 	for (k = 0; k < f->n_rows; k++) {
 		int64_t i = f->first + k;
 		float *r = tsl_an_row(f, k);
-		const float *h = m->host + (size_t)i * TSL_AN_NCOLS;
+		const float *h;
 		unsigned int c;
 		int cpu;
 
@@ -804,6 +890,7 @@ static void join_flow(const struct tsl_an_model *m, struct tsl_an_flow *f)
 		join_app(m, p, r, i);
 		if ((size_t)i >= m->n_intervals)
 			continue;
+		h = m->host + (size_t)i * TSL_AN_NCOLS;
 		for (c = TSL_AN_FIRST_HOST; c < TSL_AN_NCOLS; c++)
 			r[c] = h[c];
 		if (!isnan(r[TSL_AN_H_NET_RX]))
@@ -856,10 +943,19 @@ int tsl_an_model_build(int fd, const char *name, const struct tsl_iter_index *ix
 	m->name = name;
 	m->ix = ix;
 	m->iv_ns = iv_ns;
+	m->mem_budget = tsl_an_budget(ix);
 	m->t0 = ix->first_ns;
 	if (ix->has_start && ix->start.mono_ns &&
 	    (!m->t0 || ix->start.mono_ns <= m->t0))
 		m->t0 = ix->start.mono_ns;
+	if (!iv_ns) {
+		fprintf(stderr, "tcpsleuth: %s: interval of 0 ns\n", name);
+		return -EINVAL;
+	}
+	/* the host's rows span the recording: refused before the merge if too many */
+	if (ix->last_ns > m->t0 &&
+	    (ix->last_ns - m->t0) / iv_ns >= m->mem_budget / (TSL_AN_NCOLS * sizeof(float)))
+		return too_big(m);
 	if (build_keymap(m))
 		return tsl_an_nomem(name);
 	/* the callbacks print their failures, as the merge does its own */
@@ -867,11 +963,12 @@ int tsl_an_model_build(int fd, const char *name, const struct tsl_iter_index *ix
 	if (ret)
 		return ret;
 	for (k = 0; k < m->n_flows; k++) {
-		if (close_interval(m->flows[k]))
-			return tsl_an_nomem(name);
+		if (close_interval(m, m->flows[k]))
+			return failed(m);
 		join_flow(m, m->flows[k]);
 	}
-	qsort(m->flows, m->n_flows, sizeof(*m->flows), cmp_flow);
+	if (m->n_flows)
+		qsort(m->flows, m->n_flows, sizeof(*m->flows), cmp_flow);
 	return 0;
 }
 

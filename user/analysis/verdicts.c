@@ -1218,6 +1218,7 @@ int tsl_verdicts_build(struct tsl_report *r)
 		if (push(r, &healthy))
 			return tsl_an_nomem(r->name);
 	}
-	qsort(r->verdicts, r->n_verdicts, sizeof(*r->verdicts), cmp_verdict);
+	if (r->n_verdicts)	/* none: an empty recording */
+		qsort(r->verdicts, r->n_verdicts, sizeof(*r->verdicts), cmp_verdict);
 	return 0;
 }

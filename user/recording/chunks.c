@@ -4,8 +4,10 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <tcpsleuth.h>
@@ -28,7 +30,28 @@ struct tsl_rec_writer {
 	int fd;			/* fp's descriptor; -1 for a stream in memory */
 	const char *name;
 	int err;		/* first errno, positive; tsl_rec_writer_finish() says it */
+	/*
+	 * A regular file: where the recording started in it, so that a write
+	 * that fails (ENOSPC, EFBIG) leaves no torn chunk behind.
+	 */
+	bool seekable;
+	off_t base;
 };
+
+/*
+ * A write failed after some of a chunk reached the file: cut the file back
+ * to @good, the end of its last whole chunk, where it can be, and drop what
+ * stdio still holds so that no later flush (fclose()) writes past it. The
+ * error is kept whatever happens here.
+ */
+static void undo(struct tsl_rec_writer *w, off_t good)
+{
+	if (!w->seekable || good < 0)
+		return;
+	__fpurge(w->fp);
+	if (ftruncate(w->fd, good) == 0)
+		lseek(w->fd, good, SEEK_SET);
+}
 
 static void wr(struct tsl_rec_writer *w, const void *p, size_t len)
 {
@@ -54,6 +77,13 @@ struct tsl_rec_writer *tsl_rec_writer_new(FILE *fp, const char *name)
 	w->fp = fp;
 	w->fd = fileno(fp);
 	w->name = name;
+	if (w->fd >= 0) {
+		struct stat st;
+
+		w->base = lseek(w->fd, 0, SEEK_CUR);
+		w->seekable = w->base >= 0 && !fstat(w->fd, &st) &&
+			      S_ISREG(st.st_mode);
+	}
 	setvbuf(fp, NULL, _IOFBF, 1 << 20);
 	memcpy(h.magic, TSL_REC_MAGIC, sizeof(h.magic));
 	wr(w, &h, sizeof(h));
@@ -63,12 +93,16 @@ struct tsl_rec_writer *tsl_rec_writer_new(FILE *fp, const char *name)
 /* All of @iov to the descriptor, through short writes (pipes) and signals. */
 static void wr_direct(struct tsl_rec_writer *w, struct iovec *iov, int n)
 {
+	off_t good;
+
 	if (w->err)
 		return;
 	if (fflush(w->fp)) {	/* what stdio holds goes first */
 		w->err = errno ? errno : EIO;
+		undo(w, w->base);
 		return;
 	}
+	good = w->seekable ? lseek(w->fd, 0, SEEK_CUR) : -1;
 	while (n > 0) {
 		ssize_t done = writev(w->fd, iov, n);
 
@@ -76,6 +110,7 @@ static void wr_direct(struct tsl_rec_writer *w, struct iovec *iov, int n)
 			continue;
 		if (done < 0) {
 			w->err = errno;
+			undo(w, good);
 			return;
 		}
 		for (; n > 0 && (size_t)done >= iov->iov_len; iov++, n--)
@@ -158,8 +193,10 @@ int tsl_rec_writer_finish(struct tsl_rec_writer *w)
 {
 	int err;
 
-	if (fflush(w->fp) && !w->err)
+	if (fflush(w->fp) && !w->err) {
 		w->err = errno ? errno : EIO;
+		undo(w, w->base);	/* stdio held the file header alone */
+	}
 	err = w->err;
 	if (err == EFBIG)
 		fprintf(stderr, "tcpsleuth: %s: chunk too large\n", w->name);
@@ -183,6 +220,9 @@ struct tsl_rec_reader {
 	size_t ahead;		/* payload bytes to read with the next header */
 	int error;		/* the failure's negative errno; 0 */
 	char err[512];		/* and its reason */
+	uint64_t short_end;	/* last read: the file ended at this byte inside a chunk; 0 */
+	bool cut;		/* tsl_rec_next() stopped before a chunk cut short */
+	uint64_t cut_size, cut_at;
 };
 
 /*
@@ -398,14 +438,17 @@ static int read_header(struct tsl_rec_reader *r, uint64_t off,
 		return r->error;
 	if (!r->header_ok && (err = check_header(r)))
 		return err;
+	r->short_end = 0;
 	memset(c, 0, sizeof(*c));
 	if (grow(r, sizeof(ch) + ahead))
 		return fail(r, -ENOMEM, off, "out of memory");
 	n = read_full(r, r->buf, sizeof(ch) + ahead, off);
 	if (n <= 0)
 		return n;	/* clean end of file, or error */
-	if ((size_t)n < sizeof(ch))
+	if ((size_t)n < sizeof(ch)) {
+		r->short_end = off + n;
 		return bad(r, off, "truncated chunk header");
+	}
 	memcpy(&ch, r->buf, sizeof(ch));
 	if (ch.len > TSL_REC_MAX_CHUNK)
 		return bad(r, off, "chunk length %u too large", ch.len);
@@ -429,6 +472,31 @@ int tsl_rec_peek(struct tsl_rec_reader *r, uint64_t off,
 	memcpy(head, (char *)r->buf + sizeof(struct tsl_rec_chunk_hdr),
 	       got < c->len ? got : c->len);
 	return 1;
+}
+
+/*
+ * Whether the @got bytes there are of chunk @c, cut short by the end of
+ * the file, agree with its length: a chunk torn by a write that failed
+ * does, a length mangled in the middle of a file most likely not.
+ */
+static bool head_fits(const struct tsl_rec_chunk *c, size_t got)
+{
+	const struct tsl_rec_events *e = c->data;
+	const struct tsl_rec_sample *s = c->data;
+	const struct tsl_rec_end *end = c->data;
+
+	switch (c->type) {
+	case TSL_REC_EVENTS:
+		return got < sizeof(*e) ||
+		       c->len == sizeof(*e) + (uint64_t)e->n_records * TSL_EVENT_SIZE;
+	case TSL_REC_SAMPLE:
+		return got < sizeof(*s) ||
+		       c->len == sizeof(*s) + (uint64_t)s->n_entries * s->entry_size;
+	case TSL_REC_END:
+		return got < sizeof(*end) ||
+		       c->len == sizeof(*end) + (uint64_t)end->n_cpus * sizeof(struct tsl_rec_cpu);
+	}
+	return true;
 }
 
 int tsl_rec_read_at(struct tsl_rec_reader *r, uint64_t off,
@@ -457,10 +525,14 @@ int tsl_rec_read_at(struct tsl_rec_reader *r, uint64_t off,
 			return n;
 		got += n;
 	}
-	if (got < want)
+	if (got < want) {
+		c->data = (char *)r->buf + hdr;
+		if (head_fits(c, got))
+			r->short_end = off + hdr + got;
 		return bad(r, off, "truncated chunk (type %u, %u of %u bytes)",
 			   c->type, (unsigned int)(got < c->len ? got : c->len),
 			   c->len);
+	}
 	r->ahead = want;
 	c->data = (char *)r->buf + hdr;
 	ret = check_chunk(r, c);
@@ -470,8 +542,25 @@ int tsl_rec_read_at(struct tsl_rec_reader *r, uint64_t off,
 static int rec_next(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
 {
 	bool first = r->pos == sizeof(struct tsl_rec_header);
-	int ret = tsl_rec_read_at(r, r->pos, c);
+	int ret;
 
+	if (r->cut)
+		return 0;
+	ret = tsl_rec_read_at(r, r->pos, c);
+	/*
+	 * The file ends inside a chunk after a whole one: a recording cut
+	 * short (a full disk, a kill during a write), read up to there.
+	 */
+	if (ret == -EINVAL && r->short_end && !first) {
+		r->cut = true;
+		r->cut_size = r->short_end;
+		r->cut_at = r->pos;
+		r->failed = false;
+		r->error = 0;
+		r->err[0] = '\0';
+		memset(c, 0, sizeof(*c));
+		return 0;
+	}
 	if (ret == 0 && first)
 		return bad(r, r->pos, "no start chunk");
 	if (ret <= 0)
@@ -485,4 +574,14 @@ static int rec_next(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
 int tsl_rec_next(struct tsl_rec_reader *r, struct tsl_rec_chunk *c)
 {
 	return rec_next(r, c);
+}
+
+bool tsl_rec_cut(const struct tsl_rec_reader *r, uint64_t *size,
+		 uint64_t *upto)
+{
+	if (r->cut) {
+		*size = r->cut_size;
+		*upto = r->cut_at;
+	}
+	return r->cut;
 }

@@ -19,9 +19,17 @@ struct tsl_rec_reader;
 struct tsl_rec_reader *tsl_rec_reader_new(int fd, const char *name);
 /*
  * 1: a chunk; 0: end of file; a negative errno: the reader failed
- * (tsl_rec_error() says why).
+ * (tsl_rec_error() says why). A file that ends inside a chunk after the
+ * first is read up to that chunk, then 0: tsl_rec_cut() says so.
  */
 int tsl_rec_next(struct tsl_rec_reader *r, struct tsl_rec_chunk *c);
+/*
+ * Whether tsl_rec_next() stopped at a chunk the end of the file cut short:
+ * then the file's size in *@size and the chunk's offset, the end of the
+ * last whole one, in *@upto.
+ */
+bool tsl_rec_cut(const struct tsl_rec_reader *r, uint64_t *size,
+		 uint64_t *upto);
 /* 1: the chunk at @offset; 0: end of file; a negative errno. */
 int tsl_rec_read_at(struct tsl_rec_reader *r, uint64_t offset,
 		    struct tsl_rec_chunk *c);

@@ -79,9 +79,10 @@ static int add_clock(struct tsl_iter_index *ix, uint64_t mono, uint64_t real)
 {
 	if (ix->n_clocks) {
 		const struct tsl_iter_clock *last = &ix->clocks[ix->n_clocks - 1];
-		int64_t moved = (int64_t)(real - mono) - (int64_t)(last->real - last->mono);
+		/* modulo 2^64: any pair of clocks, however far apart */
+		uint64_t moved = (real - mono) - (last->real - last->mono);
 
-		if (moved >= -CLOCK_SLACK_NS && moved <= CLOCK_SLACK_NS)
+		if (moved + CLOCK_SLACK_NS <= 2 * CLOCK_SLACK_NS)
 			return 0;
 	}
 	if (ix->n_clocks == ix->clock_cap) {
@@ -191,14 +192,17 @@ static void seen_time(struct tsl_iter_index *ix, uint64_t ts)
 		ix->last_ns = ts;
 }
 
-static int index_events(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
+static int index_events(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c,
+			const char **why)
 {
 	const struct tsl_rec_events *e = c->events;
 	struct tsl_event ev, first;
 	uint32_t i;
 
-	if (e->cpu >= TSL_ACCT_MAX_CPUS)
+	if (e->cpu >= TSL_ACCT_MAX_CPUS) {
+		*why = "bad CPU number";
 		return -EINVAL;
+	}
 	if (add_clock(ix, e->mono_ns, e->real_ns))
 		return -ENOMEM;
 	ix->n_records += e->n_records;
@@ -215,29 +219,33 @@ static int index_events(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c
 	return add_chunk(ix, e->cpu, c->offset, first.ts_ns, ev.ts_ns);
 }
 
-static int index_names(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
+/*
+ * The names extend the table: ids from the next one on, each NUL-terminated
+ * in the payload (the chunk reader checked it), so the table holds what the
+ * file holds.
+ */
+static int index_names(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c,
+		       const char **why)
 {
-	uint32_t n = c->names->first + c->names->count, i;
+	uint32_t n = c->names->count, i;
 	const char *p = c->name_data;
+	char **t;
 
-	if (c->names->count > TSL_REC_MAX_CHUNK || n < c->names->first)
+	if (c->names->first != ix->n_names || n > UINT32_MAX - ix->n_names) {
+		*why = "names chunk does not continue the name table";
 		return -EINVAL;
-	if (n > ix->n_names) {
-		char **t = realloc(ix->names, n * sizeof(*t));
-
-		if (!t)
-			return -ENOMEM;
-		memset(t + ix->n_names, 0, (n - ix->n_names) * sizeof(*t));
-		ix->names = t;
-		ix->n_names = n;
 	}
-	for (i = 0; i < c->names->count; i++) {
-		char **slot = &ix->names[c->names->first + i];
-
-		free(*slot);
-		*slot = strdup(p);
-		if (!*slot)
+	if (!n)
+		return 0;
+	t = realloc(ix->names, ((size_t)ix->n_names + n) * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	ix->names = t;
+	for (i = 0; i < n; i++) {
+		t[ix->n_names] = strdup(p);
+		if (!t[ix->n_names])
 			return -ENOMEM;
+		ix->n_names++;
 		p += strlen(p) + 1;
 	}
 	return 0;
@@ -245,9 +253,12 @@ static int index_names(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
 
 static int index_sample(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
 {
-	if (!ix->sample_interval_ns && c->sample->interval_ns)
+	if (!ix->sample_interval_ns && c->sample->interval_ns) {
 		ix->sample_interval_ns = c->sample->interval_ns;
+		ix->sample_interval_at = c->offset;
+	}
 	ix->n_sample_chunks++;
+	ix->n_sample_entries += c->sample->n_entries;
 	seen_time(ix, c->sample->mono_ns);
 	return chunks_add(&ix->samples, c->offset);
 }
@@ -267,8 +278,9 @@ static int index_end(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
 	return 0;
 }
 
-/* Index chunk @c: 0; -EINVAL for a bad CPU number or name table, -ENOMEM. */
-static int index_chunk(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
+/* Index chunk @c: 0; -EINVAL for a bad CPU number or name table (*@why says which), -ENOMEM. */
+static int index_chunk(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c,
+		       const char **why)
 {
 	switch (c->type) {
 	case TSL_REC_START:
@@ -278,11 +290,11 @@ static int index_chunk(struct tsl_iter_index *ix, const struct tsl_rec_chunk *c)
 		}
 		return add_clock(ix, c->start->mono_ns, c->start->real_ns);
 	case TSL_REC_EVENTS:
-		return index_events(ix, c);
+		return index_events(ix, c, why);
 	case TSL_REC_END:
 		return index_end(ix, c);
 	case TSL_REC_NAMES:
-		return index_names(ix, c);
+		return index_names(ix, c, why);
 	case TSL_REC_SAMPLE:
 		return index_sample(ix, c);
 	}
@@ -294,26 +306,37 @@ int tsl_iter_index_build(int fd, const char *name, struct tsl_iter_index *ix,
 {
 	struct tsl_rec_reader *r = tsl_rec_reader_new(fd, name);
 	struct tsl_rec_chunk c;
+	uint64_t size, upto;
 	int ret;
 
 	memset(ix, 0, sizeof(*ix));
 	if (!r)
 		return -ENOMEM;
+	ix->end_off = sizeof(struct tsl_rec_header);
 	while ((ret = tsl_rec_next(r, &c)) > 0) {
-		ret = index_chunk(ix, &c);
+		const char *why = "out of memory";
+
+		ret = index_chunk(ix, &c, &why);
 		if (ret) {
-			fprintf(stderr, "tcpsleuth: %s: bad CPU number or out of memory at byte %" PRIu64 "\n",
-				name, c.offset);
+			fprintf(stderr, "tcpsleuth: %s: %s at byte %" PRIu64 "\n",
+				name, why, c.offset);
 			goto out;
 		}
+		ix->end_off = c.next;
 	}
 	if (ret < 0) {
 		fprintf(stderr, "tcpsleuth: %s\n", tsl_rec_error(r));
+	} else if (tsl_rec_cut(r, &size, &upto)) {
+		/* interrupted too: this line says so */
+		fprintf(stderr, "tcpsleuth: %s: cut at byte %" PRIu64 " inside a chunk; read up to byte %" PRIu64 "\n",
+			name, size, upto);
+		ix->cut = true;
 	} else if (!ix->has_end && !quiet) {
 		fprintf(stderr, "tcpsleuth: %s: no end chunk, the recording was interrupted\n",
 			name);
 	}
-	qsort(ix->clocks, ix->n_clocks, sizeof(*ix->clocks), cmp_clock);
+	if (ix->n_clocks)
+		qsort(ix->clocks, ix->n_clocks, sizeof(*ix->clocks), cmp_clock);
 out:
 	tsl_rec_reader_free(r);
 	return ret < 0 ? ret : 0;
@@ -323,7 +346,6 @@ int64_t tsl_iter_wall_ns(const struct tsl_iter_index *ix, uint64_t ts)
 {
 	const struct tsl_iter_clock *p;
 	size_t lo = 0, hi = ix->n_clocks;
-	int64_t real;
 
 	if (!ix->n_clocks)
 		return -ENOENT;
@@ -339,8 +361,17 @@ int64_t tsl_iter_wall_ns(const struct tsl_iter_index *ix, uint64_t ts)
 	    (lo > 0 && ts - ix->clocks[lo - 1].mono < ix->clocks[lo].mono - ts))
 		lo--;
 	p = &ix->clocks[lo];
-	real = (int64_t)p->real + (int64_t)(ts - p->mono);
-	return real < 0 ? -ENOENT : real;
+	/* the clocks as a file gives them: any value, no signed overflow */
+	if (ts >= p->mono) {
+		uint64_t d = ts - p->mono;
+
+		if (p->real > (uint64_t)INT64_MAX || d > (uint64_t)INT64_MAX - p->real)
+			return -ENOENT;
+		return (int64_t)(p->real + d);
+	}
+	if (p->mono - ts > p->real || p->real - (p->mono - ts) > (uint64_t)INT64_MAX)
+		return -ENOENT;
+	return (int64_t)(p->real - (p->mono - ts));
 }
 
 void tsl_iter_wall_str(const struct tsl_iter_index *ix, uint64_t mono,
@@ -472,9 +503,12 @@ static int scan_for(struct merge *m, struct cursor *cu)
 	while (!cu->q.n) {
 		struct tsl_rec_events e;
 		struct tsl_rec_chunk c;
-		int ret = tsl_rec_peek(m->scan, m->pos, &c, &e,
-				       offsetof(struct tsl_rec_events, seq));
+		int ret;
 
+		if (m->pos >= m->ix->end_off)	/* where the index stopped */
+			return changed(m->name);
+		ret = tsl_rec_peek(m->scan, m->pos, &c, &e,
+				   offsetof(struct tsl_rec_events, seq));
 		if (ret < 0)
 			return ret;
 		if (!ret)

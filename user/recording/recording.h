@@ -358,15 +358,22 @@ struct tsl_iter_index {
 	struct tsl_rec_cpu *end_cpus;	/* end.n_cpus of them */
 	uint64_t first_ns, last_ns;	/* of records and samples; 0 if none */
 	uint64_t sample_interval_ns;	/* first non-zero SAMPLE interval */
+	uint64_t sample_interval_at;	/* offset of its chunk */
 	uint64_t n_records;		/* flow identities included */
 	uint64_t n_sample_chunks;
+	uint64_t n_sample_entries;
+	uint64_t end_off;		/* end of the last whole chunk read */
+	bool cut;			/* the file ends inside a chunk after it */
 };
 
 /*
  * First pass: validate the whole file and index it. 0, or a negative errno
  * after printing one line ("tcpsleuth: FILE: reason at byte N"): -EINVAL
  * for a bad recording, -ENOMEM, or the -errno of a failed read. @quiet: no
- * warning for a recording without an END chunk.
+ * warning for a recording without an END chunk. A file cut short inside a
+ * chunk (a full disk, a kill during a write) is indexed up to its last
+ * whole chunk, with one line that says so ("tcpsleuth: FILE: cut at byte N
+ * inside a chunk; read up to byte M"), whatever @quiet.
  */
 int tsl_iter_index_build(int fd, const char *name, struct tsl_iter_index *ix,
 			 bool quiet);

@@ -111,38 +111,122 @@ static void test_one_sample(void **state)
 	tsl_report_free(&r);
 }
 
-static void test_corrupt(void **state)
+/* What @build printed on stderr, one line at most 255 bytes; its result in *@ret. */
+static void build_stderr(const char *path, struct tsl_report *r, int *ret,
+			 char *buf, size_t len)
 {
-	struct tsl_report r;
-	struct stat st;
-	FILE *fp;
-	char buf[256];
 	int saved, pipefd[2];
 	ssize_t n;
 
-	(void)state;
-	mkdir("data", 0755);
-	assert_int_equal(fx_write("data/an_cut.rec", NULL, NULL), 0);
-	assert_int_equal(stat("data/an_cut.rec", &st), 0);
-	assert_int_equal(truncate("data/an_cut.rec", st.st_size / 2 + 3), 0);
-	/* the one line on stderr */
 	assert_int_equal(pipe(pipefd), 0);
 	fflush(stderr);
 	saved = dup(2);
 	dup2(pipefd[1], 2);
-	assert_int_equal(build("data/an_cut.rec", &r), -EINVAL);
+	*ret = build(path, r);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
 	close(pipefd[1]);
-	n = read(pipefd[0], buf, sizeof(buf) - 1);
+	n = read(pipefd[0], buf, len - 1);
 	close(pipefd[0]);
-	assert_true(n > 0);
-	buf[n] = '\0';
-	assert_non_null(strstr(buf, "tcpsleuth: data/an_cut.rec: truncated chunk"));
-	assert_non_null(strstr(buf, " at byte "));
-	assert_non_null(strchr(buf, '\n'));
-	assert_ptr_equal(strchr(buf, '\n'), buf + n - 1);	/* one line */
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/* @len bytes of @from into @to, with @patch (if any) written at @at. */
+static void copy_file(const char *from, const char *to, off_t len,
+		      const void *patch, size_t plen, off_t at)
+{
+	char *data = malloc(len);
+	int in = open(from, O_RDONLY), out;
+
+	assert_non_null(data);
+	assert_true(in >= 0);
+	assert_int_equal(pread(in, data, len, 0), (ssize_t)len);
+	close(in);
+	if (patch)
+		memcpy(data + at, patch, plen);
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(out >= 0);
+	assert_int_equal(write(out, data, len), (ssize_t)len);
+	close(out);
+	free(data);
+}
+
+static void test_corrupt(void **state)
+{
+	static const uint32_t huge[2] = { TSL_REC_EVENTS, 0xfffffff0 };
+	struct tsl_report r, at;
+	unsigned long long size, upto, mid = 0;
+	struct stat st;
+	FILE *fp;
+	char buf[256], want[256];
+	size_t k;
+	int ret, cut;
+
+	(void)state;
+	mkdir("data", 0755);
+	assert_int_equal(fx_write("data/an_full.rec", NULL, NULL), 0);
+	assert_int_equal(stat("data/an_full.rec", &st), 0);
+	/*
+	 * Cut inside a chunk (a full disk, a kill during a write): read up to
+	 * the last whole chunk, with one line that says so. The fixture's
+	 * records are in one large chunk: cut inside it, and after it.
+	 */
+	for (cut = 0; cut < 2; cut++) {
+		off_t len = cut ? st.st_size - 5 : st.st_size / 2 + 3;
+
+		copy_file("data/an_full.rec", "data/an_cut.rec", len, NULL, 0, 0);
+		build_stderr("data/an_cut.rec", &r, &ret, buf, sizeof(buf));
+		assert_int_equal(ret, 0);
+		assert_int_equal(sscanf(buf, "tcpsleuth: data/an_cut.rec: cut at byte %llu inside a chunk; read up to byte %llu\n",
+					&size, &upto), 2);
+		assert_int_equal(size, len);
+		assert_true(upto < size && upto > 16);
+		snprintf(want, sizeof(want), "tcpsleuth: data/an_cut.rec: cut at byte %llu inside a chunk; read up to byte %llu\n",
+			 size, upto);
+		assert_string_equal(buf, want);		/* one line */
+		assert_true(r.ix.cut);
+		if (!cut)
+			mid = upto;
+		if (cut) {
+			assert_true(r.ix.n_records > 0);
+			assert_true(r.n_flows > 0);
+		}
+		/* the rows before the cut are all there: as the file cut at the chunk's start */
+		copy_file("data/an_full.rec", "data/an_cut_at.rec", upto, NULL, 0, 0);
+		build_stderr("data/an_cut_at.rec", &at, &ret, buf, sizeof(buf));
+		assert_int_equal(ret, 0);
+		assert_string_equal(buf, "");	/* no end chunk: the report does not say */
+		assert_false(at.ix.cut);
+		assert_int_equal(r.ix.n_records, at.ix.n_records);
+		assert_int_equal(r.ix.n_sample_chunks, at.ix.n_sample_chunks);
+		assert_int_equal(r.m.n_events, at.m.n_events);
+		assert_int_equal(r.m.n_samples, at.m.n_samples);
+		assert_int_equal(r.m.n_intervals, at.m.n_intervals);
+		assert_int_equal(r.n_flows, at.n_flows);
+		for (k = 0; k < r.n_flows; k++) {
+			assert_int_equal(r.flows[k].f->t.events, at.flows[k].f->t.events);
+			assert_int_equal(r.flows[k].f->n_rows, at.flows[k].f->n_rows);
+			assert_memory_equal(r.flows[k].f->rows, at.flows[k].f->rows,
+					    r.flows[k].f->n_rows * TSL_AN_NCOLS * sizeof(float));
+		}
+		tsl_report_free(&at);
+		tsl_report_free(&r);
+	}
+	/* garbage in the middle, more data after it: still a bad recording */
+	copy_file("data/an_full.rec", "data/an_mangled.rec", st.st_size, huge,
+		  sizeof(huge), mid);
+	build_stderr("data/an_mangled.rec", &r, &ret, buf, sizeof(buf));
+	assert_int_equal(ret, -EINVAL);
+	snprintf(want, sizeof(want), "tcpsleuth: data/an_mangled.rec: chunk length 4294967280 too large at byte %llu\n",
+		 mid);
+	assert_string_equal(buf, want);
+	tsl_report_free(&r);
+	/* the file header cut short: not a recording */
+	copy_file("data/an_full.rec", "data/an_cut.rec", 10, NULL, 0, 0);
+	build_stderr("data/an_cut.rec", &r, &ret, buf, sizeof(buf));
+	assert_int_equal(ret, -EINVAL);
+	assert_string_equal(buf, "tcpsleuth: data/an_cut.rec: not a tcpsleuth recording at byte 0\n");
 	tsl_report_free(&r);
 	/* not a recording at all */
 	fp = fopen("data/an_garbage.rec", "w");

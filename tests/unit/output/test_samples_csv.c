@@ -15,6 +15,7 @@
 
 #include "recording/recording.h"
 #include "output/output.h"
+#include "stderr_capture.h"
 
 #define T0	5000000000ull
 #define REAL0	1700000000000000000ull	/* 2023-11-14T22:13:20Z */
@@ -33,7 +34,7 @@ static void write_sample(struct tsl_rec_writer *w, uint64_t t,
 }
 
 /* START, NAMES, two SAMPLEs and an END, in memory; its descriptor. */
-static int recording(bool bad_tail)
+static int recording(const char *tail, size_t tail_len)
 {
 	static const struct tsl_rec_sample_entry a[] = {
 		{ .source = TSL_SRC_SNMP, .flags = TSL_SAMPLE_DELTA, .key = 0, .value = 5 },
@@ -63,8 +64,8 @@ static int recording(bool bad_tail)
 	assert_int_equal(tsl_rec_writer_finish(w), 0);
 	assert_int_equal(fclose(fp), 0);
 	assert_int_equal(write(fd, image, len), (ssize_t)len);
-	if (bad_tail)	/* a chunk header cut short */
-		assert_int_equal(write(fd, "\x05\0\0\0", 4), 4);
+	if (tail_len)	/* after the END: more, cut short or bad */
+		assert_int_equal(write(fd, tail, tail_len), (ssize_t)tail_len);
 	free(image);
 	return fd;
 }
@@ -79,7 +80,7 @@ static void test_rows(void **state)
 		"\"5100000000\",\"2023-11-14T22:13:20.100000Z\",\"icmp\",\"icmp_rtt_us\",\"2748\",\"310\"\n"
 		"\"5100000000\",\"2023-11-14T22:13:20.100000Z\",\"99\",\"a,b\",\"1\",\"-7\"\n"
 		"\"5100000000\",\"2023-11-14T22:13:20.100000Z\",\"cpu\",\"#9\",\"0\",\"-0.05\"\n";
-	int fd = recording(false);
+	int fd = recording(NULL, 0);
 	char *out;
 	size_t len;
 	FILE *fp = open_memstream(&out, &len);
@@ -92,15 +93,49 @@ static void test_rows(void **state)
 	close(fd);
 }
 
+/*
+ * A chunk header cut short by the end of the file: the rows before it are
+ * all there, and one line says where the file was cut.
+ */
+static void test_cut_recording(void **state)
+{
+	int fd = recording("\x05\0\0\0", 4), whole;
+	char *out, *full, want[128];
+	size_t len, full_len;
+	FILE *fp;
+
+	(void)state;
+	whole = recording(NULL, 0);
+	full_len = lseek(whole, 0, SEEK_END);
+	fp = open_memstream(&full, &len);
+	assert_int_equal(tsl_sample_csv_convert(whole, "memory", fp), 0);
+	assert_int_equal(fclose(fp), 0);
+	close(whole);
+	fp = open_memstream(&out, &len);
+	stderr_begin();
+	assert_int_equal(tsl_sample_csv_convert(fd, "memory", fp), 0);
+	snprintf(want, sizeof(want), "memory: cut at byte %zu inside a chunk; read up to byte %zu",
+		 full_len + 4, full_len);
+	assert_string_equal(stderr_line(), want);
+	assert_int_equal(fclose(fp), 0);
+	assert_string_equal(out, full);
+	free(out);
+	free(full);
+	close(fd);
+}
+
+/* A chunk header that cannot be right is a bad recording still. */
 static void test_bad_recording(void **state)
 {
-	int fd = recording(true);
+	int fd = recording("\x05\0\0\0\xff\xff\xff\xff", 8);
 	char *out;
 	size_t len;
 	FILE *fp = open_memstream(&out, &len);
 
 	(void)state;
+	stderr_begin();
 	assert_int_equal(tsl_sample_csv_convert(fd, "memory", fp), -EINVAL);
+	assert_non_null(strstr(stderr_line(), "too large"));
 	fclose(fp);
 	free(out);
 	close(fd);
@@ -110,6 +145,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_cut_recording),
 		cmocka_unit_test(test_bad_recording),
 	};
 

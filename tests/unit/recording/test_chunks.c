@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <tcpsleuth.h>
@@ -107,12 +110,17 @@ static void test_round_trip(void **state)
 	close(fd);
 }
 
+/* Where a reader stopped before a chunk cut short; size 0: it did not. */
+struct cut_info {
+	uint64_t size, upto;
+};
+
 /*
  * Read to the end; returns the reader's result (-1 on failure) and its
- * negative errno, counts chunks.
+ * negative errno, counts chunks; @cut: where the file was cut, if it was.
  */
-static int read_all(const void *data, size_t len, char *err, size_t errlen,
-		    int *chunks, int *error)
+static int read_cut(const void *data, size_t len, char *err, size_t errlen,
+		    int *chunks, int *error, struct cut_info *cut)
 {
 	int fd = file_of(data, len);
 	struct tsl_rec_reader *r = tsl_rec_reader_new(fd, "t.rec");
@@ -124,18 +132,37 @@ static int read_all(const void *data, size_t len, char *err, size_t errlen,
 		(*chunks)++;
 	snprintf(err, errlen, "%s", tsl_rec_error(r));
 	*error = ret;
+	memset(cut, 0, sizeof(*cut));
+	if (!tsl_rec_cut(r, &cut->size, &cut->upto))
+		memset(cut, 0, sizeof(*cut));
+	/* it stays at the end */
+	if (ret == 0)
+		assert_int_equal(tsl_rec_next(r, &c), 0);
 	tsl_rec_reader_free(r);
 	close(fd);
 	return ret;
 }
 
-/* Every prefix of the file is either a clean stop at a chunk end or an error. */
+static int read_all(const void *data, size_t len, char *err, size_t errlen,
+		    int *chunks, int *error)
+{
+	struct cut_info cut;
+
+	return read_cut(data, len, err, errlen, chunks, error, &cut);
+}
+
+/*
+ * Every prefix of the file is a clean stop at a chunk end; or, cut inside
+ * a chunk after the first, every whole chunk before the cut and where it
+ * is; or, cut inside the file header or the first chunk, an error.
+ */
 static void test_every_truncation(void **state)
 {
 	size_t boundaries[8], n_b = 0, len;
 	int fd = file_of(image, image_len);
 	struct tsl_rec_reader *r = tsl_rec_reader_new(fd, "x");
 	struct tsl_rec_chunk c;
+	struct cut_info cut;
 	char err[600];
 	int chunks, error;
 
@@ -147,21 +174,35 @@ static void test_every_truncation(void **state)
 	assert_int_equal(n_b, 6);
 
 	for (len = 0; len < image_len; len++) {
-		bool at_boundary = false;
-		size_t i;
-		int ret = read_all(image, len, err, sizeof(err), &chunks, &error);
+		size_t i, whole = 0;
+		int ret = read_cut(image, len, err, sizeof(err), &chunks, &error,
+				   &cut);
 
 		for (i = 0; i < n_b; i++)
-			at_boundary |= boundaries[i] == len;
-		if (at_boundary) {
+			if (boundaries[i] <= len)
+				whole = i + 1;
+		if (whole && boundaries[whole - 1] == len) {
 			assert_int_equal(ret, 0);
 			assert_int_equal(error, 0);
+			assert_int_equal(chunks, whole);
+			assert_int_equal(cut.size, 0);
 			continue;
 		}
-		assert_int_equal(ret, -EINVAL);
-		assert_int_equal(error, -EINVAL);
-		assert_non_null(strstr(err, "t.rec: "));
-		assert_non_null(strstr(err, " at byte "));
+		if (!whole) {	/* the file header or the start chunk */
+			assert_int_equal(ret, -EINVAL);
+			assert_int_equal(error, -EINVAL);
+			assert_non_null(strstr(err, "t.rec: "));
+			assert_non_null(strstr(err, " at byte "));
+			assert_int_equal(cut.size, 0);
+			continue;
+		}
+		/* the rows before the cut are all there */
+		assert_int_equal(ret, 0);
+		assert_int_equal(error, 0);
+		assert_string_equal(err, "");
+		assert_int_equal(chunks, whole);
+		assert_int_equal(cut.size, len);
+		assert_int_equal(cut.upto, boundaries[whole - 1]);
 	}
 }
 
@@ -219,11 +260,23 @@ static void test_messages(void **state)
 		 ch->len, EVENTS_AT);
 	expect_read_error(bad, image_len, msg);
 
-	/* a chunk cut short by the end of the file */
+	/* the start chunk cut short by the end of the file */
 	snprintf(msg, sizeof(msg),
-		 "t.rec: truncated chunk (type 2, 100 of %u bytes) at byte %zu",
-		 ch->len, EVENTS_AT);
-	expect_read_error(image, EVENTS_AT + 8 + 100, msg);
+		 "t.rec: truncated chunk (type 1, 100 of %zu bytes) at byte 16",
+		 sizeof(struct tsl_rec_start));
+	expect_read_error(image, 16 + 8 + 100, msg);
+
+	/*
+	 * A later chunk whose length runs past the end of the file but does
+	 * not match its own record count: a mangled length, not a cut.
+	 */
+	memcpy(bad, image, image_len);
+	ch = (void *)(bad + EVENTS_AT);
+	ch->len += 2 * TSL_EVENT_SIZE * 1000;
+	snprintf(msg, sizeof(msg),
+		 "t.rec: truncated chunk (type 2, %zu of %u bytes) at byte %zu",
+		 image_len - EVENTS_AT - 8, ch->len, EVENTS_AT);
+	expect_read_error(bad, image_len, msg);
 
 	/* the first chunk must be a start chunk */
 	memcpy(bad, image, image_len);
@@ -276,6 +329,89 @@ static void test_write_error(void **state)
 	tsl_rec_write_end(w, &end, NULL);
 	assert_int_equal(tsl_rec_writer_finish(w), -ENOSPC);
 	fclose(fp);
+}
+
+/*
+ * In a child whose files may not grow past @limit bytes (SIGXFSZ ignored:
+ * the write fails with EFBIG, as on a full disk), write a recording of
+ * EVENTS chunks to @fd until a write fails, and close it. Exit status: 0
+ * if the writer reported the failure, 1 if not.
+ */
+static void write_until_full(int fd, off_t limit)
+{
+	struct rlimit rl = { .rlim_cur = limit, .rlim_max = limit };
+	struct tsl_rec_start s = { .record_size = TSL_EVENT_SIZE };
+	struct tsl_event ev[7];
+	struct tsl_rec_events e = { .n_records = 7 };
+	struct tsl_rec_writer *w;
+	FILE *fp = fdopen(fd, "w");
+	int i, ret = 0;
+
+	memset(ev, 0, sizeof(ev));
+	signal(SIGXFSZ, SIG_IGN);
+	if (!fp || setrlimit(RLIMIT_FSIZE, &rl))
+		_exit(2);
+	w = tsl_rec_writer_new(fp, "full.rec");
+	if (!w)
+		_exit(2);
+	ret = tsl_rec_write_start(w, &s, NULL, 0);
+	for (i = 0; i < 1000 && !ret; i++) {
+		e.seq = i * 7;
+		ev[0].ts_ns = i;
+		ret = tsl_rec_write_events(w, &e, ev);
+	}
+	ret = ret == -EFBIG && tsl_rec_writer_finish(w) == -EFBIG;
+	fclose(fp);	/* as the recorder does: nothing more reaches the file */
+	_exit(ret ? 0 : 1);
+}
+
+/*
+ * A write that fails half way through a chunk (a full disk) does not leave
+ * the torn chunk in the file: the writer cuts the file back to the end of
+ * its last whole chunk, and the file reads to its end cleanly.
+ */
+static void test_full_disk(void **state)
+{
+	static const off_t limits[] = { 1000, 4096, 5003, 8192, 20000 };
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(limits) / sizeof(limits[0]); k++) {
+		FILE *fp = tmpfile();
+		struct tsl_rec_reader *r;
+		struct tsl_rec_chunk c;
+		uint64_t end = 0, size, upto;
+		int status, chunks = 0, ret;
+		pid_t pid;
+		off_t len;
+
+		assert_non_null(fp);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (!pid)
+			write_until_full(fileno(fp), limits[k]);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+		len = lseek(fileno(fp), 0, SEEK_END);
+		assert_true(len > 0);
+		assert_true(len <= limits[k]);
+		r = tsl_rec_reader_new(fileno(fp), "full.rec");
+		assert_non_null(r);
+		while ((ret = tsl_rec_next(r, &c)) > 0) {
+			chunks++;
+			end = c.next;
+		}
+		assert_int_equal(ret, 0);
+		assert_false(tsl_rec_cut(r, &size, &upto));
+		assert_int_equal(end, len);	/* whole chunks, up to the end */
+		assert_true(chunks >= 2);	/* the start and some events */
+		/* the next chunk would not have fitted */
+		assert_true(len + 8 + sizeof(struct tsl_rec_events) +
+			    7 * TSL_EVENT_SIZE > (uint64_t)limits[k]);
+		tsl_rec_reader_free(r);
+		fclose(fp);
+	}
 }
 
 /* A chunk over TSL_REC_MAX_CHUNK is refused, and so is every write after it. */
@@ -350,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_write_error),
+		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_chunk_too_large),
 		cmocka_unit_test(test_read_error),
 		cmocka_unit_test(test_direct_write),

@@ -14,6 +14,7 @@
 
 #include "recording/chunks.h"
 #include "recording/recording.h"
+#include "stderr_capture.h"
 
 #define T0		1000000000000ull	/* 1000 s */
 #define US		1000ull
@@ -594,6 +595,133 @@ static void test_derived(void **state)
 	rec_free(&r);
 }
 
+/*
+ * A NAMES chunk extends the name table from its next id: one that starts
+ * anywhere else (a crafted first id would have the table span up to 2^32
+ * entries, 32 GB) is a bad recording.
+ */
+static void test_names_continue(void **state)
+{
+	static const uint32_t firsts[] = { 2, 0, 0x7fffffff, UINT32_MAX };
+	char want[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(firsts) / sizeof(firsts[0]); i++) {
+		struct rec r;
+		off_t at;
+		int fd;
+
+		rec_open(&r);
+		assert_int_equal(tsl_rec_write_names(r.w, 0, 2, "a\0b", 4), 0);
+		at = sizeof(struct tsl_rec_header) + sizeof(struct tsl_rec_chunk_hdr) +
+		     sizeof(struct tsl_rec_start) + sizeof(struct tsl_rec_chunk_hdr) +
+		     16;	/* names: 8 + "a\0b\0" = 12, padded to 16 */
+		assert_int_equal(tsl_rec_write_names(r.w, firsts[i], 1, "c", 2), 0);
+		rec_finish(&r);
+		fd = rec_file(&r);
+		stderr_begin();
+		if (firsts[i] == 2) {	/* the next id */
+			assert_int_equal(tsl_iter_index_build(fd, "t.rec", &r.ix, true), 0);
+			assert_string_equal(stderr_line(), "");
+			assert_int_equal(r.ix.n_names, 3);
+			assert_string_equal(tsl_iter_name(&r.ix, 2), "c");
+		} else {
+			assert_int_equal(tsl_iter_index_build(fd, "t.rec", &r.ix, true), -EINVAL);
+			snprintf(want, sizeof(want),
+				 "t.rec: names chunk does not continue the name table at byte %lld",
+				 (long long)at);
+			assert_string_equal(stderr_line(), want);
+		}
+		close(fd);
+		rec_free(&r);
+	}
+}
+
+/* Clock pairs at the ends of their range: no signed overflow, an answer or -ENOENT. */
+static void test_extreme_clocks(void **state)
+{
+	static const struct { uint64_t mono, real, ts; int64_t want; } c[] = {
+		{ T0, INT64_MAX - 5, T0 + 5, INT64_MAX },
+		{ T0, INT64_MAX - 5, T0 + 6, -ENOENT },
+		{ T0, INT64_MAX - 5, UINT64_MAX, -ENOENT },
+		{ T0, UINT64_MAX, T0, -ENOENT },
+		{ T0, (uint64_t)INT64_MAX + 1, 0, INT64_MAX - T0 + 1 },
+		{ UINT64_MAX, 0, 0, -ENOENT },
+		{ UINT64_MAX, 7, UINT64_MAX - 7, 0 },
+		{ 0, UINT64_MAX, UINT64_MAX, -ENOENT },
+		{ 0, 0, UINT64_MAX, -ENOENT },
+		{ 0, 0, INT64_MAX, INT64_MAX },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct tsl_iter_clock clk = { c[i].mono, c[i].real };
+		struct tsl_iter_index ix = { .clocks = &clk, .n_clocks = 1 };
+		char buf[40];
+
+		if (tsl_iter_wall_ns(&ix, c[i].ts) != c[i].want)
+			fail_msg("pair %zu: got %lld, want %lld", i,
+				 (long long)tsl_iter_wall_ns(&ix, c[i].ts),
+				 (long long)c[i].want);
+		tsl_iter_wall_str(&ix, c[i].ts, buf, sizeof(buf));
+	}
+}
+
+/* Pairs from the file as they come, one far from the other: indexed, no overflow. */
+static void test_extreme_pairs(void **state)
+{
+	struct rec r;
+	int fd;
+
+	(void)state;
+	rec_open(&r);
+	{
+		/* offsets (real - mono) INT64_MAX, then 3 << 62: differ by more than INT64_MAX */
+		struct tsl_rec_events e = { .cpu = 0, .mono_ns = 0,
+			.real_ns = INT64_MAX };
+		struct tsl_rec_events f = { .cpu = 1, .mono_ns = 0,
+			.real_ns = 3ull << 62 };
+		struct tsl_rec_events g = { .cpu = 0, .mono_ns = UINT64_MAX,
+			.real_ns = 0 };
+
+		assert_int_equal(tsl_rec_write_events(r.w, &e, NULL), 0);
+		assert_int_equal(tsl_rec_write_events(r.w, &f, NULL), 0);
+		assert_int_equal(tsl_rec_write_events(r.w, &g, NULL), 0);
+		assert_int_equal(tsl_rec_write_events(r.w, &g, NULL), 0);
+	}
+	rec_finish(&r);
+	fd = rec_file(&r);
+	assert_int_equal(tsl_iter_index_build(fd, "t.rec", &r.ix, true), 0);
+	assert_int_equal(r.ix.n_clocks, 4);
+	close(fd);
+	rec_free(&r);
+}
+
+/* A file with no chunk at all: an error, and nothing sorted or read past. */
+static void test_no_chunks(void **state)
+{
+	struct tsl_iter_index ix;
+	struct rec r;
+	int fd;
+
+	(void)state;
+	rec_open(&r);
+	assert_int_equal(tsl_rec_writer_finish(r.w), 0);
+	assert_int_equal(fclose(r.fp), 0);
+	fd = memfd_create("recording", 0);
+	assert_int_equal(write(fd, r.image, sizeof(struct tsl_rec_header)),
+			 sizeof(struct tsl_rec_header));
+	stderr_begin();
+	assert_int_equal(tsl_iter_index_build(fd, "t.rec", &ix, true), -EINVAL);
+	assert_string_equal(stderr_line(), "t.rec: no start chunk at byte 16");
+	assert_int_equal(ix.n_clocks, 0);
+	tsl_iter_index_free(&ix);
+	close(fd);
+	rec_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +736,10 @@ int main(void)
 		cmocka_unit_test(test_file_changed),
 		cmocka_unit_test(test_peek),
 		cmocka_unit_test(test_derived),
+		cmocka_unit_test(test_names_continue),
+		cmocka_unit_test(test_extreme_clocks),
+		cmocka_unit_test(test_extreme_pairs),
+		cmocka_unit_test(test_no_chunks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
