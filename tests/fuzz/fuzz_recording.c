@@ -15,10 +15,8 @@ static FILE *null_out;
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
+	/* the reader's one line per rejected input: -close_fd_mask=2 */
 	null_out = fopen("/dev/null", "w");
-	/* one line per rejected input is the reader doing its job */
-	if (!getenv("FUZZ_VERBOSE") && !freopen("/dev/null", "w", stderr))
-		abort();
 	return null_out ? 0 : -1;
 }
 
