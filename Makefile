@@ -31,6 +31,9 @@ check: deps
 check-layout:
 	tests/layout
 
+check-asan: deps
+	tests/asan
+
 check-unit: deps
 	$(MAKE) -C user check
 
@@ -75,5 +78,5 @@ clean:
 	$(MAKE) -C user clean
 	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/Module.symvers kmod/modules.order
 
-.PHONY: all deps user kmod check check-layout fuzz check-unit check-vm check-matrix check-scenarios demo check-dkms bench \
+.PHONY: all deps user kmod check check-layout check-asan fuzz check-unit check-vm check-matrix check-scenarios demo check-dkms bench \
 	dkms-install dkms-remove install clean

@@ -77,7 +77,8 @@ static int add_nic(const char *dir, struct tsl_nics *out, const char *name)
 	out->v = p;
 	nic = &out->v[out->n];
 	memset(nic, 0, sizeof(*nic));
-	snprintf(nic->name, sizeof(nic->name), "%s", name);
+	/* a directory name longer than an interface's is cut, NUL kept */
+	memcpy(nic->name, name, strnlen(name, sizeof(nic->name) - 1));
 	return 0;
 }
 
