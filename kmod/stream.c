@@ -382,8 +382,9 @@ void tsl_stream_stop(void)
 
 /*
  * The module is going: the recording, if any, ends now (END with
- * TSL_END_UNLOAD, while the family that carries it is still registered)
- * and the drain does not run again.
+ * TSL_END_UNLOAD, while the family that carries it is still registered),
+ * START is refused from now on (tsl_stream_unloading()) and the drain does
+ * not run again.
  */
 void tsl_stream_shutdown(void)
 {
