@@ -121,8 +121,9 @@ int tsl_flow_init(void)
 {
 	u32 slots;
 
-	if (tsl_max_flows < 1 || tsl_max_flows > (1u << 20)) {
-		pr_err("max_flows=%u out of range 1..1048576\n", tsl_max_flows);
+	if (tsl_max_flows < 1 || tsl_max_flows > TSL_MAX_FLOWS_MAX) {
+		pr_err("max_flows=%u out of range 1..%u\n", tsl_max_flows,
+		       TSL_MAX_FLOWS_MAX);
 		return -EINVAL;
 	}
 	/* Twice the flows, so that home buckets stay sparse. */

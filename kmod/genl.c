@@ -28,7 +28,11 @@ static int tsl_cmd_start(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	tsl_stream_lock();
-	if (tsl_stream_active()) {
+	if (tsl_stream_unloading()) {
+		/* its drain would outlive the module */
+		NL_SET_ERR_MSG(info->extack, "the module is being unloaded");
+		err = -ESHUTDOWN;
+	} else if (tsl_stream_active()) {
 		NL_SET_ERR_MSG(info->extack, "another reader is recording");
 		err = -EBUSY;
 	} else {
@@ -179,7 +183,11 @@ int tsl_genl_init(void)
 	return genl_register_family(&tsl_family);
 }
 
-/* No recording outlives the family its messages belong to. */
+/*
+ * No recording outlives the family its messages belong to: the session
+ * ends, and from then on START is refused, before the family goes (a
+ * command may still run until genl_unregister_family() returns).
+ */
 void tsl_genl_exit(void)
 {
 	tsl_stream_shutdown();

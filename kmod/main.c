@@ -14,11 +14,11 @@
 
 unsigned int tsl_buf_kb = 256;
 module_param_named(buf_kb, tsl_buf_kb, uint, 0444);
-MODULE_PARM_DESC(buf_kb, "Event ring size per CPU in KiB (default 256)");
+MODULE_PARM_DESC(buf_kb, "Event ring size per CPU in KiB, rounded down to a power of two records (default 256, 1..65536)");
 
 unsigned int tsl_max_flows = 512;
 module_param_named(max_flows, tsl_max_flows, uint, 0444);
-MODULE_PARM_DESC(max_flows, "Sockets traced at once at most (default 512)");
+MODULE_PARM_DESC(max_flows, "Sockets traced at once at most (default 512, 1..1048576)");
 
 unsigned int tsl_drain_ms = 20;
 module_param_named(drain_ms, tsl_drain_ms, uint, 0444);
@@ -32,8 +32,9 @@ static int __init tsl_init(void)
 {
 	int err;
 
-	if (tsl_drain_ms < 1 || tsl_drain_ms > 100) {
-		pr_err("drain_ms=%u out of range 1..100\n", tsl_drain_ms);
+	if (tsl_drain_ms < 1 || tsl_drain_ms > TSL_DRAIN_MS_MAX) {
+		pr_err("drain_ms=%u out of range 1..%u\n", tsl_drain_ms,
+		       TSL_DRAIN_MS_MAX);
 		return -EINVAL;
 	}
 	err = tsl_ring_init(tsl_stream_kick);

@@ -22,24 +22,30 @@
 #include "filter.h"
 #include "probes.h"
 
-/* Handler prototypes must match what the kernel passes: checked here. */
-static inline void tsl_probes_typecheck(void)
-{
-	(void)sizeof(register_trace_tcp_probe(tsl_probe_data_rx, NULL));
-	(void)sizeof(register_trace_tcp_retransmit_skb(tsl_probe_retrans, NULL));
-	(void)sizeof(register_trace_inet_sock_set_state(tsl_probe_state, NULL));
-	(void)sizeof(register_trace_tcp_destroy_sock(tsl_probe_destroy, NULL));
-	(void)sizeof(register_trace_timer_expire_entry(tsl_probe_timer_entry, NULL));
-	(void)sizeof(register_trace_timer_expire_exit(tsl_probe_timer_exit, NULL));
-	/* kprobe targets whose arguments we read from registers */
-	BUILD_BUG_ON(!__same_type(&tcp_rate_gen,
-		     void (*)(struct sock *, u32, u32, bool, struct rate_sample *)));
-	BUILD_BUG_ON(!__same_type(&tcp_cleanup_rbuf, void (*)(struct sock *, int)));
-	BUILD_BUG_ON(!__same_type(&tcp_retransmit_timer, void (*)(struct sock *)));
+/*
+ * Handler prototypes must match what the kernel passes: checked at compile
+ * time, at file scope, so that every check is made whether or not any code
+ * calls it. A tracepoint's register_trace_*() takes its probe's exact type.
+ */
+#define TSL_TP_TYPECHECK(tp, probe) \
+	static_assert(sizeof(register_trace_##tp(probe, NULL)) == sizeof(int))
+TSL_TP_TYPECHECK(tcp_probe, tsl_probe_data_rx);
+TSL_TP_TYPECHECK(tcp_retransmit_skb, tsl_probe_retrans);
+TSL_TP_TYPECHECK(inet_sock_set_state, tsl_probe_state);
+TSL_TP_TYPECHECK(tcp_destroy_sock, tsl_probe_destroy);
+TSL_TP_TYPECHECK(timer_expire_entry, tsl_probe_timer_entry);
+TSL_TP_TYPECHECK(timer_expire_exit, tsl_probe_timer_exit);
+/* function hooks whose arguments are read from registers */
+static_assert(__same_type(&tcp_rate_gen,
+			  void (*)(struct sock *, u32, u32, bool, struct rate_sample *)));
+static_assert(__same_type(&tcp_cleanup_rbuf, void (*)(struct sock *, int)));
+static_assert(__same_type(&tcp_retransmit_timer, void (*)(struct sock *)));
 #ifdef TSL_HAVE_FTRACE
-	BUILD_BUG_ON(!__same_type(&tsl_ftrace_tx, ftrace_func_t));
+static_assert(__same_type(&tsl_ftrace_tx, ftrace_func_t));
+static_assert(__same_type(&tsl_ftrace_ack_rx, ftrace_func_t));
+static_assert(__same_type(&tsl_ftrace_read, ftrace_func_t));
+static_assert(__same_type(&tsl_ftrace_rto, ftrace_func_t));
 #endif
-}
 
 DEFINE_PER_CPU(u64 [TSL_HOOK_COUNT], tsl_hook_hits);
 

@@ -102,12 +102,13 @@ int tsl_ring_init(void (*kick)(struct irq_work *work))
 	BUILD_BUG_ON(offsetof(struct tsl_event, cpu) % 8 ||
 		     offsetof(struct tsl_event, pad) + 4 !=
 		     offsetof(struct tsl_event, cpu) + 8);
-	bytes = (size_t)tsl_buf_kb * 1024;
-	tsl_ring_nr = rounddown_pow_of_two(bytes / sizeof(struct tsl_event));
-	if (tsl_ring_nr < 16) {
-		pr_err("buf_kb=%u is too small (at least 1)\n", tsl_buf_kb);
+	/* 1 KiB holds 16 records; the largest is far below kvmalloc()'s INT_MAX */
+	if (tsl_buf_kb < 1 || tsl_buf_kb > TSL_BUF_KB_MAX) {
+		pr_err("buf_kb=%u out of range 1..%u\n", tsl_buf_kb, TSL_BUF_KB_MAX);
 		return -EINVAL;
 	}
+	bytes = (size_t)tsl_buf_kb * 1024;
+	tsl_ring_nr = rounddown_pow_of_two(bytes / sizeof(struct tsl_event));
 	for_each_possible_cpu(cpu) {
 		struct tsl_ring *r = per_cpu_ptr(&tsl_rings, cpu);
 

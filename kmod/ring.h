@@ -52,6 +52,30 @@ static inline u64 tsl_ring_produced(const struct tsl_ring *r)
  */
 #define TSL_DERIVED_KINDS	(BIT(TSL_EV_READ) | BIT(TSL_EV_ACK_TX))
 
+/*
+ * Bytes of the record's union that a record of @kind fills in, each of its
+ * fields (pads included) written by its handler. A slot keeps the bytes of
+ * the record it held before: tsl_ring_reserve_at() zeroes the rest of the
+ * union, so that no stale byte reaches the reader. @kind is a constant
+ * where this is inlined: the switch and the zeroing fold to a few stores.
+ */
+static __always_inline unsigned int tsl_kind_bytes(unsigned int kind)
+{
+	switch (kind) {
+	case TSL_EV_FLOW:	return sizeof(struct tsl_ev_flow);
+	case TSL_EV_TX:		return sizeof(struct tsl_ev_tx);
+	case TSL_EV_ACK_RX:	return sizeof(struct tsl_ev_ack_rx);
+	case TSL_EV_DATA_RX:	return sizeof(struct tsl_ev_data_rx);
+	case TSL_EV_READ:	return sizeof(struct tsl_ev_read);
+	case TSL_EV_ACK_TX:	return sizeof(struct tsl_ev_ack_tx);
+	case TSL_EV_RETRANS:	return sizeof(struct tsl_ev_retrans);
+	case TSL_EV_RTO:	return sizeof(struct tsl_ev_rto);
+	case TSL_EV_STATE:	return sizeof(struct tsl_ev_state);
+	case TSL_EV_DROP:	return sizeof(struct tsl_ev_drop);
+	default:		return 0;
+	}
+}
+
 /* A record being written: the head that commits it. */
 struct tsl_wr {
 	u32 head;
@@ -68,7 +92,9 @@ struct tsl_wr {
  * *@evp is the record, which the caller fills and commits with
  * tsl_ring_commit(@w). @ts is the record's time; tsl_ring_reserve() takes
  * it now. The record's cpu is left 0: the EVENTS message names the CPU
- * (TSL_A_CPU) and the reader fills it in. A ring that reaches kick_at
+ * (TSL_A_CPU) and the reader fills it in. The union past @kind's fields is
+ * zeroed (tsl_kind_bytes()); the caller writes every field of its kind,
+ * pads too. A ring that reaches kick_at
  * records schedules an early drain.
  */
 static __always_inline bool tsl_ring_reserve_at(struct tsl_wr *w,
@@ -100,6 +126,9 @@ static __always_inline bool tsl_ring_reserve_at(struct tsl_wr *w,
 	/* cpu 0, kind, flags and pad 0 in one store (x86_64: little-endian) */
 	*(u64 *)&ev->cpu = (u64)kind << 16 |
 			   (u64)(BIT(kind) & TSL_DERIVED_KINDS ? TSL_F_DERIVE : 0) << 24;
+	if (tsl_kind_bytes(kind) < sizeof(ev->raw))
+		memset(ev->raw + tsl_kind_bytes(kind), 0,
+		       sizeof(ev->raw) - tsl_kind_bytes(kind));
 	*evp = ev;
 	return true;
 }

@@ -87,7 +87,8 @@ static DEFINE_MUTEX(tsl_lock);
 static struct {
 	bool active;		/* hooks attached, stream flowing */
 	bool stopping;		/* STOP asked: the work item finishes it */
-	bool unloading;
+	bool gone;		/* the reader's socket was released: send nothing */
+	bool unloading;		/* module exit began: no START from now on */
 	const struct genl_family *family;	/* the messages' */
 	u32 portid;
 	struct net *net;
@@ -107,6 +108,12 @@ void tsl_stream_unlock(void)
 bool tsl_stream_active(void)
 {
 	return tsl_sess.active;
+}
+
+/* Whether the module is going away (START is refused). Under tsl_lock. */
+bool tsl_stream_unloading(void)
+{
+	return tsl_sess.unloading;
 }
 
 /* Whether @info comes from the socket that is recording. Under tsl_lock. */
@@ -252,18 +259,14 @@ static int tsl_send_end(u32 reason)
 }
 
 /*
- * End the session: detach, deliver what the rings hold (retrying while the
- * reader's socket is full), send END, forget flows. Under tsl_lock.
+ * The end of the stream to a reader that is still there: what the rings
+ * hold (retrying while the reader's socket is full), then END. The rest
+ * is counted as dropped.
  */
-static void tsl_session_end(u32 reason)
+static int tsl_stream_finish(u32 reason)
 {
 	int tries, err = 0;
 
-	if (!tsl_sess.active)
-		return;
-	tsl_loadgen_stop();
-	tsl_hooks_detach();
-	tsl_ring_quiesce();
 	for (tries = 0; tries < TSL_END_TRIES; tries++) {
 		err = tsl_drain();
 		if (err != -EAGAIN && err != -ENOMEM)
@@ -277,15 +280,38 @@ static void tsl_session_end(u32 reason)
 			break;
 		msleep(5);
 	}
-	if (err)
-		pr_info("reader %u gone before the end of the stream (%d)\n",
-			tsl_sess.portid, err);
+	return err;
+}
+
+/*
+ * End the session: detach, deliver what the rings hold and END unless the
+ * reader is gone, forget flows. Under tsl_lock.
+ */
+static void tsl_session_end(u32 reason)
+{
+	int err;
+
+	if (!tsl_sess.active)
+		return;
+	tsl_loadgen_stop();
+	tsl_hooks_detach();
+	tsl_ring_quiesce();
+	if (tsl_sess.gone) {
+		tsl_discard_rest();
+		pr_info("reader %u went away without STOP\n", tsl_sess.portid);
+	} else {
+		err = tsl_stream_finish(reason);
+		if (err)
+			pr_info("reader %u gone before the end of the stream (%d)\n",
+				tsl_sess.portid, err);
+	}
 	tsl_flow_clear();
 	tsl_pool_release();
 	put_net(tsl_sess.net);
 	tsl_sess.net = NULL;
 	tsl_sess.active = false;
 	tsl_sess.stopping = false;
+	tsl_sess.gone = false;
 }
 
 static void tsl_drain_fn(struct work_struct *work)
@@ -302,6 +328,7 @@ static void tsl_drain_fn(struct work_struct *work)
 	err = tsl_drain();
 	if (err && err != -EAGAIN && err != -ENOMEM) {
 		/* The reader went away without STOP. */
+		tsl_sess.gone = true;
 		tsl_session_end(TSL_END_STOPPED);
 		goto out;
 	}
@@ -315,7 +342,8 @@ out:
 /*
  * Start a recording that streams to @portid in @net in @family's messages:
  * counters and flows from zero, record times chosen, the hooks attached,
- * the drain scheduled. Under tsl_lock, with no recording active.
+ * the drain scheduled. Under tsl_lock, with no recording active and the
+ * module not unloading (tsl_stream_unloading()).
  */
 int tsl_stream_start(const struct genl_family *family, u32 portid,
 		     struct net *net)
@@ -326,7 +354,7 @@ int tsl_stream_start(const struct genl_family *family, u32 portid,
 	tsl_flow_clear();
 	tsl_probes_reset();
 	tsl_sess.family = family;
-	tsl_sess.portid = portid;
+	WRITE_ONCE(tsl_sess.portid, portid);
 	tsl_sess.net = get_net(net);
 	tsl_clock_start();
 	tsl_filter_session_start();
@@ -354,8 +382,9 @@ void tsl_stream_stop(void)
 
 /*
  * The module is going: the recording, if any, ends now (END with
- * TSL_END_UNLOAD, while the family that carries it is still registered)
- * and the drain does not run again.
+ * TSL_END_UNLOAD, while the family that carries it is still registered),
+ * START is refused from now on (tsl_stream_unloading()) and the drain does
+ * not run again.
  */
 void tsl_stream_shutdown(void)
 {
@@ -366,17 +395,28 @@ void tsl_stream_shutdown(void)
 	cancel_delayed_work_sync(&tsl_drain_work);
 }
 
-/* A reader's socket closed: end its session even without STOP. */
+/*
+ * A reader's socket was released (closed, or its process killed) without
+ * STOP: its session ends here and now, whatever the rings hold, and
+ * nothing more is sent to its port id, which any socket may bind from
+ * now on. The chain is a blocking one, called from netlink_release()
+ * after the socket left the port table: sleeping is allowed.
+ */
 static int tsl_netlink_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
 {
 	struct netlink_notify *n = ptr;
 
-	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    n->portid != READ_ONCE(tsl_sess.portid))
 		return NOTIFY_DONE;
-	if (READ_ONCE(tsl_sess.active) && n->portid == READ_ONCE(tsl_sess.portid) &&
-	    net_eq(n->net, READ_ONCE(tsl_sess.net)))
-		mod_delayed_work(system_wq, &tsl_drain_work, 0);
+	mutex_lock(&tsl_lock);
+	if (tsl_sess.active && n->portid == tsl_sess.portid &&
+	    net_eq(n->net, tsl_sess.net)) {
+		tsl_sess.gone = true;
+		tsl_session_end(TSL_END_STOPPED);
+	}
+	mutex_unlock(&tsl_lock);
 	return NOTIFY_DONE;
 }
 

@@ -17,6 +17,7 @@ void tsl_stream_exit(void);
 void tsl_stream_lock(void);
 void tsl_stream_unlock(void);
 bool tsl_stream_active(void);
+bool tsl_stream_unloading(void);
 bool tsl_stream_is(struct genl_info *info);
 int tsl_stream_start(const struct genl_family *family, u32 portid,
 		     struct net *net);

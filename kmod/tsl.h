@@ -8,7 +8,10 @@
 #define TSL_VERSION_STR	"0.1.0"
 #define TSL_VERSION_CODE ((0 << 16) | (1 << 8) | 0)
 
-/* Module parameters (main.c). */
+/* Module parameters (main.c) and their ranges. */
+#define TSL_BUF_KB_MAX		65536		/* 64 MiB per CPU: 2^20 records */
+#define TSL_MAX_FLOWS_MAX	(1u << 20)
+#define TSL_DRAIN_MS_MAX	100
 extern unsigned int tsl_buf_kb;
 extern unsigned int tsl_max_flows;
 extern unsigned int tsl_drain_ms;
