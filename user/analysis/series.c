@@ -898,8 +898,11 @@ static void join_flow(const struct tsl_an_model *m, struct tsl_an_flow *f)
 		if (!isnan(r[TSL_AN_H_NET_TX]))
 			r[TSL_AN_H_NET_TX] /= secs;
 		/* the CPU the owner was on in this interval, else of its latest read */
-		cpu = !isnan(r[TSL_AN_APP_PROCESSOR]) ? (int)r[TSL_AN_APP_PROCESSOR] :
-		      f->read_cpu;
+		cpu = f->read_cpu;
+		if (!isnan(r[TSL_AN_APP_PROCESSOR]))	/* as sampled: any value */
+			cpu = r[TSL_AN_APP_PROCESSOR] >= 0 &&
+			      r[TSL_AN_APP_PROCESSOR] < m->n_cpus ?
+			      (int)r[TSL_AN_APP_PROCESSOR] : -1;
 		if (cpu >= 0 && (unsigned int)cpu < m->n_cpus && m->cpu_idle[cpu] &&
 		    (size_t)i < m->cpu_idle_len && !isnan(m->cpu_idle[cpu][i]))
 			r[TSL_AN_APP_CPU_IDLE] = m->cpu_idle[cpu][i];
