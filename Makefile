@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tcpsleuth: the reader, the module, tests, packaging.
 #
-#   make check          unit tests + DKMS build + module tests on Linux 6.1 in QEMU
+#   make check          layout, unit tests (valgrind, then ASan/UBSan), a minute of
+#                       fuzzing, DKMS build, module tests on Linux 6.1 in QEMU
+#   make check-layout   the parts include each other only through their public headers
+#   make check-asan     the unit tests built with ASan and UBSan
 #   make check-vm       module tests in QEMU (KERNEL=5.10|6.1|6.12|6.1-rt)
 #   make check-matrix   module tests on every supported kernel
 #   make check-scenarios injected causes, diagnosed in QEMU (KERNEL=...)
