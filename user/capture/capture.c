@@ -330,9 +330,7 @@ int tsl_capture_run(struct tsl_capture *cap, struct tsl_nl *nl, FILE *bin,
 	cap->w = NULL;
 	if (ferr && !err)
 		err = -EIO;
-	if (!cap->started && !err)
-		err = -EIO;
-	return err;
+	return err;	/* run_capture() succeeds only after START */
 }
 
 bool tsl_capture_started(const struct tsl_capture *cap)

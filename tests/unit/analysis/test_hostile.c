@@ -15,6 +15,7 @@
 
 #include "analysis/analysis.h"
 #include "analysis/series.h"
+#include "mem_recording.h"
 #include "recording/recording.h"
 #include "stderr_capture.h"
 
@@ -22,29 +23,8 @@
 #define MS	1000000ull
 #define DAY	(86400ull * 1000 * MS)
 
-/* A recording being written to memory. */
-struct rec {
-	char *image;
-	size_t len;
-	FILE *fp;
-	struct tsl_rec_writer *w;
-};
-
-static void rec_open(struct rec *r)
-{
-	struct tsl_rec_start s = { .record_size = TSL_EVENT_SIZE,
-		.mono_ns = T0, .real_ns = 1795482123000000000ull };
-
-	memset(r, 0, sizeof(*r));
-	r->fp = open_memstream(&r->image, &r->len);
-	assert_non_null(r->fp);
-	r->w = tsl_rec_writer_new(r->fp, "t.rec");
-	assert_non_null(r->w);
-	assert_int_equal(tsl_rec_write_start(r->w, &s, NULL, 0), 0);
-}
-
 /* One tx record of flow @cookie at @ts on CPU 0. */
-static void put_tx(struct rec *r, uint64_t cookie, uint64_t ts)
+static void put_tx(struct mem_rec *r, uint64_t cookie, uint64_t ts)
 {
 	struct tsl_rec_events e = { .n_records = 1, .unused = TSL_REC_UNUSED,
 		.mono_ns = ts, .real_ns = 1795482123000000000ull };
@@ -59,7 +39,7 @@ static void put_tx(struct rec *r, uint64_t cookie, uint64_t ts)
 }
 
 /* A SAMPLE at @ts that says it covers @iv before it, with no entries. */
-static void put_sample(struct rec *r, uint64_t ts, uint64_t iv)
+static void put_sample(struct mem_rec *r, uint64_t ts, uint64_t iv)
 {
 	struct tsl_rec_sample s = { .version = TSL_SAMPLE_VERSION,
 		.entry_size = sizeof(struct tsl_rec_sample_entry),
@@ -70,16 +50,12 @@ static void put_sample(struct rec *r, uint64_t ts, uint64_t iv)
 }
 
 /* The recording finished, in a file; its descriptor. */
-static int rec_file(struct rec *r)
+static int rec_file(struct mem_rec *r)
 {
-	struct tsl_rec_end end = { .reason = TSL_END_STOPPED };
-	int fd = memfd_create("recording", 0);
+	int fd;
 
-	assert_int_equal(tsl_rec_write_end(r->w, &end, NULL), 0);
-	assert_int_equal(tsl_rec_writer_finish(r->w), 0);
-	assert_int_equal(fclose(r->fp), 0);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, r->image, r->len), (ssize_t)r->len);
+	mem_rec_finish(r);
+	fd = mem_rec_file(r);
 	free(r->image);
 	return fd;
 }
@@ -108,11 +84,11 @@ static void test_tiny_sample_interval(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(ivs) / sizeof(ivs[0]); i++) {
-		struct rec w;
+		struct mem_rec w;
 		off_t at;
 		int fd;
 
-		rec_open(&w);
+		mem_rec_open(&w, T0);
 		put_tx(&w, 1, T0);
 		at = sizeof(struct tsl_rec_header) + 8 + sizeof(struct tsl_rec_start) +
 		     8 + sizeof(struct tsl_rec_events) + TSL_EVENT_SIZE;
@@ -150,10 +126,10 @@ static void test_absurd_span(void **state)
 		for (i = 0; i < sizeof(spans) / sizeof(spans[0]); i++) {
 			struct tsl_iter_index ix;
 			struct tsl_an_model m;
-			struct rec w;
+			struct mem_rec w;
 			int fd;
 
-			rec_open(&w);
+			mem_rec_open(&w, T0);
 			if (with_tx)
 				put_tx(&w, 1, T0);
 			put_sample(&w, T0 + spans[i], 1);
@@ -182,11 +158,11 @@ static void test_absurd_span(void **state)
 static void test_month_of_nothing(void **state)
 {
 	struct tsl_report r;
-	struct rec w;
+	struct mem_rec w;
 	int fd;
 
 	(void)state;
-	rec_open(&w);
+	mem_rec_open(&w, T0);
 	put_tx(&w, 1, T0);
 	put_sample(&w, T0 + 100 * MS, 100 * MS);
 	put_sample(&w, T0 + 30 * DAY, 100 * MS);
@@ -218,12 +194,12 @@ static void test_month_of_nothing(void **state)
 static void test_many_long_flows(void **state)
 {
 	struct tsl_report r;
-	struct rec w;
+	struct mem_rec w;
 	uint64_t k;
 	int fd;
 
 	(void)state;
-	rec_open(&w);
+	mem_rec_open(&w, T0);
 	for (k = 0; k < 300; k++)
 		put_tx(&w, k + 1, T0);
 	for (k = 0; k < 300; k++)
@@ -244,11 +220,11 @@ static void test_many_long_flows(void **state)
 static void test_sparse_fits(void **state)
 {
 	struct tsl_report r;
-	struct rec w;
+	struct mem_rec w;
 	int fd;
 
 	(void)state;
-	rec_open(&w);
+	mem_rec_open(&w, T0);
 	put_tx(&w, 1, T0);
 	put_tx(&w, 1, T0 + 3600000 * MS);
 	fd = rec_file(&w);
@@ -265,11 +241,11 @@ static void test_sparse_fits(void **state)
 static void test_empty(void **state)
 {
 	struct tsl_report r;
-	struct rec w;
+	struct mem_rec w;
 	int fd;
 
 	(void)state;
-	rec_open(&w);
+	mem_rec_open(&w, T0);
 	fd = rec_file(&w);
 	assert_int_equal(report(fd, 0, &r), 0);
 	assert_int_equal(r.n_flows, 0);

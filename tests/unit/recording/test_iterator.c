@@ -13,6 +13,7 @@
 #include <tcpsleuth.h>
 
 #include "recording/chunks.h"
+#include "mem_recording.h"
 #include "recording/recording.h"
 #include "stderr_capture.h"
 
@@ -36,10 +37,7 @@ struct items {
 
 /* A recording written to memory, what went into it, and what its merge gave. */
 struct rec {
-	char *image;
-	size_t len;
-	FILE *fp;
-	struct tsl_rec_writer *w;
+	struct mem_rec m;
 	struct items want, got;
 	struct tsl_iter_index ix;
 	struct tsl_iter_stats st;
@@ -58,15 +56,8 @@ static void push(struct items *l, uint64_t ts, uint32_t order)
 
 static void rec_open(struct rec *r)
 {
-	struct tsl_rec_start s = { .record_size = TSL_EVENT_SIZE,
-		.mono_ns = T0, .real_ns = 1795482123000000000ull };
-
 	memset(r, 0, sizeof(*r));
-	r->fp = open_memstream(&r->image, &r->len);
-	assert_non_null(r->fp);
-	r->w = tsl_rec_writer_new(r->fp, "t.rec");
-	assert_non_null(r->w);
-	assert_int_equal(tsl_rec_write_start(r->w, &s, NULL, 0), 0);
+	mem_rec_open(&r->m, T0);
 }
 
 /* An EVENTS chunk of CPU @cpu: @n records from @ts, @step apart. */
@@ -87,7 +78,7 @@ static void put_chunk(struct rec *r, uint32_t cpu, uint64_t ts, uint64_t step,
 		ev[i].kind = TSL_EV_TX;
 		push(&r->want, ev[i].ts_ns, cpu);
 	}
-	assert_int_equal(tsl_rec_write_events(r->w, &e, ev), 0);
+	assert_int_equal(tsl_rec_write_events(r->m.w, &e, ev), 0);
 }
 
 static void put_sample(struct rec *r, uint64_t ts)
@@ -96,7 +87,7 @@ static void put_sample(struct rec *r, uint64_t ts)
 		.entry_size = sizeof(struct tsl_rec_sample_entry),
 		.mono_ns = ts };
 
-	assert_int_equal(tsl_rec_write_sample(r->w, &s, NULL), 0);
+	assert_int_equal(tsl_rec_write_sample(r->m.w, &s, NULL), 0);
 	push(&r->want, ts, SAMPLES);
 }
 
@@ -126,21 +117,13 @@ static int cmp_item(const void *a, const void *b)
 
 static void rec_finish(struct rec *r)
 {
-	struct tsl_rec_end end = { .reason = TSL_END_STOPPED };
-
-	assert_int_equal(tsl_rec_write_end(r->w, &end, NULL), 0);
-	assert_int_equal(tsl_rec_writer_finish(r->w), 0);
-	assert_int_equal(fclose(r->fp), 0);
+	mem_rec_finish(&r->m);
 }
 
 /* A file holding the finished recording. */
 static int rec_file(const struct rec *r)
 {
-	int fd = memfd_create("recording", 0);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, r->image, r->len), (ssize_t)r->len);
-	return fd;
+	return mem_rec_file(&r->m);
 }
 
 /* Index and merge the recording; everything comes out sorted by (ts, CPU). */
@@ -175,7 +158,7 @@ static void rec_free(struct rec *r)
 	tsl_iter_index_free(&r->ix);
 	free(r->want.v);
 	free(r->got.v);
-	free(r->image);
+	free(r->m.image);
 }
 
 /* Two CPUs' chunks alternate and overlap in time, with ties between them and with samples. */
@@ -494,7 +477,7 @@ static void test_file_changed(void **state)
 	for (i = 0; i < sizeof(change) / sizeof(change[0]); i++) {
 		fd = rec_file(&r);
 		assert_int_equal(tsl_iter_index_build(fd, "t.rec", &r.ix, false), 0);
-		change[i](fd, r.len);
+		change[i](fd, r.m.len);
 		assert_int_equal(tsl_iter_merge_stats(fd, "t.rec", &r.ix, &ops,
 						      NULL, &st), -EINVAL);
 		tsl_iter_index_free(&r.ix);
@@ -516,7 +499,7 @@ static void test_peek(void **state)
 
 	(void)state;
 	rec_open(&r);
-	assert_int_equal(tsl_rec_write_names(r.w, 0, 1, "a", 2), 0);
+	assert_int_equal(tsl_rec_write_names(r.m.w, 0, 1, "a", 2), 0);
 	put_chunk(&r, 3, T0, US, 2);
 	rec_finish(&r);
 	fd = rec_file(&r);
@@ -544,7 +527,7 @@ static void test_peek(void **state)
 	assert_int_equal(e.n_records, 2);
 	assert_int_equal(tsl_rec_peek(rd, c.next, &c, head, sizeof(head)), 1);
 	assert_int_equal(c.type, TSL_REC_END);
-	assert_int_equal(c.next, r.len);
+	assert_int_equal(c.next, r.m.len);
 	assert_int_equal(tsl_rec_peek(rd, c.next, &c, head, sizeof(head)), 0);
 	tsl_rec_reader_free(rd);
 	close(fd);
@@ -583,9 +566,9 @@ static void test_derived(void **state)
 	rx.data_rx.seq = 100;
 	rx.data_rx.len = 10;
 	rec_open(&r);
-	assert_int_equal(tsl_rec_write_events(r.w, &e, &rd), 0);
+	assert_int_equal(tsl_rec_write_events(r.m.w, &e, &rd), 0);
 	e.cpu = 1;
-	assert_int_equal(tsl_rec_write_events(r.w, &e, &rx), 0);
+	assert_int_equal(tsl_rec_write_events(r.m.w, &e, &rx), 0);
 	rec_finish(&r);
 	fd = rec_file(&r);
 	assert_int_equal(tsl_iter_index_build(fd, "t.rec", &r.ix, false), 0);
@@ -613,11 +596,11 @@ static void test_names_continue(void **state)
 		int fd;
 
 		rec_open(&r);
-		assert_int_equal(tsl_rec_write_names(r.w, 0, 2, "a\0b", 4), 0);
+		assert_int_equal(tsl_rec_write_names(r.m.w, 0, 2, "a\0b", 4), 0);
 		at = sizeof(struct tsl_rec_header) + sizeof(struct tsl_rec_chunk_hdr) +
 		     sizeof(struct tsl_rec_start) + sizeof(struct tsl_rec_chunk_hdr) +
 		     16;	/* names: 8 + "a\0b\0" = 12, padded to 16 */
-		assert_int_equal(tsl_rec_write_names(r.w, firsts[i], 1, "c", 2), 0);
+		assert_int_equal(tsl_rec_write_names(r.m.w, firsts[i], 1, "c", 2), 0);
 		rec_finish(&r);
 		fd = rec_file(&r);
 		stderr_begin();
@@ -686,10 +669,10 @@ static void test_extreme_pairs(void **state)
 		struct tsl_rec_events g = { .cpu = 0, .mono_ns = UINT64_MAX,
 			.real_ns = 0 };
 
-		assert_int_equal(tsl_rec_write_events(r.w, &e, NULL), 0);
-		assert_int_equal(tsl_rec_write_events(r.w, &f, NULL), 0);
-		assert_int_equal(tsl_rec_write_events(r.w, &g, NULL), 0);
-		assert_int_equal(tsl_rec_write_events(r.w, &g, NULL), 0);
+		assert_int_equal(tsl_rec_write_events(r.m.w, &e, NULL), 0);
+		assert_int_equal(tsl_rec_write_events(r.m.w, &f, NULL), 0);
+		assert_int_equal(tsl_rec_write_events(r.m.w, &g, NULL), 0);
+		assert_int_equal(tsl_rec_write_events(r.m.w, &g, NULL), 0);
 	}
 	rec_finish(&r);
 	fd = rec_file(&r);
@@ -708,10 +691,10 @@ static void test_no_chunks(void **state)
 
 	(void)state;
 	rec_open(&r);
-	assert_int_equal(tsl_rec_writer_finish(r.w), 0);
-	assert_int_equal(fclose(r.fp), 0);
+	assert_int_equal(tsl_rec_writer_finish(r.m.w), 0);
+	assert_int_equal(fclose(r.m.fp), 0);
 	fd = memfd_create("recording", 0);
-	assert_int_equal(write(fd, r.image, sizeof(struct tsl_rec_header)),
+	assert_int_equal(write(fd, r.m.image, sizeof(struct tsl_rec_header)),
 			 sizeof(struct tsl_rec_header));
 	stderr_begin();
 	assert_int_equal(tsl_iter_index_build(fd, "t.rec", &ix, true), -EINVAL);
