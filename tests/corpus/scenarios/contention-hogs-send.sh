@@ -1,0 +1,19 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A paced iperf3 transfer whose server shares its CPU with three busy loops; seen by the sender.
+# expect: cpu_contention
+# netns: cli
+# role: sender
+# healthy-ok: no
+# workload: iperf3 -b 20M, server pinned to CPU 1
+# fault: three busy loops on CPU 1
+. /tsl/lib.sh
+. /tsl/corpus/lib.sh
+
+CORPUS_PORT=5201
+corpus_path
+corpus_rtt 2
+corpus_servers() { corpus_iperf3_server taskset -c 1; }
+corpus_load() { corpus_iperf3 "$1" -b 20M; }
+corpus_fault() { corpus_hogs srv 1 3; }
+corpus_run throughput

@@ -1,0 +1,18 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A sender of 1 KiB messages every 50 ms: each is one sub-MSS segment that the receiver acknowledges on its delayed-ACK timer, which inflates the sender's RTT samples but costs nothing; seen by the sender.
+# expect: delayed_ack
+# netns: cli
+# role: sender
+# healthy-ok: yes
+# workload: tsl-load send -r 20 -l 1
+# fault: none (the receiver's delayed ACKs, on by default)
+. /tsl/lib.sh
+. /tsl/corpus/lib.sh
+
+CORPUS_PORT=7100
+corpus_path
+corpus_rtt 1
+corpus_load() { corpus_stream "$1" "" "-r 20 -l 1"; }
+corpus_fault() { :; }
+corpus_run throughput

@@ -1,0 +1,18 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# redis-cli --latency over a path whose RTT becomes 30 ms, seen by redis-server.
+# expect: path_latency
+# netns: srv
+# role: server
+# healthy-ok: no
+# workload: redis-server, redis-cli --latency
+# fault: netem delay, 30 ms RTT
+. /tsl/lib.sh
+. /tsl/corpus/lib.sh
+
+CORPUS_PORT=6379
+corpus_path
+corpus_servers() { corpus_redis_server; }
+corpus_load() { corpus_redis "$1"; }
+corpus_fault() { corpus_rtt 30; }
+corpus_run latency

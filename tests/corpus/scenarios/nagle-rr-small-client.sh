@@ -1,0 +1,18 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Requests of 100 B written in two halves with Nagle on and 2000 B answers; seen by the client.
+# expect: nagle_delack
+# netns: cli
+# role: client
+# healthy-ok: no
+# workload: tsl-rr 100 B requests in two writes, 2000 B answers
+# fault: TCP_NODELAY off on the client (on in the baseline)
+. /tsl/lib.sh
+. /tsl/corpus/lib.sh
+
+CORPUS_PORT=7000
+corpus_path
+rr_flags="-s -n"
+corpus_load() { corpus_rr $(( $1 * 20 )) "100 2000" "100 2000 $rr_flags -p 5"; }
+corpus_fault() { rr_flags="-s"; }
+corpus_run latency
