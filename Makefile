@@ -12,6 +12,8 @@
 #   make dkms-install   install the module with DKMS on this host
 #   make bench          benchmarks in QEMU (KERNEL=...), regenerates BENCHMARKS.md
 #   make fuzz           libFuzzer on the recording reader and the analysis (FUZZ_SECONDS=600)
+#   make accuracy       the diagnosis corpus in QEMU (KERNELS="6.1 6.12", EVAL_REPEAT=3),
+#                       regenerates docs/ACCURACY.md
 
 KERNEL  ?= 6.1
 KDIR    ?= /lib/modules/$(shell uname -r)/build
@@ -57,6 +59,13 @@ FUZZ_SECONDS ?= 600
 fuzz: deps
 	tests/fuzz/check $(FUZZ_SECONDS)
 
+# The diagnosis corpus (tests/corpus) on KERNELS, the eval half EVAL_REPEAT times.
+KERNELS ?= $(KERNEL)
+EVAL_REPEAT ?= 3
+accuracy: deps user
+	scripts/install-deps --corpus
+	tests/corpus/accuracy --repeat $(EVAL_REPEAT) $(KERNELS)
+
 bench: deps user
 	bench/run --kernel $(KERNEL)
 
@@ -81,5 +90,5 @@ clean:
 	$(MAKE) -C user clean
 	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd kmod/Module.symvers kmod/modules.order
 
-.PHONY: all deps user kmod check check-layout check-asan fuzz check-unit check-vm check-matrix check-scenarios demo check-dkms bench \
+.PHONY: all deps user kmod check check-layout check-asan fuzz check-unit check-vm check-matrix check-scenarios accuracy demo check-dkms bench \
 	dkms-install dkms-remove install clean
