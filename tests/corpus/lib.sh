@@ -67,6 +67,15 @@ corpus_rtt() {
 
 # ---- processes ----
 
+# corpus_bg NAME NS CMD...: tsl_bg of a command in a namespace whose pid,
+# PID_NAME, is the command's own (ip netns exec, nice, taskset exec it), so
+# that signals, cgroups and waits reach it.
+corpus_bg() {
+	local name=$1 ns=$2
+	shift 2
+	tsl_bg "$name" "$IP" netns exec "$ns" "$@"
+}
+
 # corpus_cgroup NAME CPU_MAX PID...: put processes in a cgroup v2 group tsl-NAME
 # with cpu.max "CPU_MAX" (e.g. "20000 100000": 20 % of a CPU).
 corpus_cgroup() {
@@ -104,7 +113,7 @@ corpus_stall() {
 corpus_hogs() {
 	local i
 	for i in $(seq "$3"); do
-		tsl_bg hog$i tsl_ns "$1" nice -n "${4:-0}" taskset -c "$2" /bin/bash -c 'while :; do :; done'
+		corpus_bg hog$i "$1" nice -n "${4:-0}" taskset -c "$2" /bin/bash -c 'while :; do :; done'
 	done
 }
 
@@ -124,22 +133,32 @@ corpus_iperf3() {
 # server "REQ RESP [flags]", client "REQ RESP [flags]". Prints the median
 # round trip in us.
 corpus_rr() {
-	tsl_bg rr-server tsl_ns srv tsl-rr server $CORPUS_PORT $2
+	corpus_bg rr-server srv tsl-rr server $CORPUS_PORT $2
 	tsl_wait_port srv $CORPUS_PORT || return 1
 	tsl_ns cli tsl-rr client $SRV4 $CORPUS_PORT "$1" $3 |
 		awk '$1 == "requests" { print $4 }'
 }
 
-# corpus_stream SECONDS "RECV_ARGS" "SEND_ARGS": tsl-load recv in srv (one
-# connection) and tsl-load send from cli for SECONDS; prints the bytes per
-# second received.
+# corpus_stream SECONDS "RECV_ARGS" "SEND_ARGS" [PREFIX...]: tsl-load recv
+# in srv (one connection; PREFIX: e.g. "taskset -c 1") and tsl-load send from
+# cli for SECONDS; prints the bytes per second received.
+# corpus_stream_delay: the same, but prints the mean delivery time of the
+# pieces in us (from the start of their write to their read).
 corpus_stream() {
-	tsl_bg stream-recv tsl_ns srv tsl-load recv $CORPUS_PORT $2
+	corpus_stream_run "$@" && awk -v s="$1" '$1 == "received" { printf "%d\n", $2 / s }' "$OUT/stream-recv.log"
+}
+corpus_stream_delay() {
+	corpus_stream_run "$@" && awk '$1 == "received" && $9 != "" { print $9 }' "$OUT/stream-recv.log"
+}
+corpus_stream_run() {
+	local s=$1 rargs=$2 sargs=$3
+	shift 3
+	corpus_bg stream-recv srv "$@" tsl-load recv $CORPUS_PORT $rargs
 	CORPUS_RECV_PID=$PID_stream_recv
 	tsl_wait_port srv $CORPUS_PORT || return 1
-	tsl_ns cli tsl-load send $SRV4 $CORPUS_PORT -t "$1" $3 > /dev/null || return 1
+	tsl_ns cli tsl-load send $SRV4 $CORPUS_PORT -t "$s" $sargs > /dev/null || return 1
 	wait "$CORPUS_RECV_PID" 2>/dev/null
-	awk -v s="$1" '$1 == "received" { printf "%d\n", $2 / s }' "$OUT/stream-recv.log"
+	return 0
 }
 
 # corpus_redis SECONDS: redis-cli's latency mode from cli (a PING every
@@ -203,16 +222,21 @@ corpus_nginx() {
 	events { worker_connections 256; }
 	http {
 		access_log off;
+		client_body_temp_path $d/body;
+		proxy_temp_path $d/proxy;
+		fastcgi_temp_path $d/fastcgi;
+		uwsgi_temp_path $d/uwsgi;
+		scgi_temp_path $d/scgi;
 		server { listen $CORPUS_PORT; root $d/www; }
 	}
 	EOC
-	tsl_bg nginx tsl_ns srv nginx -p $d -c $d/nginx.conf
+	corpus_bg nginx srv nginx -p $d -c $d/nginx.conf
 	tsl_wait_port srv $CORPUS_PORT
 }
 
 # corpus_redis_server: redis-server in srv on $CORPUS_PORT, no persistence.
 corpus_redis_server() {
-	tsl_bg redis tsl_ns srv redis-server --port $CORPUS_PORT --bind 0.0.0.0 \
+	corpus_bg redis srv redis-server --port $CORPUS_PORT --bind 0.0.0.0 \
 		--protected-mode no --save '' --appendonly no
 	tsl_wait_port srv $CORPUS_PORT
 }
@@ -220,7 +244,7 @@ corpus_redis_server() {
 # corpus_iperf3_server [PREFIX...]: iperf3 -s in srv on $CORPUS_PORT (PREFIX:
 # e.g. "taskset -c 1"); its pid in PID_iperf3.
 corpus_iperf3_server() {
-	tsl_bg iperf3 tsl_ns srv "$@" iperf3 -s -p $CORPUS_PORT
+	corpus_bg iperf3 srv "$@" iperf3 -s -p $CORPUS_PORT
 	tsl_wait_port srv $CORPUS_PORT
 }
 

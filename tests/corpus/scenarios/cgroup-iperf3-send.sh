@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A paced iperf3 transfer whose server runs in a cgroup with cpu.max 5 ms per 100 ms; seen by the sender.
-# expect: cgroup_throttled
+# expect: cgroup_throttled app_not_reading
 # netns: cli
 # role: sender
 # healthy-ok: no

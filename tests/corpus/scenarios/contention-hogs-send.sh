@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A paced iperf3 transfer whose server shares its CPU with three busy loops; seen by the sender.
-# expect: cpu_contention
+# expect: cpu_contention app_not_reading
 # netns: cli
 # role: sender
 # healthy-ok: no

@@ -13,12 +13,6 @@
 CORPUS_PORT=7100
 corpus_path
 corpus_rtt 2
-corpus_load() {
-	tsl_bg stream-recv tsl_ns srv taskset -c 1 tsl-load recv $CORPUS_PORT -c 16
-	tsl_wait_port srv $CORPUS_PORT || return 1
-	tsl_ns cli tsl-load send $SRV4 $CORPUS_PORT -t "$1" -r 2048 > /dev/null || return 1
-	wait "$PID_stream_recv" 2>/dev/null
-	awk -v s="$1" '$1 == "received" { printf "%d\n", $2 / s }' "$OUT/stream-recv.log"
-}
-corpus_fault() { tsl_bg stress tsl_ns srv stress-ng --cpu 2 --taskset 1 --timeout 60; }
-corpus_run throughput
+corpus_load() { corpus_stream_delay "$1" "-c 16" "-r 2048" taskset -c 1; }
+corpus_fault() { corpus_bg stress srv stress-ng --cpu 2 --taskset 1 --timeout 60; }
+corpus_run latency

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # An unpaced transfer to a reader that spends 300 us of CPU per KiB it reads; seen by the sender.
-# expect: app_cpu_bound
+# expect: app_cpu_bound app_not_reading
 # netns: cli
 # role: sender
 # healthy-ok: no

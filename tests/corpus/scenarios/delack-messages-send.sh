@@ -13,6 +13,6 @@
 CORPUS_PORT=7100
 corpus_path
 corpus_rtt 1
-corpus_load() { corpus_stream "$1" "" "-r 20 -l 1"; }
+corpus_load() { corpus_stream_delay "$1" "" "-r 20 -l 1"; }
 corpus_fault() { :; }
-corpus_run throughput
+corpus_run latency

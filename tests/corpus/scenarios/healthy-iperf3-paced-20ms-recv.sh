@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A paced iperf3 transfer over a clean 20 ms path, well below what the path carries, seen by the receiver.
-# expect: healthy
+# expect: healthy path_latency
 # netns: srv
 # role: receiver
 # healthy-ok: yes

@@ -13,7 +13,7 @@
 CORPUS_PORT=7200
 corpus_path
 corpus_servers() {
-	tsl_bg socat tsl_ns srv socat -u TCP-LISTEN:$CORPUS_PORT,reuseaddr,fork OPEN:/dev/null
+	corpus_bg socat srv socat -u TCP-LISTEN:$CORPUS_PORT,reuseaddr,fork OPEN:/dev/null
 	tsl_wait_port srv $CORPUS_PORT
 }
 corpus_load() { corpus_send "$1" -r 256 -l 1; }

@@ -13,7 +13,7 @@
 CORPUS_PORT=11111
 corpus_path
 corpus_servers() {
-	tsl_bg sockperf tsl_ns srv sockperf server --tcp -i 0.0.0.0 -p $CORPUS_PORT
+	corpus_bg sockperf srv sockperf server --tcp -i 0.0.0.0 -p $CORPUS_PORT
 	tsl_wait_port srv $CORPUS_PORT
 }
 corpus_load() { corpus_sockperf "$1" 200; }

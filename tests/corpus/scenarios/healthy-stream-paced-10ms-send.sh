@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tsl-load sends 1 MiB/s over a clean 10 ms path, seen by the sender.
-# expect: healthy
+# expect: healthy path_latency
 # netns: cli
 # role: sender
 # healthy-ok: yes
@@ -13,6 +13,6 @@
 CORPUS_PORT=7100
 corpus_path
 corpus_rtt 10
-corpus_load() { corpus_stream "$1" "" "-r 1024"; }
+corpus_load() { corpus_stream_delay "$1" "" "-r 1024"; }
 corpus_fault() { :; }
-corpus_run throughput
+corpus_run latency

@@ -13,6 +13,6 @@
 CORPUS_PORT=7100
 corpus_path
 corpus_rtt 10
-corpus_load() { corpus_stream "$1" "" "-r 2048"; }
+corpus_load() { corpus_stream_delay "$1" "" "-r 2048"; }
 corpus_fault() { corpus_netem rtr r-srv delay 5ms loss 5% 25%; }
-corpus_run throughput
+corpus_run latency

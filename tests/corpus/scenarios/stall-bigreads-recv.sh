@@ -14,6 +14,6 @@ CORPUS_PORT=7100
 corpus_path
 corpus_rtt 2
 recv_args="-c 1024"
-corpus_load() { corpus_stream "$1" "$recv_args" "-r 4096"; }
+corpus_load() { corpus_stream_delay "$1" "$recv_args" "-r 4096"; }
 corpus_fault() { recv_args="-c 1024 -x 2000:400:400"; }
-corpus_run throughput
+corpus_run latency

@@ -14,7 +14,7 @@ CORPUS_PORT=7200
 corpus_path
 corpus_rtt 2
 corpus_servers() {
-	tsl_bg socat tsl_ns srv socat -u TCP-LISTEN:$CORPUS_PORT,reuseaddr OPEN:/dev/null
+	corpus_bg socat srv socat -u TCP-LISTEN:$CORPUS_PORT,reuseaddr OPEN:/dev/null
 	tsl_wait_port srv $CORPUS_PORT
 }
 corpus_load() {

@@ -4,7 +4,8 @@
 // tsl-load send HOST PORT [-r KB_PER_S] [-t SEC] [-l WRITE_KB]
 //   connect and write WRITE_KB (default 16) pieces, paced to KB_PER_S
 //   (0 or none: as fast as the peer takes them), for SEC seconds (default:
-//   until the peer goes away). Prints "sent BYTES".
+//   until the peer goes away). Prints "sent BYTES". Every piece starts with
+//   a stamp: the CLOCK_MONOTONIC time its write began and its length.
 // tsl-load recv PORT [-c CHUNK_KB] [-p MS] [-b RCVBUF] [-u US] [-x GAP:MIN:MAX]
 //   accept one connection and read it until EOF in reads of up to CHUNK_KB
 //   (default 64): -p sleep MS after every read; -b SO_RCVBUF set on the
@@ -12,11 +13,26 @@
 //   -u spin US microseconds of CPU (user time) per KiB read; -x after a
 //   read, once GAP ms (0.5..1.5 x GAP, uniform) have passed since the last
 //   stall, stall for MIN..MAX ms (uniform): a reader that stalls now and then.
-//   Prints "received BYTES stalls N".
+//   Prints "received BYTES stalls N p50_us P p99_us Q mean_us M": with the
+//   delivery time of the pieces (from the start of their write to the read
+//   that brought their first bytes; sender and receiver share the clock on
+//   one host, whatever their network namespaces).
 #include <signal.h>
+#include <stdint.h>
 #include "tsl-net.h"
 
 static char buf[1 << 20];
+
+/* The stamp at the start of every piece sent. */
+struct stamp {
+	uint64_t sent_ns;
+	uint32_t len;
+} __attribute__((packed));
+
+/* Delivery times of the pieces received, us; kept up to a bound. */
+#define MAX_DELIVERIES (1 << 20)
+static unsigned int deliveries[MAX_DELIVERIES];
+static size_t n_deliveries;
 
 static int do_send(int argc, char **argv)
 {
@@ -37,7 +53,7 @@ static int do_send(int argc, char **argv)
 		else
 			return 2;
 	}
-	if (!piece || piece > sizeof(buf))
+	if (piece < sizeof(struct stamp) || piece > sizeof(buf))
 		return 2;
 	signal(SIGPIPE, SIG_IGN);
 	fd = tsl_connect(argv[1], atoi(argv[2]));
@@ -56,6 +72,11 @@ static int do_send(int argc, char **argv)
 
 			tsl_sleep_ms(ahead / 1000000 ? ahead / 1000000 : 1);
 			continue;
+		}
+		{
+			struct stamp st = { tsl_now_ns(), (uint32_t)piece };
+
+			memcpy(buf, &st, sizeof(st));
 		}
 		if (tsl_write_all(fd, buf, piece) < 0)
 			break;
@@ -77,8 +98,63 @@ static void spin_us(unsigned long long us)
 			x += i;
 }
 
+/*
+ * Follow the pieces' stamps through the bytes @p[0..n) read at @now: the
+ * next stamp starts at stream offset *@next; its bytes may span reads.
+ */
+static void track_stamps(const char *p, size_t n, unsigned long long at,
+			 unsigned long long now, unsigned long long *next)
+{
+	static struct stamp st;
+	static size_t have;	/* bytes of st read so far */
+	unsigned long long end = at + n;
+
+	while (*next + have < end) {
+		size_t off = *next + have - at, k = sizeof(st) - have;
+
+		if (k > n - off)
+			k = n - off;
+		memcpy((char *)&st + have, p + off, k);
+		have += k;
+		if (have < sizeof(st))
+			return;
+		if (n_deliveries < MAX_DELIVERIES && now > st.sent_ns)
+			deliveries[n_deliveries++] = (now - st.sent_ns) / 1000;
+		if (st.len < sizeof(st)) {	/* not a stamped stream */
+			*next = ~0ULL;
+			return;
+		}
+		*next += st.len;
+		have = 0;
+	}
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void print_received(unsigned long long got, int stalls)
+{
+	unsigned long long sum = 0;
+	size_t i;
+
+	printf("received %llu stalls %d", got, stalls);
+	if (n_deliveries) {
+		qsort(deliveries, n_deliveries, sizeof(*deliveries), cmp_uint);
+		for (i = 0; i < n_deliveries; i++)
+			sum += deliveries[i];
+		printf(" p50_us %u p99_us %u mean_us %llu", deliveries[n_deliveries / 2],
+		       deliveries[n_deliveries * 99 / 100], sum / n_deliveries);
+	}
+	printf("\n");
+}
+
 static int do_recv(int argc, char **argv)
 {
+	unsigned long long next_stamp = 0;
 	unsigned long long got = 0, burn_us = 0;
 	int fd, opt, pause_ms = 0, rcvbuf = 0, stall_gap = 0, stall_min = 0, stall_max = 0;
 	unsigned long long next_stall = 0;
@@ -115,6 +191,7 @@ static int do_recv(int argc, char **argv)
 			tsl_fatal("read");
 		if (n == 0)
 			break;
+		track_stamps(buf, n, got, tsl_now_ns(), &next_stamp);
 		got += n;
 		if (burn_us)
 			spin_us(burn_us * n / 1024);
@@ -129,7 +206,7 @@ static int do_recv(int argc, char **argv)
 				(stall_gap / 2 + random() % (stall_gap + 1)) * 1000000ULL;
 		}
 	}
-	printf("received %llu stalls %d\n", got, stalls);
+	print_received(got, stalls);
 	close(fd);
 	return 0;
 }
