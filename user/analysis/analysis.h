@@ -50,6 +50,7 @@ struct tsl_lag_corr {
 	X(ACK_WINDOW, "acks_window") X(ACKS_RX, "acks_received") \
 	X(DELAYED_RX, "acks_received_delayed") \
 	X(RES_P50, "read_residence_p50_us") X(RES_P90, "read_residence_p90_us") \
+	X(UNREAD_MS, "unread_ms") \
 	X(READ_BYTES, "bytes_read") X(READS, "reads") X(RCVQ, "rcvq_max") \
 	X(SNDQ, "sndq_max") X(CWND, "cwnd") X(IN_FLIGHT, "in_flight_max") \
 	X(SND_WND, "snd_wnd") X(RCV_WND, "rcv_wnd") X(RCVBUF, "rcvbuf") \
@@ -101,6 +102,41 @@ struct tsl_an_totals {
 	uint32_t mss;		/* largest payload per segment sent or received */
 };
 
+/* ---- where a flow's time went (ledger.c; what each item is: ledger.h) ---- */
+
+#define TSL_LEDGER_ITEMS(X) \
+	X(UNREAD, "unread") X(HOLE_LOSS, "hole_loss") \
+	X(HOLE_REORDER, "hole_reorder") X(RECOVERY, "recovery") \
+	X(RWND_ZERO, "rwnd_zero") X(RWND, "rwnd") X(CWND, "cwnd") \
+	X(TURN, "turn") X(ACK_WAIT, "ack_wait") X(DELACK_TX, "delack_tx")
+
+#define TSL_LG_ENUM(id, name) TSL_LG_##id,
+enum tsl_ledger_item {
+	TSL_LEDGER_ITEMS(TSL_LG_ENUM)
+	TSL_LG_N,
+};
+#undef TSL_LG_ENUM
+
+extern const char *const tsl_ledger_names[TSL_LG_N];
+
+struct tsl_ledger {
+	double us[TSL_LG_N];	/* time in each item, us */
+	uint32_t rtt_min_us;	/* the flow's smallest RTT sample; 0: none */
+	double floor_us;	/* the path's floor: min of RTT samples, ICMP, sock_diag's RTT */
+	double cwnd_rtt_us;	/* mean RTT sample that ended a cwnd-limited wait */
+	double turn_rtt_us;	/* mean RTT sample seen in a turn (client: its wait) */
+	uint64_t turns, recoveries, holes, holes_reorder, ack_waits, delack_waits;
+	uint64_t dup_segs;	/* data that arrived again, below rcv_nxt */
+	double *hole_us;	/* each hole's duration, until sorted out at the end */
+	size_t n_hole_us, cap_hole_us;
+	/* ledger.c's own state while the events go by */
+	uint64_t occ_end_ns, hole_start_ns, lim_since_ns, rec_start_ns;
+	uint64_t last_ack_ns, last_tx_ns, last_rx_ns, turn_start_ns, timer_ack_ns;
+	uint64_t cwnd_rtt_n, turn_rtt_n, last_ack_rtt_us, timer_ack_us;
+	uint32_t high_seq, rec_high, hole_seq;
+	uint8_t lim, in_rec, hole_open, turn, last_ack_small;
+};
+
 struct tsl_an_flow {
 	uint64_t cookie;
 	bool has_id;
@@ -118,6 +154,7 @@ struct tsl_an_flow {
 	int64_t cur;
 	struct tsl_hist cur_rtt, cur_ackd, cur_res;
 	int read_cpu;		/* CPU of the latest read; -1 unknown */
+	struct tsl_ledger lg;
 };
 
 struct tsl_an_pid;
@@ -223,7 +260,8 @@ enum tsl_category {
 	TSL_V_DELAYED_ACK, TSL_V_PATH_LATENCY, TSL_V_PATH_JITTER,
 	TSL_V_PATH_LOSS, TSL_V_REORDERING, TSL_V_QUEUEING_DELAY,
 	TSL_V_CPU_CONTENTION, TSL_V_SOFTIRQ_OVERLOAD, TSL_V_CPU_STEAL,
-	TSL_V_NIC_ERRORS, TSL_V_NCATEGORIES,
+	TSL_V_NIC_ERRORS, TSL_V_CGROUP_THROTTLED, TSL_V_LOCAL_QUEUE,
+	TSL_V_NAGLE_DELACK, TSL_V_INSUFFICIENT_DATA, TSL_V_NCATEGORIES,
 };
 
 extern const char *const tsl_category_names[TSL_V_NCATEGORIES];
@@ -240,6 +278,12 @@ struct tsl_verdict {
 	enum tsl_category cat;
 	const struct tsl_an_flow *flow;	/* NULL: host-wide */
 	double confidence;
+	/*
+	 * The share of the flow's stalled time (the time it waited for
+	 * anything, stalled_s of its active_s) this cause explains; NAN for
+	 * host-wide verdicts.
+	 */
+	double explains, stalled_s, active_s;
 	struct tsl_evidence sup[TSL_MAX_EVIDENCE], con[TSL_MAX_EVIDENCE];
 	unsigned int n_sup, n_con;
 	const char *layer;	/* Application, TCP stack, Network, Hardware */

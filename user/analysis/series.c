@@ -9,6 +9,7 @@
 
 #include "histogram.h"
 #include "series.h"
+#include "ledger.h"
 
 #define TSL_AN_NAME(id, name) [TSL_AN_##id] = name,
 const char *const tsl_an_col_names[TSL_AN_NCOLS] = {
@@ -502,6 +503,7 @@ static int take_event(struct tsl_an_model *m, const struct tsl_event *ev)
 	if (!f->t.events++)
 		f->first_ns = ev->ts_ns;
 	f->last_ns = ev->ts_ns;
+	tsl_ledger_event(m, f, r, ev);
 	switch (ev->kind) {
 	case TSL_EV_TX:
 		return on_tx(f, r, ev);
@@ -969,6 +971,7 @@ int tsl_an_model_build(int fd, const char *name, const struct tsl_iter_index *ix
 		if (close_interval(m, m->flows[k]))
 			return failed(m);
 		join_flow(m, m->flows[k]);
+		tsl_ledger_finish(m->flows[k]);
 	}
 	if (m->n_flows)
 		qsort(m->flows, m->n_flows, sizeof(*m->flows), cmp_flow);
@@ -984,6 +987,7 @@ static void flow_free(struct tsl_an_flow *f)
 	tsl_hist_free(&f->cur_rtt);
 	tsl_hist_free(&f->cur_ackd);
 	tsl_hist_free(&f->cur_res);
+	free(f->lg.hole_us);
 	free(f->rows);
 	free(f);
 }

@@ -92,6 +92,19 @@
 	X(W_INFERRED, 0.10, "the evidence was inferred (no schedstat), not measured") \
 	X(W_NO_ICMP, 0.25, "path_latency without ICMP: the floor is the flow's own min RTT, which its queue can raise") \
 	X(W_PATH_SPREAD, 0.35, "path_latency while ICMP p90-p10 >= JITTER_REL of its median: the path varies, it is not only long") \
+	/* the time ledger (ledger.c) and its causes (causes.c) */ \
+	X(MIN_SEGMENTS, 50, "a flow of fewer segments (sent plus received) is not judged: too few events to tell a rate from chance") \
+	X(MIN_ACTIVE_S, 1.0, "nor one active for less than a second: ten intervals") \
+	X(LAN_RTT_US, 1000.0, "a data-centre round trip: what a path's floor is compared with (METHODOLOGY.md: a path counts as long from 1 ms)") \
+	X(TRANSIT_WEIGHT, 0.5, "a long path a flow never waited on still delays each byte: its share counts at half") \
+	X(MATERIAL, 0.2, "a flow stalled for 20 % of its active time is as slow as the confidence scale goes") \
+	X(WND_VARIES, 0.5, "the peer's window going below half its largest: its reader lags (not its buffer)") \
+	X(SMALL_WND_MAX, 65536.0, "a peer window never above 64 KiB is its buffer's size, not a reader's lag (Linux's default tcp_rmem gives 128 KiB and grows)") \
+	X(HOST_WEIGHT, 0.5, "host-wide conditions (softirq, steal, NIC errors) are context: no share of a flow's time is measured for them") \
+	X(FLOW_WEIGHT, 0.5, "a flow's verdicts weigh 0.5 plus 0.5 x its bytes over the busiest flow's") \
+	X(LG_GRACE_US, 1000.0, "a byte read within 1 ms of its arrival has not waited: a prompt reader's wake-up on a loaded host") \
+	X(LG_FOLLOW_US, 2000.0, "a segment sent within 2 ms of an ACK was released by it (wake-up and softirq latency)") \
+	X(LG_REORDER_RTT, 0.5, "a hole filled within half a round trip was not retransmitted: the data came late, by reordering") \
 	/* the receiving application */ \
 	X(RECVQ_BYTES, 65536.0, "recv_q 'high': 64 KiB, half of Linux's default tcp_rmem (128 KiB), the part that is window; a round figure") \
 	X(RECVQ_RCVBUF, 0.8, "or 80 % of the socket's receive buffer (skmem rb): the window is about to close") \

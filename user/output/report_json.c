@@ -147,6 +147,30 @@ static json_t *dist(const struct tsl_hist *h)
 	return o;
 }
 
+/* Where the flow's time went: each item of its ledger, in seconds. */
+static json_t *time_ledger(const struct tsl_an_flow *f)
+{
+	const struct tsl_ledger *l = &f->lg;
+	json_t *o = json_object(), *items = json_object();
+	unsigned int k;
+
+	set(o, "active_s", num(f->last_ns > f->first_ns ? (f->last_ns - f->first_ns) / 1e9 : 0));
+	for (k = 0; k < TSL_LG_N; k++)
+		set(items, tsl_ledger_names[k], num(l->us[k] / 1e6));
+	set(o, "waits_s", items);
+	set(o, "rtt_floor_us", num(l->floor_us));
+	set(o, "cwnd_wait_rtt_us", num(l->cwnd_rtt_us));
+	set(o, "turn_rtt_us", num(l->turn_rtt_us));
+	set(o, "turns", u64(l->turns));
+	set(o, "recoveries", u64(l->recoveries));
+	set(o, "holes", u64(l->holes));
+	set(o, "holes_reordered", u64(l->holes_reorder));
+	set(o, "duplicate_segments", u64(l->dup_segs));
+	set(o, "ack_waits", u64(l->ack_waits));
+	set(o, "delayed_ack_waits", u64(l->delack_waits));
+	return o;
+}
+
 static json_t *flow_summary(const struct tsl_report *r,
 			    const struct tsl_flow_report *fr)
 {
@@ -197,6 +221,7 @@ static json_t *flow_summary(const struct tsl_report *r,
 	set(o, "baseline_mad_us", num(fr->ep.mad));
 	set(o, "episode_threshold_us", num(fr->ep.threshold));
 	set(o, "episodes", u64(fr->ep.n));
+	set(o, "time", time_ledger(f));
 	return o;
 }
 
