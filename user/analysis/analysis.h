@@ -284,6 +284,7 @@ struct tsl_verdict {
 	 * host-wide verdicts.
 	 */
 	double explains, stalled_s, active_s;
+	char summary[384];	/* one sentence a person can act on */
 	struct tsl_evidence sup[TSL_MAX_EVIDENCE], con[TSL_MAX_EVIDENCE];
 	unsigned int n_sup, n_con;
 	const char *layer;	/* Application, TCP stack, Network, Hardware */

@@ -294,6 +294,89 @@ static const struct tsl_flow_report *find_peer(const struct tsl_report *r,
 	return NULL;
 }
 
+/* @us as "850 us", "12.3 ms" or "2.41 s" in @buf. */
+static const char *dur(double us, char *buf, size_t len)
+{
+	if (isnan(us))
+		snprintf(buf, len, "-");
+	else if (us < 1000)
+		snprintf(buf, len, "%.0f \u00b5s", us);
+	else if (us < 1e6)
+		snprintf(buf, len, "%.3g ms", us / 1e3);
+	else
+		snprintf(buf, len, "%.3g s", us / 1e6);
+	return buf;
+}
+
+/*
+ * The verdict in one sentence: what happened, how much time it took, and
+ * the share of the flow's held-up time that explains.
+ */
+static void flow_summary(struct tsl_verdict *v, const struct tsl_causes *c,
+			 enum tsl_category cat)
+{
+	const struct tsl_ledger *l = &v->flow->lg;
+	char a[24], b[24], d[24];
+	const char *what;
+	size_t n;
+
+	dur(c->us[cat], a, sizeof(a));
+	switch (cat) {
+	case TSL_V_APP_NOT_READING:
+		what = "the receiving application did not read: data waited unread in its receive queue (or the peer's window stayed closed)";
+		break;
+	case TSL_V_APP_CPU_BOUND:
+		what = "the receiving application was busy on the CPU while data waited unread";
+		break;
+	case TSL_V_CPU_CONTENTION:
+		what = "the receiving application waited for a CPU (run-queue delay) while data waited unread";
+		break;
+	case TSL_V_CGROUP_THROTTLED:
+		what = "the receiving application's cgroup was throttled (cpu.max) while data waited unread";
+		break;
+	case TSL_V_APP_BLOCKED:
+		what = "the receiving application was blocked on I/O while data waited unread";
+		break;
+	case TSL_V_RCVBUF_LIMITED:
+		what = "the receiver's window, small even when open, held the sender back: its receive buffer is too small for the path";
+		break;
+	case TSL_V_SNDBUF_LIMITED:
+		what = "the send buffer was full: the writer could not queue more";
+		break;
+	case TSL_V_PATH_LOSS:
+		what = "segments were lost: the sender was in loss recovery, or data waited behind a hole for its retransmission";
+		break;
+	case TSL_V_REORDERING:
+		what = "segments arrived out of order: data waited behind holes that filled without a retransmission";
+		break;
+	case TSL_V_QUEUEING_DELAY:
+	case TSL_V_LOCAL_QUEUE:
+		what = "a queue raised the RTT above the path's floor in step with the flow's own bytes in flight, while the flow waited for ACKs";
+		break;
+	case TSL_V_PATH_JITTER:
+		what = "the path's delay varied: round trips took longer than the path's floor, unrelated to the flow's own bytes in flight";
+		break;
+	case TSL_V_PATH_LATENCY:
+		what = "the path itself is long";
+		break;
+	case TSL_V_NAGLE_DELACK:
+		what = "small writes waited for the peer's delayed ACK (Nagle's algorithm without TCP_NODELAY)";
+		break;
+	default:
+		what = tsl_category_names[cat];
+		break;
+	}
+	n = (size_t)snprintf(v->summary, sizeof(v->summary), "%c%s", what[0] - 32, what + 1);
+	if (cat == TSL_V_PATH_LATENCY && n < sizeof(v->summary))
+		n += (size_t)snprintf(v->summary + n, sizeof(v->summary) - n,
+				      " (a round trip of %s at least)", dur(l->floor_us, b, sizeof(b)));
+	if (n < sizeof(v->summary))
+		snprintf(v->summary + n, sizeof(v->summary) - n,
+			 "; %s of the flow's %s went to it, %.0f %% of the %s it was held up.",
+			 a, dur(c->active_us, d, sizeof(d)), 100 * v->explains,
+			 dur(c->stalled_us, b, sizeof(b)));
+}
+
 /* Evidence common to a flow's verdicts: what the share is a share of. */
 static void flow_evidence(struct tsl_verdict *v, const struct tsl_causes *c,
 			  enum tsl_category cat)
@@ -369,6 +452,7 @@ static int flow_verdicts(struct tsl_report *r, const struct tsl_flow_report *fr,
 		if (v.confidence < 0.005)
 			continue;
 		flow_evidence(&v, &c, k);
+		flow_summary(&v, &c, k);
 		if (push(r, &v))
 			return -ENOMEM;
 	}
@@ -425,8 +509,12 @@ static int host_verdicts(struct tsl_report *r)
 		if (!host_rules[c])
 			continue;
 		verdict_init(&v, c, NULL);
-		if (host_rules[c](&h, &v))
-			ret = push(r, &v);
+		if (!host_rules[c](&h, &v))
+			continue;
+		snprintf(v.summary, sizeof(v.summary),
+			 "Host-wide, %s: %s (context: no share of a flow's time is measured for it).",
+			 tsl_category_names[c], v.expected);
+		ret = push(r, &v);
 	}
 	free(in);
 	return ret;
@@ -463,6 +551,9 @@ int tsl_verdicts_build(struct tsl_report *r)
 	if (r->n_flows && !judged) {
 		verdict_init(&healthy, TSL_V_INSUFFICIENT_DATA, NULL);
 		healthy.confidence = 1;
+		snprintf(healthy.summary, sizeof(healthy.summary),
+			 "No flow carried enough to be judged: each needs %.0f segments over %.0f s at least.",
+			 TH(MIN_SEGMENTS), TH(MIN_ACTIVE_S));
 		healthy.explains = NAN;
 		SUP(&healthy, "flows", r->n_flows, NAN);
 		SUP(&healthy, "min_segments", TH(MIN_SEGMENTS), NAN);
@@ -481,6 +572,9 @@ int tsl_verdicts_build(struct tsl_report *r)
 	if (best < TH(HEALTHY) && r->n_flows) {
 		verdict_init(&healthy, TSL_V_HEALTHY, NULL);
 		healthy.confidence = 1 - best;
+		snprintf(healthy.summary, sizeof(healthy.summary),
+			 "No cause explains a material share of any flow's time (the likeliest reaches a confidence of %.2f).",
+			 best);
 		SUP(&healthy, "best_other_confidence", best, TH(HEALTHY));
 		if (push(r, &healthy))
 			return tsl_an_nomem(r->name);

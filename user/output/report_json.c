@@ -76,6 +76,18 @@ static json_t *verdicts(const struct tsl_report *r)
 
 		set(o, "category", json_string(tsl_category_names[v->cat]));
 		set(o, "confidence", json_real(round(v->confidence * 1000) / 1000));
+		set(o, "summary", json_string(v->summary));
+		if (!isnan(v->explains)) {
+			json_t *x = json_object();
+
+			set(x, "fraction", num(v->explains));
+			set(x, "of", json_string("stalled_time"));
+			set(x, "stalled_s", num(v->stalled_s));
+			set(x, "active_s", num(v->active_s));
+			set(o, "explains", x);
+		} else {
+			set(o, "explains", json_null());
+		}
 		set(o, "flow", flow_ref(v->flow));
 		set(o, "layer", json_string(v->layer));
 		set(ev, "supporting", evidence(v->sup, v->n_sup));
