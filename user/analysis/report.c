@@ -2,6 +2,7 @@
 // The analysis of one recording: series, episodes, correlations and verdicts, ready for output.
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -86,6 +87,12 @@ out:
 }
 
 /* Episodes and correlations of one flow: 0, or -ENOMEM after printing it. */
+/* Whether @f mostly receives: more bytes read than it sent. */
+static bool receives_more(const struct tsl_an_flow *f)
+{
+	return f->t.read_bytes > f->t.tx_bytes;
+}
+
 static int analyse_flow(struct tsl_report *r, struct tsl_flow_report *fr)
 {
 	double *rtt = tsl_an_series(fr->f, TSL_AN_RTT_P90);
@@ -96,11 +103,12 @@ static int analyse_flow(struct tsl_report *r, struct tsl_flow_report *fr)
 	if (tsl_episodes_find(rtt, fr->f->n_rows, r->o.k, r->o.floor_us, &fr->ep))
 		goto out;
 	/*
-	 * A pure receiver has no RTT samples: its stalls show as data waiting
-	 * to be read. Episodes are then intervals whose read residence p90
+	 * A receiver (no RTT samples, or more bytes read than sent) stalls as
+	 * data waiting to be read; its few RTT samples (of a request, say) do
+	 * not show it. Episodes are then intervals whose read residence p90
 	 * stands out (and is >= 10 ms), when the usual residence is below that.
 	 */
-	if (!fr->ep.n_values && fr->f->t.reads) {
+	if ((!fr->ep.n_values || receives_more(fr->f)) && fr->f->t.reads) {
 		double *res = tsl_residence_series(fr->f, r->o.iv_ns);
 		size_t j, len = 0;
 		int err;
