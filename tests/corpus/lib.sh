@@ -148,7 +148,7 @@ corpus_stream() {
 	corpus_stream_run "$@" && awk -v s="$1" '$1 == "received" { printf "%d\n", $2 / s }' "$OUT/stream-recv.log"
 }
 corpus_stream_delay() {
-	corpus_stream_run "$@" && awk '$1 == "received" && $9 != "" { print $9 }' "$OUT/stream-recv.log"
+	corpus_stream_run "$@" && awk '$1 == "received" && $9 == "mean_us" { print $10 }' "$OUT/stream-recv.log"
 }
 corpus_stream_run() {
 	local s=$1 rargs=$2 sargs=$3

@@ -14,10 +14,14 @@ CORPUS_PORT=5201
 corpus_path
 corpus_rtt 20
 corpus_servers() { :; }
+# the server's sockets take tcp_wmem when they are made: one server per load
 corpus_load() {
-	corpus_iperf3_server
-	corpus_iperf3 "$1" -R
-	kill "$PID_iperf3" 2>/dev/null; wait "$PID_iperf3" 2>/dev/null
+	local v
+	corpus_iperf3_server || return 1
+	v=$(corpus_iperf3 "$1" -R)
+	kill "$PID_iperf3" 2>/dev/null
+	wait "$PID_iperf3" 2>/dev/null
+	[ -n "$v" ] && echo "$v"
 }
 corpus_fault() { corpus_ns_sysctl srv net.ipv4.tcp_wmem "4096 8192 16384"; }
 corpus_run throughput
