@@ -174,7 +174,7 @@ void tsl_causes_flow(const struct tsl_an_flow *f, const struct tsl_an_flow *peer
 {
 	const struct tsl_ledger *l = &f->lg;
 	struct owner_split o;
-	double *t = c->us, turn, cw;
+	double *t = c->us, turn;
 	unsigned int k;
 
 	memset(c, 0, sizeof(*c));
@@ -204,14 +204,6 @@ void tsl_causes_flow(const struct tsl_an_flow *f, const struct tsl_an_flow *peer
 			rtt = per;
 		split_rtt(f, rtt * l->turns, rtt, l->floor_us, t);
 	}
-	/*
-	 * A path far above a LAN's, for a flow that never waited on it: each
-	 * byte still crossed it. Counted as a share of its time at a discount.
-	 */
-	cw = l->us[TSL_LG_CWND] + fmax(0, turn);
-	if (!(cw > 0) && l->floor_us > TH(LAN_RTT_US))
-		t[TSL_V_PATH_LATENCY] += c->active_us * TH(TRANSIT_WEIGHT) *
-					 (1 - TH(LAN_RTT_US) / l->floor_us);
 	for (k = 0; k < TSL_V_NCATEGORIES; k++)
 		c->stalled_us += t[k];
 }

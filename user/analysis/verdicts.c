@@ -421,42 +421,85 @@ static void flow_evidence(struct tsl_verdict *v, const struct tsl_causes *c,
  * weight follows its bytes (TH(FLOW_WEIGHT)). Without the owner's samples,
  * the split of unread time among the reader's causes is a guess: halved.
  */
+static int emit(struct tsl_report *r, const struct tsl_an_flow *f,
+		const struct tsl_causes *c, double w)
+{
+	double mat;
+	unsigned int k;
+
+	if (!(c->stalled_us > 0) || !(c->active_us > 0))
+		return 0;
+	mat = fmin(1, c->stalled_us / (c->active_us * TH(MATERIAL)));
+	for (k = 0; k < TSL_V_NCATEGORIES; k++) {
+		struct tsl_verdict v;
+		double strength = 1;
+
+		if (!(c->us[k] > 0))
+			continue;
+		if (!c->owner_known && (k == TSL_V_APP_CPU_BOUND || k == TSL_V_CPU_CONTENTION ||
+					k == TSL_V_APP_BLOCKED))
+			strength = 0.5;
+		verdict_init(&v, k, f);
+		v.explains = c->us[k] / c->stalled_us;
+		v.stalled_s = c->stalled_us / 1e6;
+		v.active_s = c->active_us / 1e6;
+		v.confidence = v.explains * mat * strength * w;
+		if (v.confidence < 0.005)
+			continue;
+		flow_evidence(&v, c, k);
+		flow_summary(&v, c, k);
+		if (push(r, &v))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int flow_verdicts(struct tsl_report *r, const struct tsl_flow_report *fr,
 			 double max_bytes)
 {
 	const struct tsl_flow_report *pfr = find_peer(r, fr);
 	struct tsl_causes c;
-	double mat, w;
-	unsigned int k;
 
 	tsl_causes_flow(fr->f, pfr ? pfr->f : NULL, r->o.iv_ns / 1e3, &c);
-	if (!(c.stalled_us > 0) || !(c.active_us > 0))
-		return 0;
-	mat = fmin(1, c.stalled_us / (c.active_us * TH(MATERIAL)));
-	w = TH(FLOW_WEIGHT) + (1 - TH(FLOW_WEIGHT)) *
-	    (max_bytes > 0 ? fmin(1, c.bytes / max_bytes) : 1);
-	for (k = 0; k < TSL_V_NCATEGORIES; k++) {
-		struct tsl_verdict v;
-		double strength = 1;
+	return emit(r, fr->f, &c, TH(FLOW_WEIGHT) + (1 - TH(FLOW_WEIGHT)) *
+		    (max_bytes > 0 ? fmin(1, c.bytes / max_bytes) : 1));
+}
 
-		if (!(c.us[k] > 0))
-			continue;
-		if (!c.owner_known && (k == TSL_V_APP_CPU_BOUND || k == TSL_V_CPU_CONTENTION ||
-				       k == TSL_V_APP_BLOCKED))
-			strength = 0.5;
-		verdict_init(&v, k, fr->f);
-		v.explains = c.us[k] / c.stalled_us;
-		v.stalled_s = c.stalled_us / 1e6;
-		v.active_s = c.active_us / 1e6;
-		v.confidence = v.explains * mat * strength * w;
-		if (v.confidence < 0.005)
-			continue;
-		flow_evidence(&v, &c, k);
-		flow_summary(&v, &c, k);
-		if (push(r, &v))
-			return -ENOMEM;
+/*
+ * Many flows, none long enough to be judged alone (short requests, one
+ * connection each): their waits added up are judged as one, named after
+ * the flow that carried most. 0, 1 when even together they are too few, or
+ * -ENOMEM.
+ */
+static int short_flows(struct tsl_report *r)
+{
+	const struct tsl_an_flow *big = NULL;
+	struct tsl_causes sum, c;
+	uint64_t segs = 0, first = UINT64_MAX, last = 0;
+	unsigned int j;
+	size_t k;
+
+	memset(&sum, 0, sizeof(sum));
+	for (k = 0; k < r->n_flows; k++) {
+		const struct tsl_an_flow *f = r->flows[k].f;
+
+		tsl_causes_flow(f, NULL, r->o.iv_ns / 1e3, &c);
+		for (j = 0; j < TSL_V_NCATEGORIES; j++)
+			sum.us[j] += c.us[j];
+		sum.stalled_us += c.stalled_us;
+		sum.active_us += c.active_us;
+		sum.owner_known |= c.owner_known;
+		segs += f->t.tx_segs + f->t.data_rx;
+		first = f->first_ns < first ? f->first_ns : first;
+		last = f->last_ns > last ? f->last_ns : last;
+		if (!big || c.bytes > sum.bytes) {
+			big = f;
+			sum.bytes = c.bytes;
+		}
 	}
-	return 0;
+	if (segs < TH(MIN_SEGMENTS) || last < first + TH(MIN_ACTIVE_S) * 1e9)
+		return 1;
+	return emit(r, big, &sum, 1) ? -ENOMEM : 0;
 }
 
 /* One verdict per cause: the flow where it weighs most. */
@@ -549,6 +592,12 @@ int tsl_verdicts_build(struct tsl_report *r)
 			judged++;
 		}
 	if (r->n_flows && !judged) {
+		int ret = short_flows(r);
+
+		if (ret < 0)
+			return tsl_an_nomem(r->name);
+		if (!ret)
+			goto host;
 		verdict_init(&healthy, TSL_V_INSUFFICIENT_DATA, NULL);
 		healthy.confidence = 1;
 		snprintf(healthy.summary, sizeof(healthy.summary),
@@ -564,6 +613,7 @@ int tsl_verdicts_build(struct tsl_report *r)
 		if (tsl_causes_enough(r->flows[k].f) &&
 		    flow_verdicts(r, &r->flows[k], max_bytes))
 			return tsl_an_nomem(r->name);
+host:
 	keep_best(r);
 	if (host_verdicts(r))
 		return tsl_an_nomem(r->name);
