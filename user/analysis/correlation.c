@@ -101,31 +101,74 @@ out:
 	return ret;
 }
 
-int tsl_best_lag(const double *x, const double *y, size_t n, int max_lag,
-		 struct tsl_lag_corr *out)
+/* Interval of entry @k of a series: iv[k] from iv[0], or k. */
+static int64_t at(const int64_t *iv, size_t k)
 {
+	return iv ? iv[k] - iv[0] : (int64_t)k;
+}
+
+/*
+ * The complete pairs of x[t] and y[t - lag], in the order of t, into @px
+ * and @py: their count.
+ */
+static size_t lag_pairs(const double *x, const double *y, const int64_t *iv,
+			size_t n, int lag, double *px, double *py)
+{
+	size_t k, j = 0, m = 0;
+
+	if (!n)
+		return 0;
+	if (!iv || (size_t)(iv[n - 1] - iv[0]) == n - 1) {	/* every interval */
+		for (k = lag > 0 ? lag : 0; k < n && k - lag < n; k++) {
+			if (isnan(x[k]) || isnan(y[k - lag]))
+				continue;
+			px[m] = x[k];
+			py[m++] = y[k - lag];
+		}
+		return m;
+	}
+	for (k = 0; k < n; k++) {
+		int64_t want = at(iv, k) - lag;
+
+		if (isnan(x[k]))
+			continue;
+		while (j < n && at(iv, j) < want)
+			j++;
+		if (j == n)
+			break;
+		if (at(iv, j) == want && !isnan(y[j])) {
+			px[m] = x[k];
+			py[m++] = y[j];
+		}
+	}
+	return m;
+}
+
+int tsl_best_lag(const double *x, const double *y, const int64_t *iv, size_t n,
+		 int max_lag, struct tsl_lag_corr *out)
+{
+	double *px = malloc((n ? n : 1) * sizeof(*px));
+	double *py = malloc((n ? n : 1) * sizeof(*py));
+	size_t span = n ? (size_t)at(iv, n - 1) + 1 : 0;
 	int lag, found = 0;
 
+	if (!px || !py)
+		goto out;
 	for (lag = 0; lag <= max_lag; lag = lag > 0 ? -lag : -lag + 1) {
-		size_t off = (size_t)abs(lag), m, i, pairs = 0;
-		const double *xs, *ys;
+		size_t off = (size_t)abs(lag), pairs;
 		double p;
 
-		if (off >= n)
+		if (off >= span)
 			goto next;
-		m = n - off;
 		/* lag > 0: y[t - lag] with x[t] */
-		xs = lag > 0 ? x + off : x;
-		ys = lag > 0 ? y : y + off;
-		p = tsl_pearson(xs, ys, m);
+		pairs = lag_pairs(x, y, iv, n, lag, px, py);
+		p = tsl_pearson(px, py, pairs);
 		if (isnan(p))
 			goto next;
-		for (i = 0; i < m; i++)
-			pairs += !isnan(xs[i]) && !isnan(ys[i]);
 		if (!found || fabs(p) > fabs(out->pearson) + 1e-9) {
 			out->lag = lag;
 			out->pearson = p;
-			out->spearman = tsl_spearman(xs, ys, m);
+			out->spearman = tsl_spearman(px, py, pairs);
 			out->n = pairs;
 			found = 1;
 		}
@@ -135,5 +178,8 @@ next:
 		if (max_lag == 0)
 			break;
 	}
+out:
+	free(px);
+	free(py);
 	return found ? 0 : 1;
 }
