@@ -117,6 +117,7 @@ struct tsl_an_flow {
 	size_t n_rows, cap_rows;
 	float *rows;		/* n_rows * TSL_AN_NCOLS */
 	int64_t *iv;		/* n_rows intervals, ascending */
+	size_t *row_tab, row_tab_cap;	/* while the rows are built: series.c */
 	uint64_t first_ns, last_ns;
 	struct tsl_an_totals t;
 	/* whole-recording distributions */
@@ -158,6 +159,7 @@ struct tsl_an_model {
 	float *host;		/* n_host rows of TSL_AN_NCOLS; only host columns used */
 	int64_t *host_iv;	/* n_host intervals, ascending */
 	size_t n_host, host_cap;
+	size_t *host_tab, host_tab_cap;	/* while the rows are built: series.c */
 	float **cpu_idle;	/* [cpu][host row]; NULL: CPU not sampled */
 	unsigned int n_cpus;
 	/*

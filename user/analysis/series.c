@@ -37,6 +37,7 @@ struct tsl_an_pid {
 	float *rows;		/* [row][TSL_AN_NCOLS], app columns only, raw sums */
 	int64_t *iv;		/* interval of each row, ascending */
 	size_t n, cap;
+	size_t *tab, tab_cap;	/* struct rowset */
 };
 
 /* The keys of the list this analysis reads. */
@@ -164,24 +165,57 @@ static size_t lower_bound(const int64_t *iv, size_t n, int64_t i)
 	return lo;
 }
 
-/* Row of interval @i among @n rows, or -1 if it has none. */
-static ssize_t find_row(const int64_t *iv, size_t n, int64_t i)
-{
-	size_t k = lower_bound(iv, n, i);
-
-	return k < n && iv[k] == i ? (ssize_t)k : -1;
-}
-
 /*
  * A set of rows: @width floats each, and their intervals. The pointers are
- * those of the flow, the host or the process that holds them.
+ * those of the flow, the host or the process that holds them. During the
+ * pass a new row is appended, so that a row keeps its index: in interval
+ * order as records come, a binary search finds a row. The first row that
+ * comes out of order (a sample filed at the middle of its period, before
+ * a later record's row) brings a table from interval to row, and the rows
+ * are put in order once, at the end of the pass (rows_sort()).
  */
 struct rowset {
 	float **v;
 	int64_t **iv;
 	size_t *n, *cap;
 	size_t width;
+	size_t **tab;		/* row + 1 by interval; NULL: rows in order */
+	size_t *tab_cap;
 };
+
+/* The slot of interval @i in @rs's table: its row + 1, or 0 (free). */
+static size_t *row_slot(const struct rowset *rs, int64_t i)
+{
+	size_t mask = *rs->tab_cap - 1;
+	size_t h = ((uint64_t)i * 0x9e3779b97f4a7c15ull >> 20) & mask;
+
+	while ((*rs->tab)[h] && (*rs->iv)[(*rs->tab)[h] - 1] != i)
+		h = (h + 1) & mask;
+	return &(*rs->tab)[h];
+}
+
+/* Room in @rs's table for its rows (at most half full): 0, or -ENOMEM. */
+static int row_tab_grow(struct tsl_an_model *m, const struct rowset *rs)
+{
+	size_t cap = *rs->tab_cap ? *rs->tab_cap : 64, old = *rs->tab_cap, k;
+	size_t *tab;
+
+	while (cap < 2 * *rs->n)
+		cap *= 2;
+	if (cap == old)
+		return 0;
+	if (charge(m, (uint64_t)(cap - old) * sizeof(*tab)))
+		return -ENOMEM;
+	tab = calloc(cap, sizeof(*tab));
+	if (!tab)
+		return -ENOMEM;
+	free(*rs->tab);
+	*rs->tab = tab;
+	*rs->tab_cap = cap;
+	for (k = 0; k < *rs->n; k++)
+		*row_slot(rs, (*rs->iv)[k]) = k + 1;
+	return 0;
+}
 
 /*
  * Room for @need rows in @rs: doubling, as far as the budget allows.
@@ -220,32 +254,107 @@ static int rows_grow(struct tsl_an_model *m, const struct rowset *rs,
 }
 
 /*
- * The row of interval @i in @rs, inserted NAN-filled where it belongs if
- * there is none: its index, or -1 (-ENOMEM; m->too_big if over the budget).
+ * The row of interval @i in @rs, appended NAN-filled if there is none: its
+ * index, or -1 (-ENOMEM; m->too_big if over the budget).
  */
 static ssize_t row_at(struct tsl_an_model *m, const struct rowset *rs,
 		      int64_t i)
 {
-	size_t k = lower_bound(*rs->iv, *rs->n, i), j, w = rs->width;
+	size_t n = *rs->n, k, w = rs->width;
+	bool late = n && i < (*rs->iv)[n - 1];
 	float *r;
 
-	if (k < *rs->n && (*rs->iv)[k] == i)
-		return k;
+	if (n && (*rs->iv)[n - 1] == i)	/* the usual case */
+		return n - 1;
+	if (*rs->tab) {
+		k = *row_slot(rs, i);
+		if (k)
+			return k - 1;
+	} else if (late) {
+		k = lower_bound(*rs->iv, n, i);
+		if ((*rs->iv)[k] == i)
+			return k;
+	}
 	if (i < 0 || i >= TSL_AN_MAX_INTERVAL) {
 		m->too_big = true;
 		return -1;
 	}
-	if (rows_grow(m, rs, *rs->n + 1))
+	if (rows_grow(m, rs, n + 1))
 		return -1;
-	memmove(*rs->v + (k + 1) * w, *rs->v + k * w,
-		(*rs->n - k) * w * sizeof(float));
-	memmove(*rs->iv + k + 1, *rs->iv + k, (*rs->n - k) * sizeof(int64_t));
-	(*rs->iv)[k] = i;
-	r = *rs->v + k * w;
-	for (j = 0; j < w; j++)
-		r[j] = NAN;
+	(*rs->iv)[n] = i;
+	r = *rs->v + n * w;
+	for (k = 0; k < w; k++)
+		r[k] = NAN;
 	(*rs->n)++;
-	return k;
+	if ((late || *rs->tab) && row_tab_grow(m, rs))
+		return -1;
+	if (*rs->tab)
+		*row_slot(rs, i) = n + 1;
+	return n;
+}
+
+/* An interval and where its row was, to put rows in order. */
+struct place {
+	int64_t iv;
+	size_t k;
+};
+
+static int cmp_place(const void *a, const void *b)
+{
+	const struct place *x = a, *y = b;
+
+	return x->iv < y->iv ? -1 : x->iv > y->iv;
+}
+
+/*
+ * Put @rs's rows in interval order if they came out of it, and the
+ * @n_cols columns @cols (one float per row) with them; drop the table.
+ * 0, or -ENOMEM.
+ */
+static int rows_sort(const struct rowset *rs, float **cols, size_t n_cols)
+{
+	size_t n = *rs->n, w = rs->width, k, c;
+	struct place *pl;
+	float *v;
+
+	if (!*rs->tab)
+		return 0;
+	pl = malloc(n * sizeof(*pl));
+	v = malloc(*rs->cap * w * sizeof(*v));
+	if (!pl || !v)
+		goto err;
+	for (k = 0; k < n; k++)
+		pl[k] = (struct place){ (*rs->iv)[k], k };
+	qsort(pl, n, sizeof(*pl), cmp_place);
+	for (k = 0; k < n; k++) {
+		memcpy(v + k * w, *rs->v + pl[k].k * w, w * sizeof(*v));
+		(*rs->iv)[k] = pl[k].iv;
+	}
+	free(*rs->v);
+	*rs->v = v;
+	v = NULL;
+	for (c = 0; c < n_cols; c++) {
+		float *p = cols[c], *q;
+
+		if (!p)
+			continue;
+		q = malloc(*rs->cap * sizeof(*q));
+		if (!q)
+			goto err;
+		for (k = 0; k < n; k++)
+			q[k] = p[pl[k].k];
+		free(p);
+		cols[c] = q;
+	}
+	free(pl);
+	free(*rs->tab);
+	*rs->tab = NULL;
+	*rs->tab_cap = 0;
+	return 0;
+err:
+	free(pl);
+	free(v);
+	return -ENOMEM;
 }
 
 static int note_interval(struct tsl_an_model *m, int64_t i)
@@ -270,7 +379,7 @@ static const enum tsl_an_col count_cols[] = {
 static struct rowset flow_rows(struct tsl_an_flow *f)
 {
 	return (struct rowset){ &f->rows, &f->iv, &f->n_rows, &f->cap_rows,
-				TSL_AN_NCOLS };
+				TSL_AN_NCOLS, &f->row_tab, &f->row_tab_cap };
 }
 
 /* Row of interval @i, created if needed. */
@@ -279,10 +388,7 @@ static float *flow_row(struct tsl_an_model *m, struct tsl_an_flow *f, int64_t i)
 	struct rowset rs = flow_rows(f);
 	ssize_t k = row_at(m, &rs, i);
 
-	if (k < 0)
-		return NULL;
-	f->first = f->iv[0];
-	return tsl_an_row(f, k);
+	return k < 0 ? NULL : tsl_an_row(f, k);
 }
 
 struct slot {
@@ -615,18 +721,20 @@ static int on_event(void *arg, const struct tsl_event *ev)
  * idle of every CPU: its index, or -1 (-ENOMEM; m->too_big if over the
  * budget).
  */
+static struct rowset host_rows(struct tsl_an_model *m)
+{
+	return (struct rowset){ &m->host, &m->host_iv, &m->n_host, &m->host_cap,
+				TSL_AN_NCOLS, &m->host_tab, &m->host_tab_cap };
+}
+
 static ssize_t host_at(struct tsl_an_model *m, int64_t i)
 {
-	struct rowset rs = { &m->host, &m->host_iv, &m->n_host, &m->host_cap,
-			     TSL_AN_NCOLS };
+	struct rowset rs = host_rows(m);
 	size_t cap = m->host_cap, n = m->n_host, c, used = 0;
-	ssize_t k = find_row(m->host_iv, n, i);
+	ssize_t k = row_at(m, &rs, i);
 
-	if (k >= 0)
+	if (k < 0 || m->n_host == n)
 		return k;
-	k = row_at(m, &rs, i);
-	if (k < 0)
-		return -1;
 	for (c = 0; c < m->n_cpus; c++)
 		used += !!m->cpu_idle[c];
 	if (m->host_cap != cap &&
@@ -643,7 +751,6 @@ static ssize_t host_at(struct tsl_an_model *m, int64_t i)
 				return -1;
 			m->cpu_idle[c] = p;
 		}
-		memmove(p + k + 1, p + k, (n - k) * sizeof(*p));
 		p[k] = NAN;
 	}
 	return k;
@@ -718,7 +825,8 @@ static float *pid_row(struct tsl_an_model *m, uint32_t pid, int64_t i)
 		memset(p, 0, sizeof(*p));
 		p->pid = pid;
 	}
-	rs = (struct rowset){ &p->rows, &p->iv, &p->n, &p->cap, TSL_AN_NCOLS };
+	rs = (struct rowset){ &p->rows, &p->iv, &p->n, &p->cap, TSL_AN_NCOLS,
+			      &p->tab, &p->tab_cap };
 	k = row_at(m, &rs, i);
 	return k < 0 ? NULL : p->rows + (size_t)k * TSL_AN_NCOLS;
 }
@@ -1076,6 +1184,33 @@ static int build_keymap(struct tsl_an_model *m)
 	return 0;
 }
 
+/* Every set of rows in interval order, for the joins and what reads them: 0, or -ENOMEM. */
+static int rows_in_order(struct tsl_an_model *m)
+{
+	struct rowset rs = host_rows(m);
+	size_t k;
+
+	if (rows_sort(&rs, m->cpu_idle, m->n_cpus))
+		return -ENOMEM;
+	for (k = 0; k < m->n_pids; k++) {
+		struct tsl_an_pid *p = &m->pids[k];
+
+		rs = (struct rowset){ &p->rows, &p->iv, &p->n, &p->cap,
+				      TSL_AN_NCOLS, &p->tab, &p->tab_cap };
+		if (rows_sort(&rs, NULL, 0))
+			return -ENOMEM;
+	}
+	for (k = 0; k < m->n_flows; k++) {
+		struct tsl_an_flow *f = m->flows[k];
+
+		rs = flow_rows(f);
+		if (rows_sort(&rs, NULL, 0))
+			return -ENOMEM;
+		f->first = f->n_rows ? f->iv[0] : 0;
+	}
+	return 0;
+}
+
 int tsl_an_model_build(int fd, const char *name, const struct tsl_iter_index *ix,
 		       uint64_t iv_ns, struct tsl_an_model *m)
 {
@@ -1103,10 +1238,14 @@ int tsl_an_model_build(int fd, const char *name, const struct tsl_iter_index *ix
 	ret = tsl_iter_merge(fd, name, ix, &ops, m);
 	if (ret)
 		return ret;
-	for (k = 0; k < m->n_flows; k++) {
-		if (close_interval(m, m->flows[k]) || join_flow(m, m->flows[k]))
+	for (k = 0; k < m->n_flows; k++)
+		if (close_interval(m, m->flows[k]))
 			return failed(m);
-	}
+	if (rows_in_order(m))
+		return tsl_an_nomem(name);
+	for (k = 0; k < m->n_flows; k++)
+		if (join_flow(m, m->flows[k]))
+			return failed(m);
 	if (m->n_flows)
 		qsort(m->flows, m->n_flows, sizeof(*m->flows), cmp_flow);
 	return 0;
@@ -1123,6 +1262,7 @@ static void flow_free(struct tsl_an_flow *f)
 	tsl_hist_free(&f->cur_res);
 	free(f->rows);
 	free(f->iv);
+	free(f->row_tab);
 	free(f);
 }
 
@@ -1137,6 +1277,7 @@ void tsl_an_model_free(struct tsl_an_model *m)
 	for (k = 0; k < m->n_pids; k++) {
 		free(m->pids[k].rows);
 		free(m->pids[k].iv);
+		free(m->pids[k].tab);
 	}
 	free(m->cpu_idle);
 	free(m->pids);
@@ -1144,6 +1285,7 @@ void tsl_an_model_free(struct tsl_an_model *m)
 	free(m->flow_tab);
 	free(m->host);
 	free(m->host_iv);
+	free(m->host_tab);
 	free(m->keymap);
 	memset(m, 0, sizeof(*m));
 }

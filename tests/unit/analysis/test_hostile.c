@@ -364,6 +364,67 @@ static void test_many_long_flows(void **state)
 	close(fd);
 }
 
+/*
+ * Samples filed far back, each into an interval without a row before the
+ * later records' rows (their period says they cover the 12 hours before
+ * them): rows come out of order, are found again, and end up in interval
+ * order, in time linear in the rows (an alarm fails the test if not).
+ */
+static void test_rows_out_of_order(void **state)
+{
+	enum { N = 5000 };
+	static const char names[] = "recv_q";
+	const struct tsl_an_flow *f;
+	struct tsl_report r;
+	struct mem_rec w;
+	uint64_t i;
+	size_t k;
+	int fd;
+
+	(void)state;
+	alarm(60);
+	mem_rec_open(&w, T0);
+	assert_int_equal(tsl_rec_write_names(w.w, 0, 1, names, sizeof(names)), 0);
+	for (i = 0; i < N; i++)		/* intervals 0, 2, 4, ... */
+		put_tx(&w, 1, T0 + 2 * i * 100 * MS + 1);
+	for (i = 0; i < N; i++) {	/* then 1, 3, 5, ..., twice each */
+		uint64_t at = T0 + (2 * i + 1) * 100 * MS + 50 * MS;
+		uint64_t ts = T0 + 2 * N * 100 * MS + 1000 + i;
+		struct tsl_rec_sample s = { .version = TSL_SAMPLE_VERSION,
+			.entry_size = sizeof(struct tsl_rec_sample_entry),
+			.mono_ns = ts, .interval_ns = 2 * (ts - at), .n_entries = 2,
+			.sources = 1u << TSL_SRC_SOCK };
+		struct tsl_rec_sample_entry e[2] = {
+			{ .source = TSL_SRC_SOCK, .key = 0, .id = 1, .value = 5 },
+			{ .source = TSL_SRC_SOCK, .key = 0, .id = 1, .value = 7 },
+		};
+
+		assert_int_equal(tsl_rec_write_sample(w.w, &s, e), 0);
+	}
+	fd = rec_file(&w);
+	assert_int_equal(report(fd, 100 * MS, &r), 0);
+	f = r.flows[0].f;
+	assert_int_equal(f->n_rows, 2 * N);
+	assert_int_equal(r.m.n_host, N);
+	for (k = 0; k < f->n_rows; k++) {
+		const float *row = tsl_an_row(f, k);
+
+		assert_int_equal(f->iv[k], k);
+		assert_int_equal(r.m.host_iv[k / 2], k / 2 * 2 + 1);
+		if (k % 2) {
+			assert_true(isnan(row[TSL_AN_TX]));
+			assert_float_equal(row[TSL_AN_SD_RECV_Q], 7, 0);
+		} else {
+			assert_float_equal(row[TSL_AN_TX], 1, 0);
+			assert_true(isnan(row[TSL_AN_SD_RECV_Q]));
+		}
+	}
+	assert_null(f->row_tab);
+	tsl_report_free(&r);
+	close(fd);
+	alarm(0);
+}
+
 /* A sparse recording: an hour, one flow, two records; two rows. */
 static void test_sparse_fits(void **state)
 {
@@ -411,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_month_of_nothing),
 		cmocka_unit_test(test_month_gap),
 		cmocka_unit_test(test_gap_no_row),
+		cmocka_unit_test(test_rows_out_of_order),
 		cmocka_unit_test(test_many_long_flows),
 		cmocka_unit_test(test_sparse_fits),
 		cmocka_unit_test(test_empty),
