@@ -90,7 +90,7 @@ const char *const tsl_verdict_number_sources[TSL_VN_COUNT] = {
 
 /* ---- helpers ---- */
 
-/* Intervals (rows of a flow) in focus. */
+/* Rows of a flow in focus. */
 struct focus {
 	bool *in;
 	size_t n, count;
@@ -273,15 +273,18 @@ static double cwnd_limited_share(const struct tsl_an_flow *f, const struct focus
  * >= 30 % of the window's median. Quartiles, not extremes, so that a few
  * probes delayed by scheduling on the hosts do not count as a path's jitter.
  */
-static double jitter_windows(const double *icmp, size_t n)
+static double jitter_windows(const struct tsl_an_flow *f, const double *icmp)
 {
-	size_t i, w = 0, hit = 0;
+	size_t i, len, w = 0, hit = 0, width = TH(JITTER_WINDOW);
 
-	for (i = 0; i < n; i += TH(JITTER_WINDOW)) {
-		size_t len = n - i < TH(JITTER_WINDOW) ? n - i : TH(JITTER_WINDOW);
-		size_t k, m = 0;
+	/* windows of the span; the intervals without a row hold no probe */
+	for (i = 0; i < f->n_rows; i += len) {
+		size_t win = tsl_an_pos(f, i) / width, k, m = 0;
 		double q1, q3, med;
 
+		for (len = 1; i + len < f->n_rows &&
+		     tsl_an_pos(f, i + len) / width == win; len++)
+			;
 		for (k = 0; k < len; k++)
 			m += !isnan(icmp[i + k]);
 		if (m < TH(JITTER_WIN_MIN))
@@ -348,7 +351,7 @@ static void fstats_fill(struct fstats *s, const struct tsl_flow_report *fr,
 		s->icmp_p90 = tsl_quantile(rtt, f->n_rows, 0.9);
 		s->icmp_iqr = tsl_quantile(rtt, f->n_rows, 0.75) -
 			      tsl_quantile(rtt, f->n_rows, 0.25);
-		s->jitter_win_share = jitter_windows(rtt, f->n_rows);
+		s->jitter_win_share = jitter_windows(f, rtt);
 	}
 	free(rtt);
 	if (f->rtt.n) {
@@ -927,6 +930,7 @@ struct hstats {
 	const bool *in;		/* host intervals in focus */
 };
 
+/* The host's row @i (0 .. n_host - 1): the intervals without one have no value. */
 static const float *hrow(const struct tsl_an_model *m, size_t i)
 {
 	return m->host + i * TSL_AN_NCOLS;
@@ -940,7 +944,7 @@ static double host_share(const struct hstats *h, enum tsl_an_col c, double th,
 	double s = 0;
 
 	*max = NAN;
-	for (i = 0; i < h->m->n_intervals; i++) {
+	for (i = 0; i < h->m->n_host; i++) {
 		float v = hrow(h->m, i)[c];
 
 		if (!h->in[i] || isnan(v))
@@ -993,7 +997,7 @@ static bool nic_errors(const struct hstats *h, struct tsl_verdict *v)
 
 	es = host_share(h, TSL_AN_H_NIC_ERRORS, 1, &emean, &emax);
 	ds = host_share(h, TSL_AN_H_NIC_DROPS, 1, &dmean, &dmax);
-	for (i = 0; i < h->m->n_intervals; i++) {
+	for (i = 0; i < h->m->n_host; i++) {
 		const float *r = hrow(h->m, i);
 
 		if (!h->in[i])
@@ -1048,15 +1052,19 @@ static void verdict_init(struct tsl_verdict *v, enum tsl_category cat,
 /* Focus rows of a flow: its episodes, or every row with data. */
 static int focus_flow(const struct tsl_flow_report *fr, struct focus *fo)
 {
+	const struct tsl_an_flow *f = fr->f;
 	size_t i, j;
 
-	fo->n = fr->f->n_rows;
+	fo->n = f->n_rows;
 	fo->in = calloc(fo->n ? fo->n : 1, sizeof(*fo->in));
 	if (!fo->in)
 		return -ENOMEM;
-	for (j = 0; j < fr->ep.n; j++)
-		for (i = fr->ep.v[j].start; i <= fr->ep.v[j].end && i < fo->n; i++)
-			fo->in[i] = true;
+	/* episodes are in order, apart: one walk over the rows */
+	for (i = 0, j = 0; i < fo->n && j < fr->ep.n; i++) {
+		while (j < fr->ep.n && fr->ep.v[j].end < tsl_an_pos(f, i))
+			j++;
+		fo->in[i] = j < fr->ep.n && fr->ep.v[j].start <= tsl_an_pos(f, i);
+	}
 	for (i = 0; i < fo->n; i++)
 		fo->count += fo->in[i];
 	if (!fo->count) {
@@ -1143,32 +1151,48 @@ static int flow_verdicts(struct tsl_report *r, const struct tsl_flow_report *fr)
 	return ret;
 }
 
+/* Mark the host's rows in the intervals of @fr's episodes; whether it has any. */
+static bool focus_host(const struct tsl_an_model *m,
+		       const struct tsl_flow_report *fr, bool *in)
+{
+	size_t i, j;
+
+	for (j = 0; j < fr->ep.n; j++) {
+		int64_t lo = fr->f->first + (int64_t)fr->ep.v[j].start;
+		int64_t hi = fr->f->first + (int64_t)fr->ep.v[j].end;
+		size_t a = 0, b = m->n_host;
+
+		while (a < b) {		/* the first row at or after lo */
+			size_t mid = a + (b - a) / 2;
+
+			if (m->host_iv[mid] < lo)
+				a = mid + 1;
+			else
+				b = mid;
+		}
+		for (i = a; i < m->n_host && m->host_iv[i] <= hi; i++)
+			in[i] = true;
+	}
+	return fr->ep.n;
+}
+
 static int host_verdicts(struct tsl_report *r)
 {
 	const struct tsl_an_model *m = &r->m;
-	bool *in = calloc(m->n_intervals ? m->n_intervals : 1, sizeof(*in));
+	bool *in = calloc(m->n_host ? m->n_host : 1, sizeof(*in));
 	struct hstats h = { .m = m, .in = in };
-	size_t i, j, k, count = 0;
+	size_t i, k;
+	bool any = false;
 	unsigned int c;
 	int ret = 0;
 
 	if (!in)
 		return -ENOMEM;
-	for (k = 0; k < r->n_flows; k++) {
-		const struct tsl_flow_report *fr = &r->flows[k];
-
-		for (j = 0; j < fr->ep.n; j++)
-			for (i = fr->ep.v[j].start; i <= fr->ep.v[j].end; i++) {
-				int64_t abs_i = fr->f->first + (int64_t)i;
-
-				if (abs_i >= 0 && (size_t)abs_i < m->n_intervals) {
-					count += !in[abs_i];
-					in[abs_i] = true;
-				}
-			}
-	}
-	if (!count)
-		for (i = 0; i < m->n_intervals; i++)
+	/* the intervals of every flow's episodes, else all */
+	for (k = 0; k < r->n_flows; k++)
+		any |= focus_host(m, &r->flows[k], in);
+	if (!any)
+		for (i = 0; i < m->n_host; i++)
 			in[i] = true;
 	for (c = 0; c < TSL_V_NCATEGORIES && !ret; c++) {
 		struct tsl_verdict v;
