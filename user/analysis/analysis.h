@@ -143,9 +143,17 @@ struct tsl_an_flow {
 	struct tsl_iter_flow id;
 	uint32_t pid;		/* owner, from read and state records; 0: unknown */
 	char comm[TSL_COMM_LEN + 1];
+	/*
+	 * The rows of the intervals that hold data (the flow's, or a sample),
+	 * in interval order: row k is interval iv[k]. An interval between
+	 * first and the last row without a row has no value in any column
+	 * (NAN), and takes no memory.
+	 */
 	int64_t first;		/* interval of rows[0] */
 	size_t n_rows, cap_rows;
 	float *rows;		/* n_rows * TSL_AN_NCOLS */
+	int64_t *iv;		/* n_rows intervals, ascending */
+	size_t *row_tab, row_tab_cap;	/* while the rows are built: series.c */
 	uint64_t first_ns, last_ns;
 	struct tsl_an_totals t;
 	/* whole-recording distributions */
@@ -164,7 +172,8 @@ struct tsl_an_pid;
  * TSL_AN_MEM_PER_ITEM per record, sample entry and sample chunk in the
  * recording (at most TSL_AN_MEM_MAX), so that memory follows the data
  * present, not the span its timestamps claim. A row (one interval of one
- * flow, of the host or of a process) is TSL_AN_NCOLS floats, 304 bytes.
+ * flow, of the host or of a process) is TSL_AN_NCOLS floats, 304 bytes,
+ * and its interval, 8; only intervals that hold data have one.
  */
 #define TSL_AN_MEM_FLOOR	(256ull << 20)
 #define TSL_AN_MEM_PER_ITEM	(16ull * TSL_AN_NCOLS * sizeof(float))
@@ -183,11 +192,19 @@ struct tsl_an_model {
 	size_t n_flows, cap_flows;
 	void *flow_tab;		/* cookie -> flow */
 	size_t flow_tab_cap;
-	float *host;		/* n_intervals rows of TSL_AN_NCOLS; only host columns used */
-	size_t host_cap;
-	float **cpu_idle;	/* [cpu][interval] */
+	/* the host's rows: the intervals with a sample, as a flow's rows */
+	float *host;		/* n_host rows of TSL_AN_NCOLS; only host columns used */
+	int64_t *host_iv;	/* n_host intervals, ascending */
+	size_t n_host, host_cap;
+	size_t *host_tab, host_tab_cap;	/* while the rows are built: series.c */
+	float **cpu_idle;	/* [cpu][host row]; NULL: CPU not sampled */
 	unsigned int n_cpus;
-	size_t cpu_idle_len;
+	/*
+	 * A sample of the CPUs makes the idle of every CPU seen so far known
+	 * (0) in its interval, below this one: 64, doubled past the latest
+	 * interval with a CPU's idle value.
+	 */
+	int64_t cpu_idle_len;
 	struct tsl_an_pid *pids;
 	size_t n_pids;
 	uint8_t *keymap;	/* sample key id -> what it is */
@@ -205,11 +222,24 @@ static inline float *tsl_an_row(const struct tsl_an_flow *f, size_t i)
 	return f->rows + i * TSL_AN_NCOLS;
 }
 
+/* Where row @i of @f is in its span: its interval less the first's. */
+static inline size_t tsl_an_pos(const struct tsl_an_flow *f, size_t i)
+{
+	return f->iv[i] - f->first;
+}
+
+/* Intervals from @f's first row to its last, those without data too. */
+static inline size_t tsl_an_span(const struct tsl_an_flow *f)
+{
+	return f->n_rows ? tsl_an_pos(f, f->n_rows - 1) + 1 : 0;
+}
+
 /* Start (monotonic ns) of interval @i. */
 uint64_t tsl_an_interval_start(const struct tsl_an_model *m, int64_t i);
 /*
- * A flow's column as doubles (NAN where missing), n_rows long; malloc'ed.
- * NULL when out of memory (not printed: the caller names the recording).
+ * A flow's column as doubles (NAN where missing), one per row (n_rows
+ * long, row k at interval iv[k]); malloc'ed. NULL when out of memory (not
+ * printed: the caller names the recording).
  */
 double *tsl_an_series(const struct tsl_an_flow *f, enum tsl_an_col col);
 
@@ -236,7 +266,7 @@ static inline double tsl_checklist_value(const struct tsl_checklist *c,
 }
 
 struct tsl_episode {
-	size_t start, end;	/* rows of the flow, inclusive */
+	size_t start, end;	/* of the flow's span (tsl_an_pos()), inclusive */
 	double peak_rtt_us;
 	struct tsl_checklist c;
 };

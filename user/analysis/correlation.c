@@ -2,6 +2,7 @@
 // Correlation of interval series: Pearson, Spearman, and the best lag.
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "correlation.h"
@@ -101,32 +102,97 @@ out:
 	return ret;
 }
 
-int tsl_best_lag(const double *x, const double *y, size_t n, int max_lag,
-		 struct tsl_lag_corr *out)
+/*
+ * The complete pairs of x[t] and y[t - lag], in the order of t, into @px
+ * and @py: their count.
+ */
+static size_t lag_pairs(const double *x, const double *y, const int64_t *iv,
+			size_t n, int lag, double *px, double *py)
 {
+	size_t k, j = 0, m = 0;
+
+	for (k = 0; k < n; k++) {
+		int64_t want = iv[k] - iv[0] - lag;
+
+		if (isnan(x[k]))
+			continue;
+		while (j < n && iv[j] - iv[0] < want)
+			j++;
+		if (j == n)
+			break;
+		if (iv[j] - iv[0] == want && !isnan(y[j])) {
+			px[m] = x[k];
+			py[m++] = y[j];
+		}
+	}
+	return m;
+}
+
+/*
+ * The correlation of x[t] and y[t - lag] over @n entries, one per
+ * interval: 0, or 1 without a value.
+ */
+static int dense_lag(const double *x, const double *y, size_t n, int lag,
+		     struct tsl_lag_corr *c)
+{
+	size_t off = (size_t)abs(lag), m, i, pairs = 0;
+	const double *xs, *ys;
+
+	if (off >= n)
+		return 1;
+	m = n - off;
+	xs = lag > 0 ? x + off : x;
+	ys = lag > 0 ? y : y + off;
+	c->lag = lag;
+	c->pearson = tsl_pearson(xs, ys, m);
+	if (isnan(c->pearson))
+		return 1;
+	for (i = 0; i < m; i++)
+		pairs += !isnan(xs[i]) && !isnan(ys[i]);
+	c->n = pairs;
+	c->spearman = NAN;	/* when it is the best so far */
+	return 0;
+}
+
+int tsl_best_lag(const double *x, const double *y, const int64_t *iv, size_t n,
+		 int max_lag, struct tsl_lag_corr *out)
+{
+	/* every interval has an entry: the series line up by offset */
+	bool dense = !iv || !n || (size_t)(iv[n - 1] - iv[0]) == n - 1;
+	double *px = NULL, *py = NULL;
+	size_t span = n ? (dense ? n : (size_t)(iv[n - 1] - iv[0]) + 1) : 0;
 	int lag, found = 0;
 
+	if (!dense) {
+		px = malloc(n * sizeof(*px));
+		py = malloc(n * sizeof(*py));
+		if (!px || !py)
+			goto out;
+	}
 	for (lag = 0; lag <= max_lag; lag = lag > 0 ? -lag : -lag + 1) {
-		size_t off = (size_t)abs(lag), m, i, pairs = 0;
-		const double *xs, *ys;
-		double p;
+		struct tsl_lag_corr c;
+		size_t pairs = 0;
 
-		if (off >= n)
+		if ((size_t)abs(lag) >= span)
 			goto next;
-		m = n - off;
 		/* lag > 0: y[t - lag] with x[t] */
-		xs = lag > 0 ? x + off : x;
-		ys = lag > 0 ? y : y + off;
-		p = tsl_pearson(xs, ys, m);
-		if (isnan(p))
-			goto next;
-		for (i = 0; i < m; i++)
-			pairs += !isnan(xs[i]) && !isnan(ys[i]);
-		if (!found || fabs(p) > fabs(out->pearson) + 1e-9) {
-			out->lag = lag;
-			out->pearson = p;
-			out->spearman = tsl_spearman(xs, ys, m);
-			out->n = pairs;
+		if (dense) {
+			if (dense_lag(x, y, n, lag, &c))
+				goto next;
+		} else {
+			pairs = lag_pairs(x, y, iv, n, lag, px, py);
+			c = (struct tsl_lag_corr){ lag, tsl_pearson(px, py, pairs),
+						   NAN, pairs };
+			if (isnan(c.pearson))
+				goto next;
+		}
+		if (!found || fabs(c.pearson) > fabs(out->pearson) + 1e-9) {
+			size_t off = (size_t)abs(lag);
+
+			*out = c;
+			out->spearman = !dense ? tsl_spearman(px, py, pairs) :
+					lag > 0 ? tsl_spearman(x + off, y, n - off) :
+					tsl_spearman(x, y + off, n - off);
 			found = 1;
 		}
 next:
@@ -135,5 +201,8 @@ next:
 		if (max_lag == 0)
 			break;
 	}
+out:
+	free(px);
+	free(py);
 	return found ? 0 : 1;
 }

@@ -18,10 +18,12 @@ double tsl_spearman(const double *x, const double *y, size_t n);
 
 /*
  * The lag in -max_lag..max_lag with the largest |Pearson| (ties: the
- * smaller |lag|). 0, or 1 when no lag gives a value (no variance): not a
- * failure, nothing is printed.
+ * smaller |lag|). x[k] and y[k] are of interval iv[k] (ascending; NULL: of
+ * interval k); an interval without an entry has no value. 0, or 1 when no
+ * lag gives a value (no variance, or out of memory): not a failure,
+ * nothing is printed.
  */
-int tsl_best_lag(const double *x, const double *y, size_t n, int max_lag,
-		 struct tsl_lag_corr *out);
+int tsl_best_lag(const double *x, const double *y, const int64_t *iv, size_t n,
+		 int max_lag, struct tsl_lag_corr *out);
 
 #endif /* TSL_AN_CORR_H */

@@ -55,11 +55,11 @@ static int push(struct tsl_episodes *out, size_t start, size_t end,
 	return 0;
 }
 
-int tsl_episodes_find(const double *rtt, size_t n, double k, double floor_us,
-		      struct tsl_episodes *out)
+int tsl_episodes_find(const double *rtt, const int64_t *iv, size_t n, double k,
+		      double floor_us, struct tsl_episodes *out)
 {
 	double *dev = malloc((n ? n : 1) * sizeof(*dev)), spread, peak = 0;
-	size_t i, start = 0, last = 0;
+	size_t j, i, start = 0, last = 0;
 	bool open = false;
 	int ret;
 
@@ -79,18 +79,19 @@ int tsl_episodes_find(const double *rtt, size_t n, double k, double floor_us,
 	if (spread < TSL_EPISODE_MIN_SPREAD * out->median)
 		spread = TSL_EPISODE_MIN_SPREAD * out->median;
 	out->threshold = fmax(out->median + k * spread, floor_us);
-	for (i = 0; i < n && !ret; i++) {
-		bool high = !isnan(rtt[i]) && rtt[i] > out->threshold;
+	for (j = 0; j < n && !ret; j++) {
+		bool high = !isnan(rtt[j]) && rtt[j] > out->threshold;
 
+		i = iv ? (size_t)(iv[j] - iv[0]) : j;
 		if (high && open && i - last <= 2) {	/* adjacent, or one gap */
 			last = i;
-			peak = fmax(peak, rtt[i]);
+			peak = fmax(peak, rtt[j]);
 		} else if (high) {
 			if (open)
 				ret = push(out, start, last, peak);
 			open = true;
 			start = last = i;
-			peak = rtt[i];
+			peak = rtt[j];
 		}
 	}
 	if (open && !ret)
@@ -103,7 +104,7 @@ out:
 double *tsl_residence_series(const struct tsl_an_flow *f, uint64_t iv_ns)
 {
 	double *v = malloc((f->n_rows ? f->n_rows : 1) * sizeof(*v));
-	size_t i, since = 0;
+	size_t i, since = 0, prev = 0;
 
 	if (!v)
 		return NULL;
@@ -111,6 +112,10 @@ double *tsl_residence_series(const struct tsl_an_flow *f, uint64_t iv_ns)
 		const float *r = tsl_an_row(f, i);
 		float q = !isnan(r[TSL_AN_SD_RECV_Q]) ? r[TSL_AN_SD_RECV_Q] : r[TSL_AN_RCVQ];
 
+		/* the intervals without a row since the last: no reads either */
+		if (i)
+			since += tsl_an_pos(f, i) - prev - 1;
+		prev = tsl_an_pos(f, i);
 		v[i] = r[TSL_AN_RES_P90];
 		if (!isnan(r[TSL_AN_READS]) && r[TSL_AN_READS] > 0) {
 			since = 0;
@@ -151,6 +156,22 @@ const struct tsl_checklist_field tsl_checklist_fields[TSL_CHECKLIST_FIELDS] = {
 _Static_assert(sizeof(struct tsl_checklist) == TSL_CHECKLIST_FIELDS * sizeof(double),
 	       "every checklist field is in tsl_checklist_fields");
 
+/* The first row of @f at or after place @pos of its span (n_rows if none). */
+static size_t row_from(const struct tsl_an_flow *f, size_t pos)
+{
+	size_t lo = 0, hi = f->n_rows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (tsl_an_pos(f, mid) < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 void tsl_episodes_snapshot(const struct tsl_an_flow *f, struct tsl_episodes *e)
 {
 	size_t j, i;
@@ -160,7 +181,9 @@ void tsl_episodes_snapshot(const struct tsl_an_flow *f, struct tsl_episodes *e)
 
 		*c = (struct tsl_checklist){ NAN, NAN, NAN, NAN, NAN, NAN, NAN,
 					     NAN, NAN };
-		for (i = e->v[j].start; i <= e->v[j].end && i < f->n_rows; i++) {
+		/* the intervals without a row have nothing to add */
+		for (i = row_from(f, e->v[j].start);
+		     i < f->n_rows && tsl_an_pos(f, i) <= e->v[j].end; i++) {
 			const float *r = tsl_an_row(f, i);
 
 			worst(&c->recv_q, r[TSL_AN_RCVQ]);

@@ -17,15 +17,17 @@
 /*
  * Intervals with rtt[i] > max(median + k * max(1.4826 * MAD, 5 % of median),
  * floor), merged when adjacent (one interval without RTT samples may sit
- * between). NAN entries have no RTT. 0, or -ENOMEM when out of memory (not
+ * between). rtt[i] is of interval iv[i] (ascending; NULL: of interval i);
+ * NAN entries, and intervals without an entry, have no RTT. The episodes'
+ * start and end count from iv[0]. 0, or -ENOMEM when out of memory (not
  * printed: the caller names the recording).
  */
-int tsl_episodes_find(const double *rtt, size_t n, double k, double floor_us,
-		      struct tsl_episodes *out);
+int tsl_episodes_find(const double *rtt, const int64_t *iv, size_t n, double k,
+		      double floor_us, struct tsl_episodes *out);
 /*
  * How long data waits to be read, per row of @f (us; NAN: no reads and
  * nothing queued): read residence p90, or in a row without reads while
- * recv_q > 0, the time since the last row with reads (at least one
+ * recv_q > 0, the time since the last interval with reads (at least one
  * interval of @iv_ns). malloc'ed, n_rows long; NULL when out of memory (not
  * printed: the caller names the recording).
  */

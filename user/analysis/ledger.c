@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "ledger.h"
+#include "series.h"
 #include "verdicts.h"
 
 #define TH(id)	tsl_verdict_numbers[TSL_VN_##id]
@@ -27,27 +28,29 @@ static bool before(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) < 0;
 }
 
-/* @us of unread wait that ended at @end_ns, spread over the intervals it covers. */
-static void unread_rows(const struct tsl_an_model *m, struct tsl_an_flow *f,
-			uint64_t start_ns, uint64_t end_ns)
+/*
+ * Unread wait from @start_ns to @end_ns, spread over the intervals it
+ * covers (rows are made for those that had none: data waited in them).
+ * -ENOMEM when memory or the rows' budget runs out.
+ */
+static int unread_rows(struct tsl_an_model *m, struct tsl_an_flow *f,
+		       uint64_t start_ns, uint64_t end_ns)
 {
 	uint64_t t = start_ns;
 
 	while (t < end_ns) {
 		int64_t i = t < m->t0 ? 0 : (int64_t)((t - m->t0) / m->iv_ns);
 		uint64_t iv_end = tsl_an_interval_start(m, i + 1);
-		uint64_t upto = iv_end < end_ns ? iv_end : end_ns;
-		float *r;
+		uint64_t upto = iv_end < end_ns && iv_end > t ? iv_end : end_ns;
+		float *r = tsl_an_flow_row(m, f, i);
 
-		if (i >= f->first && (size_t)(i - f->first) < f->n_rows) {
-			r = tsl_an_row(f, (size_t)(i - f->first));
-			r[TSL_AN_UNREAD_MS] = (isnan(r[TSL_AN_UNREAD_MS]) ? 0 :
-					       r[TSL_AN_UNREAD_MS]) + (upto - t) / 1e6;
-		}
-		if (upto <= t)
-			break;
+		if (!r)
+			return -ENOMEM;
+		r[TSL_AN_UNREAD_MS] = (isnan(r[TSL_AN_UNREAD_MS]) ? 0 :
+				       r[TSL_AN_UNREAD_MS]) + (upto - t) / 1e6;
 		t = upto;
 	}
+	return 0;
 }
 
 /*
@@ -55,16 +58,17 @@ static void unread_rows(const struct tsl_an_model *m, struct tsl_an_flow *f,
  * waiting for the reader from then (less the grace a prompt reader needs)
  * until now, except for what an earlier read already counted.
  */
-static void on_read(const struct tsl_an_model *m, struct tsl_an_flow *f,
-		    const struct tsl_event *ev)
+static int on_read(struct tsl_an_model *m, struct tsl_an_flow *f,
+		   const struct tsl_event *ev)
 {
 	struct tsl_ledger *l = &f->lg;
 	uint64_t res_ns = ev->read.res_first_us * 1000ull;
 	uint64_t grace = (uint64_t)TH(LG_GRACE_US) * 1000;
 	uint64_t start;
+	int err = 0;
 
 	if (!ev->read.bytes)
-		return;
+		return 0;
 	if (res_ns <= grace || ev->ts_ns < res_ns - grace)
 		goto done;
 	start = ev->ts_ns - res_ns + grace;
@@ -72,11 +76,12 @@ static void on_read(const struct tsl_an_model *m, struct tsl_an_flow *f,
 		start = l->occ_end_ns;
 	if (ev->ts_ns > start) {
 		l->us[TSL_LG_UNREAD] += (ev->ts_ns - start) / 1e3;
-		unread_rows(m, f, start, ev->ts_ns);
+		err = unread_rows(m, f, start, ev->ts_ns);
 	}
 done:
 	if (ev->ts_ns > l->occ_end_ns)
 		l->occ_end_ns = ev->ts_ns;
+	return err;
 }
 
 static int hole_push(struct tsl_ledger *l, double us)
@@ -262,13 +267,11 @@ static void on_ack_tx(struct tsl_an_flow *f, const struct tsl_event *ev)
 	}
 }
 
-void tsl_ledger_event(const struct tsl_an_model *m, struct tsl_an_flow *f,
-		      float *row, const struct tsl_event *ev)
+int tsl_ledger_event(struct tsl_an_model *m, struct tsl_an_flow *f,
+		     const struct tsl_event *ev)
 {
 	struct tsl_ledger *l = &f->lg;
 
-	if (isnan(row[TSL_AN_UNREAD_MS]))
-		row[TSL_AN_UNREAD_MS] = 0;
 	switch (ev->kind) {
 	case TSL_EV_TX:
 		on_tx(f, ev);
@@ -280,8 +283,7 @@ void tsl_ledger_event(const struct tsl_an_model *m, struct tsl_an_flow *f,
 		on_data_rx(f, ev);
 		break;
 	case TSL_EV_READ:
-		on_read(m, f, ev);
-		break;
+		return on_read(m, f, ev);
 	case TSL_EV_ACK_TX:
 		on_ack_tx(f, ev);
 		break;
@@ -294,6 +296,7 @@ void tsl_ledger_event(const struct tsl_an_model *m, struct tsl_an_flow *f,
 			     l->last_ack_ns : ev->ts_ns);
 		break;
 	}
+	return 0;
 }
 
 /* The smallest round trip the flow's measurements show, us; NAN: none. */

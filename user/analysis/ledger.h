@@ -37,8 +37,9 @@
  * delack_tx    ACKs this side delayed on its timer while the peer's next
  *              segment waited for them (the server of ack_wait)
  */
-void tsl_ledger_event(const struct tsl_an_model *m, struct tsl_an_flow *f,
-		      float *row, const struct tsl_event *ev);
+/* 0, or -ENOMEM (memory or the rows' budget ran out). */
+int tsl_ledger_event(struct tsl_an_model *m, struct tsl_an_flow *f,
+		     const struct tsl_event *ev);
 /*
  * After the merge (the flow's rows hold its samples): open waits are closed
  * at its last event, the floor is found, the holes are sorted out.

@@ -75,7 +75,7 @@ static int correlate(struct tsl_flow_report *fr, int max_lag)
 		other = tsl_an_series(fr->f, c);
 		if (!other)
 			goto out;
-		if (!tsl_best_lag(rtt, other, fr->f->n_rows, max_lag, &lc))
+		if (!tsl_best_lag(rtt, other, fr->f->iv, fr->f->n_rows, max_lag, &lc))
 			fr->corr[fr->n_corr++] = (struct tsl_corr_entry){ c, lc };
 		free(other);
 	}
@@ -100,7 +100,8 @@ static int analyse_flow(struct tsl_report *r, struct tsl_flow_report *fr)
 
 	if (!rtt)
 		return tsl_an_nomem(r->name);
-	if (tsl_episodes_find(rtt, fr->f->n_rows, r->o.k, r->o.floor_us, &fr->ep))
+	if (tsl_episodes_find(rtt, fr->f->iv, fr->f->n_rows, r->o.k, r->o.floor_us,
+			      &fr->ep))
 		goto out;
 	/*
 	 * A receiver (no RTT samples, or more bytes read than sent) stalls as
@@ -116,7 +117,7 @@ static int analyse_flow(struct tsl_report *r, struct tsl_flow_report *fr)
 		if (!res)
 			goto out;
 		tsl_episodes_free(&fr->ep);
-		err = tsl_episodes_find(res, fr->f->n_rows, r->o.k,
+		err = tsl_episodes_find(res, fr->f->iv, fr->f->n_rows, r->o.k,
 					fmax(r->o.floor_us, TSL_EPISODE_RES_FLOOR_US),
 					&fr->ep);
 		free(res);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "histogram.h"
 #include "series.h"
@@ -31,11 +32,13 @@ enum {
 
 _Static_assert(K_NIC_DROP <= UINT8_MAX, "keymap holds a key in a byte");
 
-/* Per owner process: its columns per interval. */
+/* Per owner process: its columns in the intervals it was sampled in. */
 struct tsl_an_pid {
 	uint32_t pid;
-	float *rows;		/* [interval][TSL_AN_NCOLS], app columns only, raw sums */
-	size_t len;
+	float *rows;		/* [row][TSL_AN_NCOLS], app columns only, raw sums */
+	int64_t *iv;		/* interval of each row, ascending */
+	size_t n, cap;
+	size_t *tab, tab_cap;	/* struct rowset */
 };
 
 /* The keys of the list this analysis reads. */
@@ -99,12 +102,13 @@ int tsl_an_nomem(const char *name)
 /* ---- storage ---- */
 
 /*
- * The rows are dense: a flow's from its first interval to its last, the
- * host's and a process's from interval 0, idle per CPU likewise. What they
- * may take is bounded by what the recording holds (tsl_an_budget()), so
- * that a few crafted timestamps or an interval far too short for the
- * recording's span cannot make them take all memory: past the bound the
- * model is refused (-EINVAL, "more intervals than its data can fill").
+ * Only intervals that hold data have a row: a flow's rows are the intervals
+ * of its records and samples (and, once joined, the host's samples between
+ * its first and its last), the host's and a process's the intervals of
+ * their samples. An interval without a row reads as a row of NAN. What the
+ * rows may take is bounded by what the recording holds (tsl_an_budget()),
+ * so that crafted records cannot make them take all memory: past the bound
+ * the model is refused (-EINVAL, "more intervals than its data can fill").
  */
 uint64_t tsl_an_budget(const struct tsl_iter_index *ix)
 {
@@ -142,20 +146,93 @@ uint64_t tsl_an_interval_start(const struct tsl_an_model *m, int64_t i)
 	return m->t0 + (uint64_t)i * m->iv_ns;
 }
 
-/*
- * Room for @need rows of @width floats in *@v, NAN-filled; doubling, as
- * far as the budget allows. -ENOMEM (m->too_big set if over the budget).
- */
-static int grow_floats(struct tsl_an_model *m, float **v, size_t *cap,
-		       size_t need, size_t width)
+/* The first of @n ascending intervals @iv that is >= @i (@n if none). */
+static size_t lower_bound(const int64_t *iv, size_t n, int64_t i)
 {
-	uint64_t row = width * sizeof(float), room, n = *cap ? *cap : 64;
-	size_t i;
-	float *p;
+	size_t lo = 0, hi = n;
 
-	if (need <= *cap)
+	if (!n || iv[n - 1] < i)	/* the usual case: a new last row */
+		return n;
+	if (iv[n - 1] == i)
+		return n - 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (iv[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * A set of rows: @width floats each, and their intervals. The pointers are
+ * those of the flow, the host or the process that holds them. During the
+ * pass a new row is appended, so that a row keeps its index: in interval
+ * order as records come, a binary search finds a row. The first row that
+ * comes out of order (a sample filed at the middle of its period, before
+ * a later record's row) brings a table from interval to row, and the rows
+ * are put in order once, at the end of the pass (rows_sort()).
+ */
+struct rowset {
+	float **v;
+	int64_t **iv;
+	size_t *n, *cap;
+	size_t width;
+	size_t **tab;		/* row + 1 by interval; NULL: rows in order */
+	size_t *tab_cap;
+};
+
+/* The slot of interval @i in @rs's table: its row + 1, or 0 (free). */
+static size_t *row_slot(const struct rowset *rs, int64_t i)
+{
+	size_t mask = *rs->tab_cap - 1;
+	size_t h = ((uint64_t)i * 0x9e3779b97f4a7c15ull >> 20) & mask;
+
+	while ((*rs->tab)[h] && (*rs->iv)[(*rs->tab)[h] - 1] != i)
+		h = (h + 1) & mask;
+	return &(*rs->tab)[h];
+}
+
+/* Room in @rs's table for its rows (at most half full): 0, or -ENOMEM. */
+static int row_tab_grow(struct tsl_an_model *m, const struct rowset *rs)
+{
+	size_t cap = *rs->tab_cap ? *rs->tab_cap : 64, old = *rs->tab_cap, k;
+	size_t *tab;
+
+	while (cap < 2 * *rs->n)
+		cap *= 2;
+	if (cap == old)
 		return 0;
-	room = *cap + (m->mem_budget - m->mem_used) / row;
+	if (charge(m, (uint64_t)(cap - old) * sizeof(*tab)))
+		return -ENOMEM;
+	tab = calloc(cap, sizeof(*tab));
+	if (!tab)
+		return -ENOMEM;
+	free(*rs->tab);
+	*rs->tab = tab;
+	*rs->tab_cap = cap;
+	for (k = 0; k < *rs->n; k++)
+		*row_slot(rs, (*rs->iv)[k]) = k + 1;
+	return 0;
+}
+
+/*
+ * Room for @need rows in @rs: doubling, as far as the budget allows.
+ * -ENOMEM (m->too_big set if over the budget).
+ */
+static int rows_grow(struct tsl_an_model *m, const struct rowset *rs,
+		     size_t need)
+{
+	uint64_t row = rs->width * sizeof(float) + sizeof(int64_t), room;
+	uint64_t n = *rs->cap ? *rs->cap : 16;
+	float *p;
+	int64_t *q;
+
+	if (need <= *rs->cap)
+		return 0;
+	room = *rs->cap + (m->mem_budget - m->mem_used) / row;
 	if (need > room) {
 		m->too_big = true;
 		return -ENOMEM;
@@ -164,15 +241,121 @@ static int grow_floats(struct tsl_an_model *m, float **v, size_t *cap,
 		n *= 2;
 	if (n > room)
 		n = room;
-	p = realloc(*v, n * row);
+	p = realloc(*rs->v, n * rs->width * sizeof(float));
 	if (!p)
 		return -ENOMEM;
-	m->mem_used += (n - *cap) * row;
-	for (i = *cap * width; i < n * width; i++)
-		p[i] = NAN;
-	*v = p;
-	*cap = n;
+	*rs->v = p;
+	q = realloc(*rs->iv, n * sizeof(int64_t));
+	if (!q)
+		return -ENOMEM;
+	*rs->iv = q;
+	m->mem_used += (n - *rs->cap) * row;
+	*rs->cap = n;
 	return 0;
+}
+
+/*
+ * The row of interval @i in @rs, appended NAN-filled if there is none: its
+ * index, or -1 (-ENOMEM; m->too_big if over the budget).
+ */
+static ssize_t row_at(struct tsl_an_model *m, const struct rowset *rs,
+		      int64_t i)
+{
+	size_t n = *rs->n, k, w = rs->width;
+	bool late = n && i < (*rs->iv)[n - 1];
+	float *r;
+
+	if (n && (*rs->iv)[n - 1] == i)	/* the usual case */
+		return n - 1;
+	if (*rs->tab) {
+		k = *row_slot(rs, i);
+		if (k)
+			return k - 1;
+	} else if (late) {
+		k = lower_bound(*rs->iv, n, i);
+		if ((*rs->iv)[k] == i)
+			return k;
+	}
+	if (i < 0 || i >= TSL_AN_MAX_INTERVAL) {
+		m->too_big = true;
+		return -1;
+	}
+	if (rows_grow(m, rs, n + 1))
+		return -1;
+	(*rs->iv)[n] = i;
+	r = *rs->v + n * w;
+	for (k = 0; k < w; k++)
+		r[k] = NAN;
+	(*rs->n)++;
+	if ((late || *rs->tab) && row_tab_grow(m, rs))
+		return -1;
+	if (*rs->tab)
+		*row_slot(rs, i) = n + 1;
+	return n;
+}
+
+/* An interval and where its row was, to put rows in order. */
+struct place {
+	int64_t iv;
+	size_t k;
+};
+
+static int cmp_place(const void *a, const void *b)
+{
+	const struct place *x = a, *y = b;
+
+	return x->iv < y->iv ? -1 : x->iv > y->iv;
+}
+
+/*
+ * Put @rs's rows in interval order if they came out of it, and the
+ * @n_cols columns @cols (one float per row) with them; drop the table.
+ * 0, or -ENOMEM.
+ */
+static int rows_sort(const struct rowset *rs, float **cols, size_t n_cols)
+{
+	size_t n = *rs->n, w = rs->width, k, c;
+	struct place *pl;
+	float *v;
+
+	if (!*rs->tab)
+		return 0;
+	pl = malloc(n * sizeof(*pl));
+	v = malloc(*rs->cap * w * sizeof(*v));
+	if (!pl || !v)
+		goto err;
+	for (k = 0; k < n; k++)
+		pl[k] = (struct place){ (*rs->iv)[k], k };
+	qsort(pl, n, sizeof(*pl), cmp_place);
+	for (k = 0; k < n; k++) {
+		memcpy(v + k * w, *rs->v + pl[k].k * w, w * sizeof(*v));
+		(*rs->iv)[k] = pl[k].iv;
+	}
+	free(*rs->v);
+	*rs->v = v;
+	v = NULL;
+	for (c = 0; c < n_cols; c++) {
+		float *p = cols[c], *q;
+
+		if (!p)
+			continue;
+		q = malloc(*rs->cap * sizeof(*q));
+		if (!q)
+			goto err;
+		for (k = 0; k < n; k++)
+			q[k] = p[pl[k].k];
+		free(p);
+		cols[c] = q;
+	}
+	free(pl);
+	free(*rs->tab);
+	*rs->tab = NULL;
+	*rs->tab_cap = 0;
+	return 0;
+err:
+	free(pl);
+	free(v);
+	return -ENOMEM;
 }
 
 static int note_interval(struct tsl_an_model *m, int64_t i)
@@ -181,8 +364,6 @@ static int note_interval(struct tsl_an_model *m, int64_t i)
 		m->too_big = true;
 		return -ENOMEM;
 	}
-	if (grow_floats(m, &m->host, &m->host_cap, i + 1, TSL_AN_NCOLS))
-		return -ENOMEM;
 	if ((size_t)i + 1 > m->n_intervals)
 		m->n_intervals = i + 1;
 	return 0;
@@ -196,45 +377,24 @@ static const enum tsl_an_col count_cols[] = {
 	TSL_AN_OFO, TSL_AN_DATA_RX, TSL_AN_TX, TSL_AN_TX_SEGS, TSL_AN_TX_LEN,
 };
 
-static void init_row(float *r)
+static struct rowset flow_rows(struct tsl_an_flow *f)
 {
-	unsigned int i;
-
-	for (i = 0; i < TSL_AN_NCOLS; i++)
-		r[i] = NAN;
+	return (struct rowset){ &f->rows, &f->iv, &f->n_rows, &f->cap_rows,
+				TSL_AN_NCOLS, &f->row_tab, &f->row_tab_cap };
 }
 
-/* Row of interval @i, created (rows before it too) if needed. */
+/* Row of interval @i, created if needed. */
 static float *flow_row(struct tsl_an_model *m, struct tsl_an_flow *f, int64_t i)
 {
-	size_t need, k;
+	struct rowset rs = flow_rows(f);
+	ssize_t k = row_at(m, &rs, i);
 
-	if (i < 0 || i >= TSL_AN_MAX_INTERVAL) {
-		m->too_big = true;
-		return NULL;
-	}
-	if (!f->n_rows) {
-		f->first = i;
-	} else if (i < f->first) {
-		size_t shift = f->first - i;
+	return k < 0 ? NULL : tsl_an_row(f, k);
+}
 
-		if (grow_floats(m, &f->rows, &f->cap_rows, f->n_rows + shift,
-				TSL_AN_NCOLS))
-			return NULL;
-		memmove(f->rows + shift * TSL_AN_NCOLS, f->rows,
-			f->n_rows * TSL_AN_NCOLS * sizeof(float));
-		for (k = 0; k < shift; k++)
-			init_row(tsl_an_row(f, k));
-		f->n_rows += shift;
-		f->first = i;
-	}
-	need = i - f->first + 1;
-	if (need > f->n_rows) {
-		if (grow_floats(m, &f->rows, &f->cap_rows, need, TSL_AN_NCOLS))
-			return NULL;
-		f->n_rows = need;
-	}
-	return tsl_an_row(f, i - f->first);
+float *tsl_an_flow_row(struct tsl_an_model *m, struct tsl_an_flow *f, int64_t i)
+{
+	return flow_row(m, f, i);
 }
 
 struct slot {
@@ -475,35 +635,9 @@ static int on_ack_tx(struct tsl_an_flow *f, float *r, const struct tsl_event *ev
 	return 0;
 }
 
-static int take_event(struct tsl_an_model *m, const struct tsl_event *ev)
+/* The record's own columns and the flow's totals. */
+static int take_kind(struct tsl_an_flow *f, float *r, const struct tsl_event *ev)
 {
-	int64_t i = interval_of(m, ev->ts_ns);
-	struct tsl_an_flow *f;
-	float *r;
-
-	if (ev->kind == TSL_EV_FLOW || ev->kind > TSL_EV_MAX)
-		return 0;
-	m->n_events++;
-	if (note_interval(m, i) || !(f = get_flow(m, ev->cookie)))
-		return -ENOMEM;
-	if (i != f->cur) {
-		if (close_interval(m, f))
-			return -ENOMEM;
-		f->cur = i;
-	}
-	r = flow_row(m, f, i);
-	if (!r)
-		return -ENOMEM;
-	if (isnan(r[TSL_AN_TX])) {
-		unsigned int k;
-
-		for (k = 0; k < sizeof(count_cols) / sizeof(count_cols[0]); k++)
-			r[count_cols[k]] = 0;
-	}
-	if (!f->t.events++)
-		f->first_ns = ev->ts_ns;
-	f->last_ns = ev->ts_ns;
-	tsl_ledger_event(m, f, r, ev);
 	switch (ev->kind) {
 	case TSL_EV_TX:
 		return on_tx(f, r, ev);
@@ -532,6 +666,40 @@ static int take_event(struct tsl_an_model *m, const struct tsl_event *ev)
 		return 0;
 	}
 	return 0;
+}
+
+static int take_event(struct tsl_an_model *m, const struct tsl_event *ev)
+{
+	int64_t i = interval_of(m, ev->ts_ns);
+	struct tsl_an_flow *f;
+	float *r;
+	int ret;
+
+	if (ev->kind == TSL_EV_FLOW || ev->kind > TSL_EV_MAX)
+		return 0;
+	m->n_events++;
+	if (note_interval(m, i) || !(f = get_flow(m, ev->cookie)))
+		return -ENOMEM;
+	if (i != f->cur) {
+		if (close_interval(m, f))
+			return -ENOMEM;
+		f->cur = i;
+	}
+	r = flow_row(m, f, i);
+	if (!r)
+		return -ENOMEM;
+	if (isnan(r[TSL_AN_TX])) {
+		unsigned int k;
+
+		for (k = 0; k < sizeof(count_cols) / sizeof(count_cols[0]); k++)
+			r[count_cols[k]] = 0;
+	}
+	if (!f->t.events++)
+		f->first_ns = ev->ts_ns;
+	f->last_ns = ev->ts_ns;
+	ret = take_kind(f, r, ev);
+	/* the ledger may add rows (and move this one): after the row is done */
+	return ret ? ret : tsl_ledger_event(m, f, ev);
 }
 
 /*
@@ -563,13 +731,49 @@ static int on_event(void *arg, const struct tsl_event *ev)
 
 /* ---- samples ---- */
 
-static float *host_row(struct tsl_an_model *m, int64_t i)
+/*
+ * The host's row of interval @i, created if needed, with a place in the
+ * idle of every CPU: its index, or -1 (-ENOMEM; m->too_big if over the
+ * budget).
+ */
+static struct rowset host_rows(struct tsl_an_model *m)
 {
-	return m->host + (size_t)i * TSL_AN_NCOLS;
+	return (struct rowset){ &m->host, &m->host_iv, &m->n_host, &m->host_cap,
+				TSL_AN_NCOLS, &m->host_tab, &m->host_tab_cap };
 }
 
-static int cpu_idle_set(struct tsl_an_model *m, uint64_t cpu, int64_t i,
-			double v)
+static ssize_t host_at(struct tsl_an_model *m, int64_t i)
+{
+	struct rowset rs = host_rows(m);
+	size_t cap = m->host_cap, n = m->n_host, c, used = 0;
+	ssize_t k = row_at(m, &rs, i);
+
+	if (k < 0 || m->n_host == n)
+		return k;
+	for (c = 0; c < m->n_cpus; c++)
+		used += !!m->cpu_idle[c];
+	if (m->host_cap != cap &&
+	    charge(m, (uint64_t)(m->host_cap - cap) * used * sizeof(float)))
+		return -1;
+	for (c = 0; c < m->n_cpus; c++) {
+		float *p = m->cpu_idle[c];
+
+		if (!p)
+			continue;
+		if (m->host_cap != cap) {
+			p = realloc(p, m->host_cap * sizeof(*p));
+			if (!p)
+				return -1;
+			m->cpu_idle[c] = p;
+		}
+		p[k] = NAN;
+	}
+	return k;
+}
+
+/* The idle of CPU @cpu in the host's row @k (interval @i) is @v. */
+static int cpu_idle_set(struct tsl_an_model *m, uint64_t cpu, size_t k,
+			int64_t i, double v)
 {
 	if (cpu >= 4096)
 		return 0;
@@ -582,62 +786,50 @@ static int cpu_idle_set(struct tsl_an_model *m, uint64_t cpu, int64_t i,
 		m->cpu_idle = p;
 		m->n_cpus = cpu + 1;
 	}
-	if ((size_t)i >= m->cpu_idle_len) {
-		size_t len = m->cpu_idle_len ? m->cpu_idle_len : 64, c, k, used = 0;
+	if (i >= m->cpu_idle_len) {
+		int64_t len = m->cpu_idle_len ? m->cpu_idle_len : 64;
 
-		while (len <= (size_t)i)
+		while (len <= i)
 			len *= 2;
-		for (c = 0; c < m->n_cpus; c++)
-			used += !!m->cpu_idle[c];
-		/* a CPU without a row yet gets one too */
-		if (charge(m, ((uint64_t)len * m->n_cpus -
-			       (uint64_t)m->cpu_idle_len * used) * sizeof(float)))
-			return -ENOMEM;
-		for (c = 0; c < m->n_cpus; c++) {
-			float *p = realloc(m->cpu_idle[c], len * sizeof(*p));
-
-			if (!p)
-				return -ENOMEM;
-			for (k = m->cpu_idle[c] ? m->cpu_idle_len : 0; k < len; k++)
-				p[k] = NAN;
-			m->cpu_idle[c] = p;
-		}
 		m->cpu_idle_len = len;
 	}
 	if (!m->cpu_idle[cpu]) {
 		float *p;
-		size_t k;
+		size_t j;
 
-		if (charge(m, (uint64_t)m->cpu_idle_len * sizeof(*p)))
+		if (charge(m, (uint64_t)m->host_cap * sizeof(*p)))
 			return -ENOMEM;
-		p = malloc(m->cpu_idle_len * sizeof(*p));
+		p = malloc(m->host_cap * sizeof(*p));
 		if (!p)
 			return -ENOMEM;
-		for (k = 0; k < m->cpu_idle_len; k++)
-			p[k] = NAN;
+		for (j = 0; j < m->host_cap; j++)
+			p[j] = NAN;
 		m->cpu_idle[cpu] = p;
 	}
-	m->cpu_idle[cpu][i] = v;
+	m->cpu_idle[cpu][k] = v;
 	return 0;
 }
 
-/* CPU @cpu was sampled in interval @i: idle 0 unless an idle entry says otherwise. */
-static int cpu_idle_touch(struct tsl_an_model *m, uint64_t cpu, int64_t i)
+/* CPU @cpu was sampled in host row @k: idle 0 unless an idle entry says otherwise. */
+static int cpu_idle_touch(struct tsl_an_model *m, uint64_t cpu, size_t k,
+			  int64_t i)
 {
-	if (cpu < m->n_cpus && m->cpu_idle[cpu] && (size_t)i < m->cpu_idle_len &&
-	    !isnan(m->cpu_idle[cpu][i]))
+	if (cpu < m->n_cpus && m->cpu_idle[cpu] && i < m->cpu_idle_len &&
+	    !isnan(m->cpu_idle[cpu][k]))
 		return 0;
-	return cpu_idle_set(m, cpu, i, 0);
+	return cpu_idle_set(m, cpu, k, i, 0);
 }
 
 static float *pid_row(struct tsl_an_model *m, uint32_t pid, int64_t i)
 {
 	struct tsl_an_pid *p = NULL;
-	size_t k;
+	struct rowset rs;
+	ssize_t k;
+	size_t j;
 
-	for (k = 0; k < m->n_pids; k++)
-		if (m->pids[k].pid == pid)
-			p = &m->pids[k];
+	for (j = 0; j < m->n_pids; j++)
+		if (m->pids[j].pid == pid)
+			p = &m->pids[j];
 	if (!p) {
 		void *t = realloc(m->pids, (m->n_pids + 1) * sizeof(*m->pids));
 
@@ -648,14 +840,15 @@ static float *pid_row(struct tsl_an_model *m, uint32_t pid, int64_t i)
 		memset(p, 0, sizeof(*p));
 		p->pid = pid;
 	}
-	if (grow_floats(m, &p->rows, &p->len, i + 1, TSL_AN_NCOLS))
-		return NULL;
-	return p->rows + (size_t)i * TSL_AN_NCOLS;
+	rs = (struct rowset){ &p->rows, &p->iv, &p->n, &p->cap, TSL_AN_NCOLS,
+			      &p->tab, &p->tab_cap };
+	k = row_at(m, &rs, i);
+	return k < 0 ? NULL : p->rows + (size_t)k * TSL_AN_NCOLS;
 }
 
 /* Sources sampled in this chunk start at zero: zero deltas are left out. */
 static void zero_host(struct tsl_an_model *m, float *h, uint32_t sources,
-		      int64_t i)
+		      size_t k, int64_t i)
 {
 	unsigned int c;
 
@@ -664,9 +857,9 @@ static void zero_host(struct tsl_an_model *m, float *h, uint32_t sources,
 			if (isnan(h[c]))
 				h[c] = 0;
 		for (c = 0; c < m->n_cpus; c++)
-			if (m->cpu_idle[c] && (size_t)i < m->cpu_idle_len &&
-			    isnan(m->cpu_idle[c][i]))
-				m->cpu_idle[c][i] = 0;
+			if (m->cpu_idle[c] && i < m->cpu_idle_len &&
+			    isnan(m->cpu_idle[c][k]))
+				m->cpu_idle[c][k] = 0;
 	}
 	if (sources & (1u << TSL_SRC_SOFTIRQ))
 		for (c = TSL_AN_H_NET_RX; c <= TSL_AN_H_NET_TX; c++)
@@ -682,8 +875,8 @@ static void zero_host(struct tsl_an_model *m, float *h, uint32_t sources,
 				h[c] = 0;
 }
 
-static int host_entry(struct tsl_an_model *m, float *h, int64_t i,
-		      const struct tsl_rec_sample_entry *e, uint8_t k)
+static int host_entry(struct tsl_an_model *m, float *h, size_t row,
+		      int64_t i, const struct tsl_rec_sample_entry *e, uint8_t k)
 {
 	double pct = e->flags & TSL_SAMPLE_CENTI ? e->value / 100.0 : e->value;
 	bool all = e->id == TSL_SAMPLE_ALL;
@@ -693,7 +886,7 @@ static int host_entry(struct tsl_an_model *m, float *h, int64_t i,
 	 * written): any per-CPU entry makes the CPU's idle known.
 	 */
 	if (!all && e->source == TSL_SRC_CPU && k != TSL_KEY_IDLE &&
-	    cpu_idle_touch(m, e->id, i))
+	    cpu_idle_touch(m, e->id, row, i))
 		return -ENOMEM;
 	switch (k) {
 	case TSL_KEY_USER: if (all) h[TSL_AN_H_USER] = pct; break;
@@ -703,7 +896,7 @@ static int host_entry(struct tsl_an_model *m, float *h, int64_t i,
 		if (all)
 			h[TSL_AN_H_IDLE] = pct;
 		else
-			return cpu_idle_set(m, e->id, i, pct);
+			return cpu_idle_set(m, e->id, row, i, pct);
 		break;
 	case TSL_KEY_SOFTIRQ: if (!all) maxv(h, TSL_AN_H_SOFTIRQ, pct); break;
 	case TSL_KEY_STEAL: if (!all) maxv(h, TSL_AN_H_STEAL, pct); break;
@@ -776,7 +969,7 @@ static int flow_entry(struct tsl_an_model *m, int64_t i,
 	return 0;
 }
 
-static int on_entry(struct tsl_an_model *m, float *h, int64_t i,
+static int on_entry(struct tsl_an_model *m, float *h, size_t row, int64_t i,
 		    const struct tsl_rec_sample_entry *e)
 {
 	uint8_t k = e->key < m->n_keys ? m->keymap[e->key] : K_NONE;
@@ -788,7 +981,7 @@ static int on_entry(struct tsl_an_model *m, float *h, int64_t i,
 	switch (e->source) {
 	case TSL_SRC_SNMP: case TSL_SRC_SOFTIRQ: case TSL_SRC_CPU:
 	case TSL_SRC_NIC:
-		return host_entry(m, h, i, e, k);
+		return host_entry(m, h, row, i, e, k);
 	case TSL_SRC_PROC:
 		return proc_entry(m, i, e, k);
 	case TSL_SRC_SOCK:
@@ -802,6 +995,7 @@ static int take_sample(struct tsl_an_model *m, const struct tsl_rec_chunk *c)
 	const struct tsl_rec_sample *s = c->sample;
 	uint64_t ts = s->mono_ns;
 	int64_t i;
+	ssize_t row;
 	uint32_t k;
 	float *h;
 
@@ -809,17 +1003,17 @@ static int take_sample(struct tsl_an_model *m, const struct tsl_rec_chunk *c)
 	if (s->interval_ns && ts > s->interval_ns / 2)
 		ts -= s->interval_ns / 2;
 	i = interval_of(m, ts);
-	if (note_interval(m, i))
+	if (note_interval(m, i) || (row = host_at(m, i)) < 0)
 		return -ENOMEM;
 	m->n_samples++;
-	h = host_row(m, i);
-	zero_host(m, h, s->sources, i);
+	h = m->host + (size_t)row * TSL_AN_NCOLS;
+	zero_host(m, h, s->sources, row, i);
 	for (k = 0; k < s->n_entries; k++) {
 		struct tsl_rec_sample_entry e;
 
 		memcpy(&e, (const char *)c->entries + (size_t)k * s->entry_size,
 		       sizeof(e));
-		if (on_entry(m, h, i, &e))
+		if (on_entry(m, h, row, i, &e))
 			return -ENOMEM;
 	}
 	return 0;
@@ -834,16 +1028,71 @@ static int on_sample(void *arg, const struct tsl_rec_chunk *c)
 
 /* ---- joining ---- */
 
-static void join_app(const struct tsl_an_model *m, const struct tsl_an_pid *p,
-		     float *r, int64_t i)
+/*
+ * Give @f a row in every interval between its first and its last where the
+ * host was sampled, for the host's columns: merged in from the end, in
+ * place. 0, or -ENOMEM (m->too_big if over the budget).
+ */
+static int add_host_rows(struct tsl_an_model *m, struct tsl_an_flow *f)
 {
-	const float *a;
+	struct rowset rs = flow_rows(f);
+	size_t a, b, x, y, w, add = 0;
+
+	if (!f->n_rows || !m->n_host)
+		return 0;
+	a = lower_bound(m->host_iv, m->n_host, f->iv[0]);
+	b = lower_bound(m->host_iv, m->n_host, f->iv[f->n_rows - 1] + 1);
+	for (x = 0, y = a; y < b; y++) {
+		while (x < f->n_rows && f->iv[x] < m->host_iv[y])
+			x++;
+		add += x == f->n_rows || f->iv[x] != m->host_iv[y];
+	}
+	if (!add)
+		return 0;
+	if (rows_grow(m, &rs, f->n_rows + add))
+		return -ENOMEM;
+	x = f->n_rows;
+	w = x + add;
+	y = b;
+	while (y > a) {
+		if (f->iv[x - 1] >= m->host_iv[y - 1]) {
+			if (f->iv[x - 1] == m->host_iv[y - 1])
+				y--;
+			w--;
+			x--;
+			if (w != x) {
+				memcpy(tsl_an_row(f, w), tsl_an_row(f, x),
+				       TSL_AN_NCOLS * sizeof(float));
+				f->iv[w] = f->iv[x];
+			}
+		} else {
+			unsigned int c;
+			float *r = tsl_an_row(f, --w);
+
+			f->iv[w] = m->host_iv[--y];
+			for (c = 0; c < TSL_AN_NCOLS; c++)
+				r[c] = NAN;
+		}
+	}
+	f->n_rows += add;
+	return 0;
+}
+
+/* The row of @p in interval @i, from its row *@at on (advanced); NULL if none. */
+static const float *pid_row_from(const struct tsl_an_pid *p, size_t *at,
+				 int64_t i)
+{
+	while (*at < p->n && p->iv[*at] < i)
+		(*at)++;
+	return *at < p->n && p->iv[*at] == i ?
+	       p->rows + *at * TSL_AN_NCOLS : NULL;
+}
+
+static void join_app(const struct tsl_an_model *m, const float *a, float *r)
+{
 	double ms = m->iv_ns / 1e6;
 
-	if (!p || (size_t)i >= p->len)
-		return;
-	a = p->rows + (size_t)i * TSL_AN_NCOLS;
-	if (isnan(a[TSL_AN_APP_R]) && isnan(a[TSL_AN_APP_USER]))
+	if (!a || (isnan(a[TSL_AN_APP_R]) && isnan(a[TSL_AN_APP_USER])))
 		return;
 	r[TSL_AN_APP_R] = a[TSL_AN_APP_R];
 	r[TSL_AN_APP_S] = a[TSL_AN_APP_S];
@@ -874,43 +1123,57 @@ static const struct tsl_an_pid *find_pid(const struct tsl_an_model *m,
 	return NULL;
 }
 
-static void join_flow(const struct tsl_an_model *m, struct tsl_an_flow *f)
+/* The host's columns of host row @h (interval @i) into the flow's row @r. */
+static void join_host(const struct tsl_an_model *m, const struct tsl_an_flow *f,
+		      float *r, size_t hk, int64_t i)
+{
+	const float *h = m->host + hk * TSL_AN_NCOLS;
+	double secs = m->iv_ns / 1e9;
+	unsigned int c;
+	int cpu;
+
+	for (c = TSL_AN_FIRST_HOST; c < TSL_AN_NCOLS; c++)
+		r[c] = h[c];
+	if (!isnan(r[TSL_AN_H_NET_RX]))
+		r[TSL_AN_H_NET_RX] /= secs;
+	if (!isnan(r[TSL_AN_H_NET_TX]))
+		r[TSL_AN_H_NET_TX] /= secs;
+	/* the CPU the owner was on in this interval, else of its latest read */
+	cpu = f->read_cpu;
+	if (!isnan(r[TSL_AN_APP_PROCESSOR]))	/* as sampled: any value */
+		cpu = r[TSL_AN_APP_PROCESSOR] >= 0 &&
+		      r[TSL_AN_APP_PROCESSOR] < m->n_cpus ?
+		      (int)r[TSL_AN_APP_PROCESSOR] : -1;
+	if (cpu >= 0 && (unsigned int)cpu < m->n_cpus && m->cpu_idle[cpu] &&
+	    i < m->cpu_idle_len && !isnan(m->cpu_idle[cpu][hk]))
+		r[TSL_AN_APP_CPU_IDLE] = m->cpu_idle[cpu][hk];
+	else if (!isnan(h[TSL_AN_H_IDLE]))
+		r[TSL_AN_APP_CPU_IDLE] = h[TSL_AN_H_IDLE];
+}
+
+static int join_flow(struct tsl_an_model *m, struct tsl_an_flow *f)
 {
 	const struct tsl_an_pid *p = find_pid(m, f->pid);
-	double secs = m->iv_ns / 1e9;
-	size_t k;
+	size_t k, pk = 0, hk;
 
+	if (add_host_rows(m, f))
+		return -ENOMEM;
+	hk = f->n_rows ? lower_bound(m->host_iv, m->n_host, f->iv[0]) : 0;
 	for (k = 0; k < f->n_rows; k++) {
-		int64_t i = f->first + k;
+		int64_t i = f->iv[k];
 		float *r = tsl_an_row(f, k);
-		const float *h;
-		unsigned int c;
-		int cpu;
 
 		if (!isnan(r[TSL_AN_TX]))
 			r[TSL_AN_TX_LEN] = r[TSL_AN_TX] ? r[TSL_AN_TX_LEN] / r[TSL_AN_TX] : NAN;
-		join_app(m, p, r, i);
-		if ((size_t)i >= m->n_intervals)
-			continue;
-		h = m->host + (size_t)i * TSL_AN_NCOLS;
-		for (c = TSL_AN_FIRST_HOST; c < TSL_AN_NCOLS; c++)
-			r[c] = h[c];
-		if (!isnan(r[TSL_AN_H_NET_RX]))
-			r[TSL_AN_H_NET_RX] /= secs;
-		if (!isnan(r[TSL_AN_H_NET_TX]))
-			r[TSL_AN_H_NET_TX] /= secs;
-		/* the CPU the owner was on in this interval, else of its latest read */
-		cpu = f->read_cpu;
-		if (!isnan(r[TSL_AN_APP_PROCESSOR]))	/* as sampled: any value */
-			cpu = r[TSL_AN_APP_PROCESSOR] >= 0 &&
-			      r[TSL_AN_APP_PROCESSOR] < m->n_cpus ?
-			      (int)r[TSL_AN_APP_PROCESSOR] : -1;
-		if (cpu >= 0 && (unsigned int)cpu < m->n_cpus && m->cpu_idle[cpu] &&
-		    (size_t)i < m->cpu_idle_len && !isnan(m->cpu_idle[cpu][i]))
-			r[TSL_AN_APP_CPU_IDLE] = m->cpu_idle[cpu][i];
-		else if (!isnan(h[TSL_AN_H_IDLE]))
-			r[TSL_AN_APP_CPU_IDLE] = h[TSL_AN_H_IDLE];
+		if (p)
+			join_app(m, pid_row_from(p, &pk, i), r);
+		while (hk < m->n_host && m->host_iv[hk] < i)
+			hk++;
+		/* an interval without a sample: the host's columns stay NAN */
+		if (hk < m->n_host && m->host_iv[hk] == i)
+			join_host(m, f, r, hk, i);
 	}
+	return 0;
 }
 
 static int cmp_flow(const void *a, const void *b)
@@ -936,6 +1199,33 @@ static int build_keymap(struct tsl_an_model *m)
 	return 0;
 }
 
+/* Every set of rows in interval order, for the joins and what reads them: 0, or -ENOMEM. */
+static int rows_in_order(struct tsl_an_model *m)
+{
+	struct rowset rs = host_rows(m);
+	size_t k;
+
+	if (rows_sort(&rs, m->cpu_idle, m->n_cpus))
+		return -ENOMEM;
+	for (k = 0; k < m->n_pids; k++) {
+		struct tsl_an_pid *p = &m->pids[k];
+
+		rs = (struct rowset){ &p->rows, &p->iv, &p->n, &p->cap,
+				      TSL_AN_NCOLS, &p->tab, &p->tab_cap };
+		if (rows_sort(&rs, NULL, 0))
+			return -ENOMEM;
+	}
+	for (k = 0; k < m->n_flows; k++) {
+		struct tsl_an_flow *f = m->flows[k];
+
+		rs = flow_rows(f);
+		if (rows_sort(&rs, NULL, 0))
+			return -ENOMEM;
+		f->first = f->n_rows ? f->iv[0] : 0;
+	}
+	return 0;
+}
+
 int tsl_an_model_build(int fd, const char *name, const struct tsl_iter_index *ix,
 		       uint64_t iv_ns, struct tsl_an_model *m)
 {
@@ -957,20 +1247,20 @@ int tsl_an_model_build(int fd, const char *name, const struct tsl_iter_index *ix
 		fprintf(stderr, "tcpsleuth: %s: interval of 0 ns\n", name);
 		return -EINVAL;
 	}
-	/* the host's rows span the recording: refused before the merge if too many */
-	if (ix->last_ns > m->t0 &&
-	    (ix->last_ns - m->t0) / iv_ns >= m->mem_budget / (TSL_AN_NCOLS * sizeof(float)))
-		return too_big(m);
 	if (build_keymap(m))
 		return tsl_an_nomem(name);
 	/* the callbacks print their failures, as the merge does its own */
 	ret = tsl_iter_merge(fd, name, ix, &ops, m);
 	if (ret)
 		return ret;
-	for (k = 0; k < m->n_flows; k++) {
+	for (k = 0; k < m->n_flows; k++)
 		if (close_interval(m, m->flows[k]))
 			return failed(m);
-		join_flow(m, m->flows[k]);
+	if (rows_in_order(m))
+		return tsl_an_nomem(name);
+	for (k = 0; k < m->n_flows; k++) {
+		if (join_flow(m, m->flows[k]))
+			return failed(m);
 		tsl_ledger_finish(m->flows[k]);
 	}
 	if (m->n_flows)
@@ -989,6 +1279,8 @@ static void flow_free(struct tsl_an_flow *f)
 	tsl_hist_free(&f->cur_res);
 	free(f->lg.hole_us);
 	free(f->rows);
+	free(f->iv);
+	free(f->row_tab);
 	free(f);
 }
 
@@ -1000,13 +1292,18 @@ void tsl_an_model_free(struct tsl_an_model *m)
 		flow_free(m->flows[k]);
 	for (k = 0; k < m->n_cpus; k++)
 		free(m->cpu_idle[k]);
-	for (k = 0; k < m->n_pids; k++)
+	for (k = 0; k < m->n_pids; k++) {
 		free(m->pids[k].rows);
+		free(m->pids[k].iv);
+		free(m->pids[k].tab);
+	}
 	free(m->cpu_idle);
 	free(m->pids);
 	free(m->flows);
 	free(m->flow_tab);
 	free(m->host);
+	free(m->host_iv);
+	free(m->host_tab);
 	free(m->keymap);
 	memset(m, 0, sizeof(*m));
 }

@@ -19,6 +19,11 @@ int tsl_an_model_build(int fd, const char *name, const struct tsl_iter_index *ix
 		       uint64_t iv_ns, struct tsl_an_model *m);
 void tsl_an_model_free(struct tsl_an_model *m);
 /*
+ * @f's row for interval @i, made (NAN) if it has none; NULL when memory or
+ * the budget runs out. Rows made earlier may move.
+ */
+float *tsl_an_flow_row(struct tsl_an_model *m, struct tsl_an_flow *f, int64_t i);
+/*
  * "tcpsleuth: @name: out of memory while analysing", once, by the function
  * of the analysis that finds memory ran out; returns -ENOMEM.
  */

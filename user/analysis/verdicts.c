@@ -137,6 +137,7 @@ struct hstats {
 	const bool *in;		/* host intervals in focus */
 };
 
+/* The host's row @i (0 .. n_host - 1): the intervals without one have no value. */
 static const float *hrow(const struct tsl_an_model *m, size_t i)
 {
 	return m->host + i * TSL_AN_NCOLS;
@@ -150,7 +151,7 @@ static double host_share(const struct hstats *h, enum tsl_an_col c, double th,
 	double s = 0;
 
 	*max = NAN;
-	for (i = 0; i < h->m->n_intervals; i++) {
+	for (i = 0; i < h->m->n_host; i++) {
 		float v = hrow(h->m, i)[c];
 
 		if (!h->in[i] || isnan(v))
@@ -203,7 +204,7 @@ static bool nic_errors(const struct hstats *h, struct tsl_verdict *v)
 
 	es = host_share(h, TSL_AN_H_NIC_ERRORS, 1, &emean, &emax);
 	ds = host_share(h, TSL_AN_H_NIC_DROPS, 1, &dmean, &dmax);
-	for (i = 0; i < h->m->n_intervals; i++) {
+	for (i = 0; i < h->m->n_host; i++) {
 		const float *r = hrow(h->m, i);
 
 		if (!h->in[i])
@@ -519,32 +520,48 @@ static void keep_best(struct tsl_report *r)
 	r->n_verdicts = n;
 }
 
+/* Mark the host's rows in the intervals of @fr's episodes; whether it has any. */
+static bool focus_host(const struct tsl_an_model *m,
+		       const struct tsl_flow_report *fr, bool *in)
+{
+	size_t i, j;
+
+	for (j = 0; j < fr->ep.n; j++) {
+		int64_t lo = fr->f->first + (int64_t)fr->ep.v[j].start;
+		int64_t hi = fr->f->first + (int64_t)fr->ep.v[j].end;
+		size_t a = 0, b = m->n_host;
+
+		while (a < b) {		/* the first row at or after lo */
+			size_t mid = a + (b - a) / 2;
+
+			if (m->host_iv[mid] < lo)
+				a = mid + 1;
+			else
+				b = mid;
+		}
+		for (i = a; i < m->n_host && m->host_iv[i] <= hi; i++)
+			in[i] = true;
+	}
+	return fr->ep.n;
+}
+
 static int host_verdicts(struct tsl_report *r)
 {
 	const struct tsl_an_model *m = &r->m;
-	bool *in = calloc(m->n_intervals ? m->n_intervals : 1, sizeof(*in));
+	bool *in = calloc(m->n_host ? m->n_host : 1, sizeof(*in));
 	struct hstats h = { .m = m, .in = in };
-	size_t i, j, k, count = 0;
+	size_t i, k;
+	bool any = false;
 	unsigned int c;
 	int ret = 0;
 
 	if (!in)
 		return -ENOMEM;
-	for (k = 0; k < r->n_flows; k++) {
-		const struct tsl_flow_report *fr = &r->flows[k];
-
-		for (j = 0; j < fr->ep.n; j++)
-			for (i = fr->ep.v[j].start; i <= fr->ep.v[j].end; i++) {
-				int64_t abs_i = fr->f->first + (int64_t)i;
-
-				if (abs_i >= 0 && (size_t)abs_i < m->n_intervals) {
-					count += !in[abs_i];
-					in[abs_i] = true;
-				}
-			}
-	}
-	if (!count)
-		for (i = 0; i < m->n_intervals; i++)
+	/* the intervals of every flow's episodes, else all */
+	for (k = 0; k < r->n_flows; k++)
+		any |= focus_host(m, &r->flows[k], in);
+	if (!any)
+		for (i = 0; i < m->n_host; i++)
 			in[i] = true;
 	for (c = 0; c < TSL_V_NCATEGORIES && !ret; c++) {
 		struct tsl_verdict v;

@@ -75,4 +75,19 @@ int tsl_cli_input(enum tsl_subcmd cmd, int argc, char **argv,
 		  struct tsl_cli_args *a, int *exit_code);
 bool tsl_cli_ends_with(const char *s, const char *suffix);
 
+struct tsl_file;
+
+/*
+ * The recording of a run that keeps none: a named temporary file
+ * (tsl_file_temp()), its name printed unless @quiet ("tcpsleuth: recording
+ * in PATH until @until"), so that a run that is killed leaves its data. A
+ * SIGINT, SIGTERM, SIGHUP or SIGPIPE that ends the run meanwhile says
+ * "tcpsleuth: kept in PATH". 0, or -1 after saying why.
+ */
+int tsl_cli_temp_open(struct tsl_file *f, const char *until, bool quiet);
+/* Put that back after the capture, which handles those signals itself while it runs. */
+void tsl_cli_temp_guard(void);
+/* The run is over: keep the file (and say where), or remove it. */
+void tsl_cli_temp_close(struct tsl_file *f, bool keep);
+
 #endif /* TSL_CLI_H */

@@ -218,7 +218,8 @@ static const struct cli_opt options[] = {
 	{ "max-lag", 0, "N", ANALYSIS,
 	  "correlation lags -N..N intervals (default 5)", opt_max_lag },
 	{ "keep", 0, "FILE", TSL_SUB_DIAGNOSE,
-	  "keep the recording in FILE (default: a temporary file)", opt_keep },
+	  "keep the recording in FILE (default: a file in $TMPDIR or /tmp, named on stderr, removed once the report is written, kept if the run fails)",
+	  opt_keep },
 	{ "output", 'o', "FILE", TSL_SUB_RECORD,
 	  "the recording (default tcpsleuth.rec; '-' is stdout); CSV if FILE ends in .csv",
 	  opt_output },
@@ -228,11 +229,13 @@ static const struct cli_opt options[] = {
 	  "output file; with csv, a DIR gets intervals.csv, episodes.csv and verdicts.csv, a FILE.csv the verdicts",
 	  opt_output },
 	{ "csv", 0, NULL, TSL_SUB_RECORD,
-	  "write CSV instead of a binary recording", opt_csv },
+	  "write CSV instead of a binary recording (to stdout: recorded meanwhile in a file in $TMPDIR or /tmp, named on stderr, removed once the CSV is written, kept if the run fails)",
+	  opt_csv },
 	{ "samples", 0, NULL, TSL_SUB_CSV,
 	  "the system samples, one row per value, instead of the events",
 	  opt_samples },
-	{ "quiet", 'q', NULL, CAPTURE, "no progress line", opt_quiet },
+	{ "quiet", 'q', NULL, CAPTURE,
+	  "no progress line, no line naming a temporary recording", opt_quiet },
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))

@@ -17,20 +17,22 @@
 
 /*
  * What `record` writes: the recording, or a CSV converted at the end from
- * a recording kept beside it meanwhile. Files are written under temporary
- * names and renamed into place (tsl_file_create()): a file of that name
- * stays as it was when nothing was recorded.
+ * a recording kept beside it meanwhile (a CSV on standard output: in a
+ * named temporary file, tsl_cli_temp_open()). Files are written under
+ * temporary names and renamed into place (tsl_file_create()): a file of
+ * that name stays as it was when nothing was recorded.
  */
 struct output {
 	struct tsl_file rec;	/* the recording, when it goes to a file */
+	bool temp;		/* rec is a temporary file: tsl_cli_temp_close() */
 	struct tsl_file csv;	/* the CSV, when it goes to a file */
-	FILE *bin;		/* the recording: rec's, standard output or a tmpfile() */
+	FILE *bin;		/* the recording: rec's or standard output */
 	const char *bin_name;
 	FILE *out_csv;		/* NULL: binary output */
 	const char *csv_name;
 };
 
-static int open_csv_output(const char *path, struct output *out)
+static int open_csv_output(const char *path, bool quiet, struct output *out)
 {
 	int err;
 
@@ -58,12 +60,10 @@ static int open_csv_output(const char *path, struct output *out)
 		out->bin = out->rec.fp;
 		return 0;
 	}
-	out->bin = tmpfile();
-	if (!out->bin) {
-		fprintf(stderr, "tcpsleuth: cannot create a temporary file: %s\n",
-			strerror(errno));
+	if (tsl_cli_temp_open(&out->rec, "the CSV is written", quiet))
 		return TSL_EXIT_RUNTIME;
-	}
+	out->temp = true;
+	out->bin = out->rec.fp;
 	return 0;
 }
 
@@ -73,7 +73,7 @@ static int open_output(const struct tsl_cli_args *o, struct output *out)
 
 	memset(out, 0, sizeof(*out));
 	if (o->csv || (o->output && tsl_cli_ends_with(o->output, ".csv")))
-		return open_csv_output(o->output, out);
+		return open_csv_output(o->output, o->capture.quiet, out);
 	if (!strcmp(path, "-")) {
 		if (isatty(STDOUT_FILENO)) {
 			fprintf(stderr, "tcpsleuth: not writing a binary recording to a terminal (use --csv)\n");
@@ -93,7 +93,8 @@ static int open_output(const struct tsl_cli_args *o, struct output *out)
 /*
  * Finish the files: with @keep, convert to CSV if that was asked for and
  * put the outputs in place; without, leave every named file as it was.
- * 0, or -1 after saying why.
+ * A temporary recording is left to tsl_cli_temp_close(). 0, or -1 after
+ * saying why.
  */
 static int close_output(struct output *out, bool keep)
 {
@@ -112,7 +113,9 @@ static int close_output(struct output *out, bool keep)
 			strerror(errno));
 		ret = -1;
 	}
-	if (out->rec.fp && out->out_csv && keep && ret) {
+	if (out->temp) {
+		/* the caller keeps it or not, when the run is over */
+	} else if (out->rec.fp && out->out_csv && keep && ret) {
 		/* the conversion failed: what was recorded stays readable */
 		tsl_file_leave(&out->rec);
 	} else if (out->rec.fp) {
@@ -120,8 +123,6 @@ static int close_output(struct output *out, bool keep)
 			ret = tsl_file_commit(&out->rec) ? -1 : ret;
 		else
 			tsl_file_abort(&out->rec);
-	} else if (out->bin && out->bin != stdout) {
-		fclose(out->bin);	/* the tmpfile() */
 	} else if (out->bin == stdout && fflush(stdout) && !ret) {
 		fprintf(stderr, "tcpsleuth: standard output: %s\n",
 			strerror(errno));
@@ -184,8 +185,12 @@ int tsl_cmd_record(int argc, char **argv)
 		goto err_capture;
 	ret = tsl_capture_run(cap, nl, out.bin, out.bin_name) ?
 	      TSL_EXIT_RUNTIME : TSL_EXIT_OK;
+	if (out.temp)
+		tsl_cli_temp_guard();	/* the capture's handlers are done */
 	if (!tsl_capture_started(cap)) {
 		close_output(&out, false);	/* nothing was recorded */
+		if (out.temp)
+			tsl_cli_temp_close(&out.rec, false);
 		goto err_capture;
 	}
 	/* Whatever happened since START, what was received is kept. */
@@ -193,6 +198,9 @@ int tsl_cmd_record(int argc, char **argv)
 		ret = TSL_EXIT_RUNTIME;
 	if (!ret && tsl_capture_summary(cap, nl))
 		ret = TSL_EXIT_LOSS;
+	/* kept, and said where, unless the CSV says all of it */
+	if (out.temp)
+		tsl_cli_temp_close(&out.rec, ret != TSL_EXIT_OK);
 err_capture:
 	tsl_capture_free(cap);
 err_nl:

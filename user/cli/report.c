@@ -96,47 +96,37 @@ int tsl_cmd_report(int argc, char **argv)
 
 /* ---- diagnose ---- */
 
-/* --keep FILE (put in place at the end), else an unnamed temporary file. */
-static FILE *open_recording(const struct tsl_cli_args *a, struct tsl_file *keep)
+/* --keep FILE (put in place at the end), else a named temporary file. */
+static FILE *open_recording(const struct tsl_cli_args *a, struct tsl_file *rec)
 {
-	FILE *fp;
-
 	if (a->keep)
-		return tsl_file_create(keep, a->keep) ? NULL : keep->fp;
-	fp = tmpfile();
-	if (!fp)
-		fprintf(stderr, "tcpsleuth: cannot create a temporary file: %s\n",
-			strerror(errno));
-	return fp;
+		return tsl_file_create(rec, a->keep) ? NULL : rec->fp;
+	return tsl_cli_temp_open(rec, "the report is written",
+				 a->capture.quiet) ? NULL : rec->fp;
 }
 
 /* Capture into @bin as `record` does; an exit code, and whether START was accepted. */
-static int capture(const struct tsl_cli_args *a, FILE *bin, const char *name,
-		   bool *started)
+static int capture(const struct tsl_cli_args *a, struct tsl_nl *nl, FILE *bin,
+		   const char *name, bool *started)
 {
 	struct tsl_capture *cap;
-	struct tsl_nl *nl;
-	int ret, err;
+	int ret;
 
 	*started = false;
-	err = tsl_nl_open(&nl);
-	if (err)
-		return TSL_EXIT_RUNTIME;	/* it said why */
 	ret = TSL_EXIT_RUNTIME;
 	cap = tsl_capture_new(&a->capture);
 	if (cap && !tsl_capture_run(cap, nl, bin, name))
 		ret = tsl_capture_summary(cap, nl) ? TSL_EXIT_LOSS : TSL_EXIT_OK;
 	*started = cap && tsl_capture_started(cap);
 	tsl_capture_free(cap);
-	tsl_nl_close(nl);
 	return ret;
 }
 
 int tsl_cmd_diagnose(int argc, char **argv)
 {
 	struct tsl_cli_args a;
-	struct tsl_file keep = { 0 };
-	const char *name;
+	struct tsl_file rec = { 0 };
+	struct tsl_nl *nl;
 	bool started;
 	FILE *bin;
 	int ret;
@@ -145,29 +135,37 @@ int tsl_cmd_diagnose(int argc, char **argv)
 		return TSL_EXIT_USAGE;
 	if (a.help)
 		return TSL_EXIT_OK;
-	bin = open_recording(&a, &keep);
-	if (!bin)
+	/* The module first: no recording is made if it is absent. */
+	if (tsl_nl_open(&nl))
+		return TSL_EXIT_RUNTIME;	/* it said why */
+	bin = open_recording(&a, &rec);
+	if (!bin) {
+		tsl_nl_close(nl);
 		return TSL_EXIT_RUNTIME;
-	name = a.keep ? a.keep : "the recording";
-	ret = capture(&a, bin, name, &started);
+	}
+	ret = capture(&a, nl, bin, a.keep ? a.keep : "the recording", &started);
+	tsl_nl_close(nl);
+	if (!a.keep)
+		tsl_cli_temp_guard();	/* the capture's handlers are done */
 	if (ret == TSL_EXIT_OK || ret == TSL_EXIT_LOSS) {
 		int aret;
 
 		fflush(bin);
-		aret = analyse(fileno(bin), name, &a);
+		aret = analyse(fileno(bin), a.keep ? a.keep : "the recording", &a);
 		if (aret)
 			ret = aret;
 	}
 	if (!a.keep) {
-		fclose(bin);
+		/* kept, and said where, unless the report says all of it */
+		tsl_cli_temp_close(&rec, started && ret != TSL_EXIT_OK);
 		return ret;
 	}
 	/* What was recorded is kept, even when the analysis failed. */
 	if (started) {
-		if (tsl_file_commit(&keep) && !ret)
+		if (tsl_file_commit(&rec) && !ret)
 			ret = TSL_EXIT_RUNTIME;
 	} else {
-		tsl_file_abort(&keep);
+		tsl_file_abort(&rec);
 	}
 	return ret;
 }

@@ -75,5 +75,13 @@ int tsl_file_commit(struct tsl_file *f);
 void tsl_file_abort(struct tsl_file *f);
 /* Close, keeping the temporary file under its own name, which is printed. */
 void tsl_file_leave(struct tsl_file *f);
+/*
+ * A file that holds a recording only until its output is written (not put
+ * in place): "tcpsleuth-XXXXXX.rec" in $TMPDIR, else /tmp, mode 0600,
+ * created anew. Its name is @f->tmp (@f->path is NULL); tsl_file_abort()
+ * removes it, tsl_file_leave() keeps it and says where. 0, or a negative
+ * errno after "tcpsleuth: cannot create a temporary file in DIR: reason".
+ */
+int tsl_file_temp(struct tsl_file *f);
 
 #endif /* TSL_OUTPUT_H */

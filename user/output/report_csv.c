@@ -70,13 +70,14 @@ int tsl_report_csv_intervals(const struct tsl_report *r, FILE *out)
 	for (k = 0; k < r->n_flows; k++) {
 		const struct tsl_an_flow *f = r->flows[k].f;
 
+		/* the intervals with data: those without have no value */
 		for (i = 0; i < f->n_rows; i++) {
-			uint64_t ts = tsl_an_interval_start(&r->m, f->first + i);
+			uint64_t ts = tsl_an_interval_start(&r->m, f->iv[i]);
 			const float *v = tsl_an_row(f, i);
 			struct row row = { .n = 0 };
 
 			put_u(&row, f->cookie);
-			put_u(&row, f->first + i);
+			put_u(&row, f->iv[i]);
 			put_u(&row, ts);
 			tsl_iter_wall_str(&r->ix, ts, row.cell[row.n++],
 					  sizeof(row.cell[0]));

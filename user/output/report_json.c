@@ -199,7 +199,7 @@ static json_t *flow_summary(const struct tsl_report *r,
 	set(o, "first_ns", u64(f->first_ns));
 	set(o, "last_ns", u64(f->last_ns));
 	set(o, "events", u64(t->events));
-	set(o, "intervals", u64(f->n_rows));
+	set(o, "intervals", u64(tsl_an_span(f)));
 	set(o, "rtt_us", dist(&f->rtt));
 	set(o, "ack_delay_us", dist(&f->ackd));
 	set(reasons, "other", u64(t->ack_reason[TSL_ACK_OTHER]));

@@ -125,7 +125,7 @@ static void flow_section(const struct tsl_report *r,
 		fprintf(out, ", owner %s[%u]", comm, f->pid);
 	}
 	fprintf(out, "\n    %" PRIu64 " events over %zu intervals; %" PRIu64 " segments sent, %" PRIu64 " retransmitted, %" PRIu64 " RTOs, %" PRIu64 " received (%" PRIu64 " out of order), %" PRIu64 " socket drops\n",
-		t->events, f->n_rows, t->tx_segs, t->retrans_segs, t->rtos,
+		t->events, tsl_an_span(f), t->tx_segs, t->retrans_segs, t->rtos,
 		t->data_rx, t->ofo, t->drops);
 	pr_dist(out, "RTT", &f->rtt);
 	pr_dist(out, "ACK delay", &f->ackd);

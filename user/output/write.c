@@ -117,6 +117,36 @@ int tsl_file_create(struct tsl_file *f, const char *path)
 	return 0;
 }
 
+int tsl_file_temp(struct tsl_file *f)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd, err;
+
+	memset(f, 0, sizeof(*f));
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if (asprintf(&f->tmp, "%s%stcpsleuth-XXXXXX.rec", dir,
+		     dir[strlen(dir) - 1] == '/' ? "" : "/") < 0) {
+		f->tmp = NULL;
+		fprintf(stderr, "tcpsleuth: out of memory\n");
+		return -ENOMEM;
+	}
+	fd = mkostemps(f->tmp, 4, O_CLOEXEC);	/* mode 0600, never a link */
+	if (fd < 0 || !(f->fp = fdopen(fd, "w+"))) {
+		err = -errno;
+		fprintf(stderr, "tcpsleuth: cannot create a temporary file in %s: %s\n",
+			dir, strerror(-err));
+		if (fd >= 0) {
+			close(fd);
+			unlink(f->tmp);
+		}
+		free(f->tmp);
+		memset(f, 0, sizeof(*f));
+		return err;
+	}
+	return 0;
+}
+
 static void file_free(struct tsl_file *f)
 {
 	free(f->path);

@@ -112,17 +112,17 @@ static void test_best_lag(void **state)
 	/* x follows y three intervals later */
 	for (i = 0; i < N; i++)
 		x[i] = i >= 3 ? 2 * y[i - 3] + 7 : NAN;
-	assert_int_equal(tsl_best_lag(x, y, N, 5, &lc), 0);
+	assert_int_equal(tsl_best_lag(x, y, NULL, N, 5, &lc), 0);
 	assert_int_equal(lc.lag, 3);
 	assert_float_equal(lc.pearson, 1, 1e-9);
 	assert_float_equal(lc.spearman, 1, 1e-9);
 	assert_int_equal(lc.n, N - 3);
 	/* and the other way round */
-	assert_int_equal(tsl_best_lag(y, x, N, 5, &lc), 0);
+	assert_int_equal(tsl_best_lag(y, x, NULL, N, 5, &lc), 0);
 	assert_int_equal(lc.lag, -3);
 	for (i = 0; i < N; i++)
 		y[i] = 1;
-	assert_int_equal(tsl_best_lag(x, y, N, 5, &lc), 1);
+	assert_int_equal(tsl_best_lag(x, y, NULL, N, 5, &lc), 1);
 }
 
 static void test_episodes(void **state)
@@ -141,7 +141,7 @@ static void test_episodes(void **state)
 	rtt[31] = NAN;
 	rtt[32] = 7000;
 	rtt[40] = 1100;				/* above median, below threshold */
-	assert_int_equal(tsl_episodes_find(rtt, N, 3, 1000, &e), 0);
+	assert_int_equal(tsl_episodes_find(rtt, NULL, N, 3, 1000, &e), 0);
 	assert_float_equal(e.median, 1060, 0);
 	assert_float_equal(e.mad, 20, 0);
 	/* 1060 + 3 * max(1.4826 * 20, 5 % of 1060) */
@@ -155,16 +155,74 @@ static void test_episodes(void **state)
 	assert_float_equal(e.v[1].peak_rtt_us, 7000, 0);
 	tsl_episodes_free(&e);
 	/* the floor: nothing above 5000 */
-	assert_int_equal(tsl_episodes_find(rtt, N, 3, 10000, &e), 0);
+	assert_int_equal(tsl_episodes_find(rtt, NULL, N, 3, 10000, &e), 0);
 	assert_int_equal(e.n, 0);
 	tsl_episodes_free(&e);
 	/* no values at all */
 	for (i = 0; i < N; i++)
 		rtt[i] = NAN;
-	assert_int_equal(tsl_episodes_find(rtt, N, 3, 1000, &e), 0);
+	assert_int_equal(tsl_episodes_find(rtt, NULL, N, 3, 1000, &e), 0);
 	assert_int_equal(e.n, 0);
 	assert_int_equal(e.n_values, 0);
 	tsl_episodes_free(&e);
+}
+
+/*
+ * Series with an entry only where an interval holds data (@iv) give what
+ * the same series does with a NAN in every interval between.
+ */
+static void test_sparse_series(void **state)
+{
+	enum { N = 400 };
+	double x[N], y[N], sx[N], sy[N];
+	struct tsl_lag_corr dense, sparse;
+	struct tsl_episodes de, se;
+	int64_t iv[N];
+	size_t i, n = 0;
+
+	(void)state;
+	srandom(5);
+	for (i = 0; i < N; i++) {
+		y[i] = random() % 1000;
+		x[i] = i >= 2 ? y[i - 2] * 3 + random() % 50 : NAN;
+		/* gaps: long runs without data, and single intervals */
+		if ((i >= 100 && i < 250) || i % 7 == 3)
+			x[i] = y[i] = NAN;
+	}
+	x[302] = y[302] = NAN;
+	for (i = 0; i < N; i++) {
+		if (isnan(x[i]) && isnan(y[i]))
+			continue;
+		iv[n] = 1000 + i;
+		sx[n] = x[i];
+		sy[n++] = y[i];
+	}
+	assert_true(n < N - 150);
+	assert_int_equal(tsl_best_lag(x, y, NULL, N, 5, &dense), 0);
+	assert_int_equal(tsl_best_lag(sx, sy, iv, n, 5, &sparse), 0);
+	assert_int_equal(sparse.lag, 2);
+	assert_int_equal(sparse.lag, dense.lag);
+	assert_int_equal(sparse.n, dense.n);
+	assert_memory_equal(&sparse.pearson, &dense.pearson, sizeof(double));
+	assert_memory_equal(&sparse.spearman, &dense.spearman, sizeof(double));
+	/* an episode across an interval without data */
+	for (i = 0; i < n; i++)
+		if (iv[i] == 1300 || iv[i] == 1301 || iv[i] == 1303)
+			x[iv[i] - 1000] = sx[i] = 1e6;
+	assert_int_equal(tsl_episodes_find(x, NULL, N, 3, 1000, &de), 0);
+	assert_int_equal(tsl_episodes_find(sx, iv, n, 3, 1000, &se), 0);
+	assert_int_equal(se.n, de.n);
+	assert_true(se.n >= 1);
+	assert_int_equal(de.v[se.n - 1].start, 300);
+	assert_int_equal(de.v[se.n - 1].end, 303);
+	for (i = 0; i < se.n; i++) {
+		assert_int_equal(se.v[i].start + iv[0] - 1000, de.v[i].start);
+		assert_int_equal(se.v[i].end + iv[0] - 1000, de.v[i].end);
+	}
+	assert_memory_equal(&se.median, &de.median, sizeof(double));
+	assert_memory_equal(&se.mad, &de.mad, sizeof(double));
+	tsl_episodes_free(&de);
+	tsl_episodes_free(&se);
 }
 
 int main(void)
@@ -175,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_pearson_spearman),
 		cmocka_unit_test(test_best_lag),
 		cmocka_unit_test(test_episodes),
+		cmocka_unit_test(test_sparse_series),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -144,6 +144,66 @@ static void test_cannot_create(void **state)
 	assert_null(f.fp);
 }
 
+/*
+ * A recording kept only until its output is written: a file of its own
+ * in $TMPDIR, mode 0600, removed by tsl_file_abort(), kept (and named) by
+ * tsl_file_leave().
+ */
+static void test_temp(void **state)
+{
+	char *old = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+	char want[128], name[128];
+	struct tsl_file a, b;
+	struct stat st;
+
+	(void)state;
+	setenv("TMPDIR", dir, 1);
+	assert_int_equal(tsl_file_temp(&a), 0);
+	assert_int_equal(tsl_file_temp(&b), 0);
+	assert_null(a.path);
+	assert_string_not_equal(a.tmp, b.tmp);		/* each run its own */
+	snprintf(want, sizeof(want), "%s/tcpsleuth-", dir);
+	assert_memory_equal(a.tmp, want, strlen(want));
+	assert_string_equal(a.tmp + strlen(a.tmp) - 4, ".rec");
+	assert_int_equal(lstat(a.tmp, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(entries(), 2);
+	fputs("recorded", a.fp);
+	fputs("recorded", b.fp);
+	tsl_file_abort(&a);				/* the output was written */
+	assert_int_equal(entries(), 1);
+	snprintf(name, sizeof(name), "%s", b.tmp);
+	snprintf(want, sizeof(want), "kept in %s", b.tmp);
+	stderr_begin();
+	tsl_file_leave(&b);				/* the run failed */
+	assert_string_equal(stderr_line(), want);
+	assert_string_equal(get(name), "recorded");
+	assert_int_equal(entries(), 1);
+	unlink(name);
+	/* a trailing slash, and a folder that is not there */
+	snprintf(want, sizeof(want), "%s/", dir);
+	setenv("TMPDIR", want, 1);
+	assert_int_equal(tsl_file_temp(&a), 0);
+	assert_null(strstr(a.tmp, "//"));
+	tsl_file_abort(&a);
+	setenv("TMPDIR", "/nonexistent-dir", 1);
+	stderr_begin();
+	assert_int_equal(tsl_file_temp(&a), -ENOENT);
+	assert_string_equal(stderr_line(),
+			    "cannot create a temporary file in /nonexistent-dir: No such file or directory");
+	assert_null(a.fp);
+	/* none: /tmp */
+	unsetenv("TMPDIR");
+	assert_int_equal(tsl_file_temp(&a), 0);
+	assert_memory_equal(a.tmp, "/tmp/tcpsleuth-", 15);
+	tsl_file_abort(&a);
+	if (old)
+		setenv("TMPDIR", old, 1);
+	free(old);
+	assert_int_equal(entries(), 0);
+}
+
 /* A comm any local user can choose, as a terminal and a spreadsheet get it. */
 static void test_names(void **state)
 {
@@ -181,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_abort_keeps_what_was_there),
 		cmocka_unit_test(test_link_not_followed),
 		cmocka_unit_test(test_cannot_create),
+		cmocka_unit_test(test_temp),
 		cmocka_unit_test(test_names),
 	};
 
