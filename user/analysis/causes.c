@@ -110,6 +110,51 @@ static void peer_window(const struct tsl_an_flow *f, const struct tsl_an_flow *p
 		t[TSL_V_APP_NOT_READING] += us;
 }
 
+/*
+ * Time lost to lost segments: the share that drops on this host account
+ * for (NIC errors and drops, the socket's own drops at either end) is
+ * theirs, the rest the path's. A socket drops when its reader lags: that
+ * share goes where the dropping end's unread time goes.
+ */
+static void losses(const struct tsl_an_flow *f, const struct tsl_an_flow *peer,
+		   double iv_us, double us, struct tsl_causes *c)
+{
+	const struct tsl_an_flow *dropper = f->t.drops ? f : peer && peer->t.drops ? peer : NULL;
+	double nic = 0, sk = dropper ? dropper->t.drops : 0, lost, part, sum = 0;
+	struct owner_split o;
+	unsigned int k;
+	size_t i;
+
+	if (!(us > 0))
+		return;
+	for (i = 0; i < f->n_rows; i++) {
+		const float *r = tsl_an_row(f, i);
+
+		if (!isnan(r[TSL_AN_H_NIC_ERRORS]))
+			nic += r[TSL_AN_H_NIC_ERRORS];
+		if (!isnan(r[TSL_AN_H_NIC_DROPS]))
+			nic += r[TSL_AN_H_NIC_DROPS];
+	}
+	lost = fmax(1, (double)f->t.retrans_segs + (double)f->lg.holes +
+		    (peer ? (double)peer->t.retrans_segs : 0));
+	c->local_drops = nic + sk;
+	part = us * fmin(1, nic / lost);
+	c->us[TSL_V_NIC_ERRORS] += part;
+	us -= part;
+	part = us * fmin(1, sk / lost);
+	us -= part;
+	if (part > 0) {
+		split_unread(dropper, iv_us, &o);
+		for (k = 0; k < TSL_V_NCATEGORIES; k++)
+			sum += o.us[k];
+		for (k = 0; k < TSL_V_NCATEGORIES; k++)
+			c->us[k] += sum > 0 ? part * o.us[k] / sum : 0;
+		if (!(sum > 0))
+			c->us[TSL_V_APP_NOT_READING] += part;
+	}
+	c->us[TSL_V_PATH_LOSS] += us;
+}
+
 /* Pearson correlation of RTT p90 and in_flight over the flow's intervals. */
 static double rtt_tracks_flight(const struct tsl_an_flow *f)
 {
@@ -189,8 +234,8 @@ void tsl_causes_flow(const struct tsl_an_flow *f, const struct tsl_an_flow *peer
 	t[TSL_V_APP_NOT_READING] += l->us[TSL_LG_RWND_ZERO];
 	if (l->us[TSL_LG_RWND] > 0)
 		peer_window(f, peer, iv_us, t);
-	/* losses and holes */
-	t[TSL_V_PATH_LOSS] += l->us[TSL_LG_RECOVERY] + l->us[TSL_LG_HOLE_LOSS];
+	/* losses and holes: on the path, unless drops here account for them */
+	losses(f, peer, iv_us, l->us[TSL_LG_RECOVERY] + l->us[TSL_LG_HOLE_LOSS], c);
 	t[TSL_V_REORDERING] += l->us[TSL_LG_HOLE_REORDER];
 	/* Nagle and delayed ACKs */
 	t[TSL_V_NAGLE_DELACK] += l->us[TSL_LG_ACK_WAIT] + l->us[TSL_LG_DELACK_TX];

@@ -15,6 +15,7 @@ struct tsl_causes {
 	double active_us;	/* first to last event */
 	double bytes;		/* carried, either way */
 	bool owner_known;	/* the reader's process was sampled */
+	double local_drops;	/* NIC errors and drops, socket drops: segments */
 };
 
 /* Whether @f carried enough to be judged (TH(MIN_SEGMENTS), TH(MIN_ACTIVE_S)). */

@@ -360,6 +360,9 @@ static void flow_summary(struct tsl_verdict *v, const struct tsl_causes *c,
 	case TSL_V_PATH_LATENCY:
 		what = "the path itself is long";
 		break;
+	case TSL_V_NIC_ERRORS:
+		what = "this host's network interfaces dropped or mangled segments: the flow spent the time recovering them";
+		break;
 	case TSL_V_NAGLE_DELACK:
 		what = "small writes waited for the peer's delayed ACK (Nagle's algorithm without TCP_NODELAY)";
 		break;
@@ -392,6 +395,11 @@ static void flow_evidence(struct tsl_verdict *v, const struct tsl_causes *c,
 	case TSL_V_PATH_LOSS:
 		SUP(v, "recoveries", l->recoveries, NAN);
 		SUP(v, "holes_lost", l->holes - l->holes_reorder, NAN);
+		if (c->local_drops > 0)
+			CON(v, "local_drops", c->local_drops, 0);
+		break;
+	case TSL_V_NIC_ERRORS:
+		SUP(v, "local_drops", c->local_drops, 0);
 		break;
 	case TSL_V_REORDERING:
 		SUP(v, "holes_reordered", l->holes_reorder, NAN);
@@ -567,6 +575,10 @@ static int host_verdicts(struct tsl_report *r)
 		struct tsl_verdict v;
 
 		if (!host_rules[c])
+			continue;
+		for (k = 0; k < r->n_verdicts && r->verdicts[k].cat != c; k++)
+			;
+		if (k < r->n_verdicts)	/* a flow's verdict says it already */
 			continue;
 		verdict_init(&v, c, NULL);
 		if (!host_rules[c](&h, &v))

@@ -12,107 +12,27 @@
 #include <tcpsleuth.h>
 
 #include "analysis/analysis.h"
-#include "mem_recording.h"
-#include "recording/recording.h"
+#include "ev_seq.h"
 
-#define T0	1000000000000ull	/* 1000 s */
-#define US	1000ull
-#define MS	1000000ull
-#define COOKIE	0x77
-#define MSS	1000
-
-struct seq {
-	struct mem_rec m;
-	uint64_t n;		/* records written */
-};
-
-static void seq_open(struct seq *s)
-{
-	memset(s, 0, sizeof(*s));
-	mem_rec_open(&s->m, T0);
-}
-
-/* One record, in its own EVENTS chunk (time order is the file's). */
-static void put(struct seq *s, struct tsl_event ev)
-{
-	struct tsl_rec_events e = { .cpu = 0, .n_records = 1, .seq = s->n,
-		.produced = s->n + 1, .unused = TSL_REC_UNUSED, .mono_ns = ev.ts_ns,
-		.real_ns = 1795482123000000000ull + (ev.ts_ns - T0) };
-
-	ev.cookie = COOKIE;
-	assert_int_equal(tsl_rec_write_events(s->m.w, &e, &ev), 0);
-	s->n++;
-}
-
-static void tx(struct seq *s, uint64_t t, uint32_t seq, uint32_t len,
-	       uint32_t in_flight, uint32_t cwnd, uint32_t snd_wnd)
-{
-	struct tsl_event ev = { .ts_ns = T0 + t, .kind = TSL_EV_TX };
-
-	ev.tx = (struct tsl_ev_tx){ .seq = seq, .end_seq = seq + len, .len = len,
-		.segs = 1, .cwnd = cwnd, .in_flight = in_flight, .sndq = len,
-		.snd_wnd = snd_wnd };
-	put(s, ev);
-}
-
-static void ack(struct seq *s, uint64_t t, uint32_t ack, uint32_t acked,
-		int32_t rtt_us, uint32_t snd_wnd)
-{
-	struct tsl_event ev = { .ts_ns = T0 + t, .kind = TSL_EV_ACK_RX };
-
-	ev.ack_rx = (struct tsl_ev_ack_rx){ .ack = ack, .acked = acked,
-		.rtt_us = rtt_us, .srtt_us = rtt_us > 0 ? rtt_us : 1000,
-		.cwnd = 10, .snd_wnd = snd_wnd };
-	put(s, ev);
-}
-
-static void rx(struct seq *s, uint64_t t, uint32_t seq, uint32_t len,
-	       uint32_t rcv_nxt)
-{
-	struct tsl_event ev = { .ts_ns = T0 + t, .kind = TSL_EV_DATA_RX };
-
-	ev.flags = seq != rcv_nxt ? TSL_F_OFO : 0;
-	ev.data_rx = (struct tsl_ev_data_rx){ .seq = seq, .len = len,
-		.rcv_nxt = rcv_nxt, .rcv_wnd = 65535, .rcvbuf = 131072 };
-	put(s, ev);
-}
-
-/* A read of @bytes from @seq: the reader works out their residence from the arrivals. */
-static void rd(struct seq *s, uint64_t t, uint32_t seq, uint32_t bytes)
-{
-	struct tsl_event ev = { .ts_ns = T0 + t, .kind = TSL_EV_READ,
-				.flags = TSL_F_DERIVE };
-
-	ev.read = (struct tsl_ev_read){ .bytes = bytes, .seq = seq, .pid = 4242 };
-	memcpy(ev.read.comm, "reader", 7);
-	put(s, ev);
-}
-
-static void retrans(struct seq *s, uint64_t t, uint32_t seq, uint32_t len)
-{
-	struct tsl_event ev = { .ts_ns = T0 + t, .kind = TSL_EV_RETRANS };
-
-	ev.retrans = (struct tsl_ev_retrans){ .seq = seq, .end_seq = seq + len, .segs = 1 };
-	put(s, ev);
-}
+#define MS	SEQ_MS
+#define US	SEQ_US
+#define MSS	SEQ_MSS
+#define tx	seq_tx
+#define ack	seq_ack
+#define rx	seq_rx
+#define rd	seq_read
+#define retrans	seq_retrans
 
 /* Analyse the sequence; the one flow's ledger in @out. */
 static void analyse(struct seq *s, struct tsl_ledger *out)
 {
-	struct tsl_report_opts o;
 	struct tsl_report r;
-	int fd;
 
-	mem_rec_finish(&s->m);
-	fd = mem_rec_file(&s->m);
-	tsl_report_opts_default(&o);
-	assert_int_equal(tsl_report_build(fd, "ledger.rec", &o, &r), 0);
+	seq_report(s, &r);
 	assert_int_equal(r.n_flows, 1);
 	*out = r.flows[0].f->lg;
 	out->hole_us = NULL;
 	tsl_report_free(&r);
-	close(fd);
-	free(s->m.image);
 }
 
 #define assert_us(got, want) assert_true(fabs((got) - (want)) < 1)
