@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "tcpsleuth" generic netlink family: its policies and the control
- * commands (INFO, SET_FILTER, START, STOP); the stream of events a START
- * begins is stream.c's.
+ * commands (INFO, START with its filter, STOP; SET_FILTER refused); the
+ * stream of events a START begins is stream.c's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -239,8 +239,13 @@ static struct genl_family tsl_family __ro_after_init = {
 	 * parallel_ops takes around each of its commands: a command of ours
 	 * waiting for tsl_lock (a drain pass, a hook detach's grace periods)
 	 * must not hold up every other family's on the host. Nothing here
-	 * relies on genl_mutex; genl_unregister_family() still waits for
-	 * running commands (they hold the core's cb_lock for reading).
+	 * relies on genl_mutex: the session, the hooks and the counters INFO
+	 * reads are tsl_lock's, the filter is RCU's. Commands still hold the
+	 * core's cb_lock for reading, so genl_unregister_family() waits for
+	 * running ones; a family's registration (its write side) would wait
+	 * for one of ours that waits for tsl_lock, and new generic netlink
+	 * messages behind it: that is why tsl_lock is never held across the
+	 * end of a stream's retries, only a drain pass or a hook detach.
 	 */
 	.parallel_ops	= true,
 	.module		= THIS_MODULE,
