@@ -55,6 +55,7 @@ struct tsl_hook_info {
 	uint8_t type;		/* enum tsl_hook_type */
 	uint8_t fallback;
 	uint8_t attached;
+	bool has_hits;		/* not shown to a reader confined to its namespace */
 	uint64_t hits;
 };
 

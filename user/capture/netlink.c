@@ -137,6 +137,7 @@ static int parse_hook(struct nlattr *a, struct tsl_hook_info *h)
 	h->type = get_u8(tb[TSL_HOOK_A_TYPE]);
 	h->fallback = get_u8(tb[TSL_HOOK_A_FALLBACK]);
 	h->attached = get_u8(tb[TSL_HOOK_A_ATTACHED]);
+	h->has_hits = tb[TSL_HOOK_A_HITS] != NULL;
 	h->hits = get_u64(tb[TSL_HOOK_A_HITS]);
 	return 0;
 }
