@@ -196,6 +196,16 @@ static int tsl_filter_add(struct tsl_filter *f, const struct nlattr *nla,
 	return 0;
 }
 
+/* A filter that passes every socket and every event kind. */
+struct tsl_filter *tsl_filter_new(void)
+{
+	struct tsl_filter *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (f)
+		f->kinds = TSL_EV_ALL;
+	return f;
+}
+
 int tsl_filter_parse(struct nlattr *nest, struct tsl_filter **out,
 		     struct netlink_ext_ack *extack)
 {
@@ -207,10 +217,9 @@ int tsl_filter_parse(struct nlattr *nest, struct tsl_filter **out,
 				  extack);
 	if (err)
 		return err;
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	f = tsl_filter_new();
 	if (!f)
 		return -ENOMEM;
-	f->kinds = TSL_EV_ALL;
 	nla_for_each_nested(nla, nest, rem) {
 		err = tsl_filter_add(f, nla, extack);
 		if (err)
@@ -223,6 +232,31 @@ int tsl_filter_parse(struct nlattr *nest, struct tsl_filter **out,
 err_free:
 	kfree(f);
 	return err;
+}
+
+/*
+ * Confine @f to the network namespace whose inode number is @inum: a
+ * filter that names no namespace gets @inum as its one; one that names
+ * another is refused. The namespace list is the one every hook hit already
+ * goes through (tsl_filter_more()), so a confined recording costs a hit
+ * what any recording with a --netns costs.
+ */
+int tsl_filter_confine(struct tsl_filter *f, u32 inum,
+		       struct netlink_ext_ack *extack)
+{
+	u8 i;
+
+	for (i = 0; i < f->n_netns; i++) {
+		if (f->netns[i] != inum) {
+			NL_SET_ERR_MSG(extack,
+				       "netns: this reader records only its own network namespace (it is outside the initial one, or without CAP_NET_ADMIN there)");
+			return -EPERM;
+		}
+	}
+	if (!f->n_netns)
+		f->netns[f->n_netns++] = inum;
+	f->more = true;
+	return 0;
 }
 
 static int tsl_prefix_put(struct sk_buff *skb, const struct tsl_prefix *p)
@@ -329,11 +363,10 @@ void tsl_filter_session_start(void)
 
 int tsl_filter_init(void)
 {
-	struct tsl_filter *f = kzalloc(sizeof(*f), GFP_KERNEL);
+	struct tsl_filter *f = tsl_filter_new();
 
 	if (!f)
 		return -ENOMEM;
-	f->kinds = TSL_EV_ALL;
 	tsl_filter_replace(f);
 	return 0;
 }

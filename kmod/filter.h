@@ -78,8 +78,11 @@ static __always_inline bool tsl_filter_match(const struct tsl_filter *f,
 	return likely(!f->more) || tsl_filter_more(f, sk);
 }
 
+struct tsl_filter *tsl_filter_new(void);
 int tsl_filter_parse(struct nlattr *nest, struct tsl_filter **out,
 		     struct netlink_ext_ack *extack);
+int tsl_filter_confine(struct tsl_filter *f, u32 inum,
+		       struct netlink_ext_ack *extack);
 int tsl_filter_put(struct sk_buff *skb, const struct tsl_filter *f);
 void tsl_filter_replace(struct tsl_filter *f);
 void tsl_filter_session_start(void);

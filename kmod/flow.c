@@ -55,6 +55,22 @@ static void tsl_flow_fill(struct tsl_flow *f, struct sock *sk)
 }
 
 /*
+ * @sk becomes established: the receive side's baselines start from what
+ * the socket holds now. A flow claimed earlier, in SYN-SENT (its SYN was a
+ * traced transmission), took them while copied_seq and rcv_nxt were still
+ * 0, and its first read would have counted the peer's initial sequence
+ * number as bytes. Data can neither be read nor acknowledged before this.
+ */
+void tsl_flow_established(struct tsl_flow *f, const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	f->copied_seq = READ_ONCE(tp->copied_seq);
+	f->ack_seq = READ_ONCE(tp->rcv_nxt);
+	f->rx_high = f->ack_seq;
+}
+
+/*
  * A slot for @sk, which had none at the last look. NULL when the table is
  * full (max_flows, or no free slot near the key's home).
  */

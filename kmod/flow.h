@@ -28,6 +28,7 @@ int tsl_flow_init(void);
 void tsl_flow_exit(void);
 struct tsl_flow *tsl_flow_claim(struct sock *sk);
 void tsl_flow_put(struct tsl_flow *f);
+void tsl_flow_established(struct tsl_flow *f, const struct sock *sk);
 void tsl_flow_clear(void);
 u32 tsl_flow_in_use(void);
 

@@ -398,7 +398,7 @@ static u64 tsl_hook_hits_sum(int id)
 	return sum;
 }
 
-static int tsl_hook_put(struct sk_buff *skb, int id)
+static int tsl_hook_put(struct sk_buff *skb, int id, bool hits)
 {
 	const struct tsl_hook *h = &tsl_hooks[id];
 	int alt = h->chosen < 0 ? 0 : h->chosen;
@@ -411,15 +411,18 @@ static int tsl_hook_put(struct sk_buff *skb, int id)
 	    nla_put_string(skb, TSL_HOOK_A_TARGET, h->alt[alt].target) ||
 	    nla_put_u8(skb, TSL_HOOK_A_FALLBACK, h->chosen != h->preferred) ||
 	    nla_put_u8(skb, TSL_HOOK_A_ATTACHED, h->attached) ||
-	    nla_put_u64_64bit(skb, TSL_HOOK_A_HITS, tsl_hook_hits_sum(id),
-			      TSL_A_PAD))
+	    (hits && nla_put_u64_64bit(skb, TSL_HOOK_A_HITS,
+				       tsl_hook_hits_sum(id), TSL_A_PAD)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
-/* Every hook, as TSL_A_HOOKS. */
-int tsl_hooks_put(struct sk_buff *skb)
+/*
+ * Every hook, as TSL_A_HOOKS; with @hits, how often each ran (every TCP
+ * socket's hits on the host, whatever the filter).
+ */
+int tsl_hooks_put(struct sk_buff *skb, bool hits)
 {
 	struct nlattr *nest = nla_nest_start(skb, TSL_A_HOOKS);
 	int i;
@@ -427,7 +430,7 @@ int tsl_hooks_put(struct sk_buff *skb)
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < TSL_HOOK_COUNT; i++)
-		if (tsl_hook_put(skb, i))
+		if (tsl_hook_put(skb, i, hits))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

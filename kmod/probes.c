@@ -652,6 +652,7 @@ static void tsl_state(struct sock *sk, int oldstate, int newstate)
 		flt = tsl_gate(sk, TSL_EV_ALL);
 		if (!flt || !tsl_flow_for(flt, sk, &f))
 			return;
+		tsl_flow_established(f, sk);
 	} else {
 		f = tsl_flow_lookup(sk);
 		if (!f)

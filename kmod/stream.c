@@ -82,13 +82,26 @@ static void tsl_pool_release(void)
 	tsl_pool.next = 0;
 }
 
-/* The recording session. Everything here is under tsl_lock. */
+/*
+ * The recording session. Everything here is under tsl_lock, which is
+ * never held across a sleep longer than one pass of the drain or a hook
+ * detach's grace periods: the end of a stream waits for a full reader's
+ * socket by rescheduling the drain work, not by sleeping with the lock
+ * held (see tsl_drain_fn()). The family's commands run in parallel
+ * (.parallel_ops, genl.c) and serialize on this lock alone, so that no
+ * other generic netlink family waits for it.
+ */
 static DEFINE_MUTEX(tsl_lock);
 static struct {
 	bool active;		/* hooks attached, stream flowing */
 	bool stopping;		/* STOP asked: the work item finishes it */
+	bool detached;		/* stopping: the hooks are off, the rings final */
+	bool end_sent;		/* stopping: the rings are sent, END is next */
+	unsigned int end_tries;	/* stopping: attempts at the current step */
+	u32 end_reason;		/* stopping: enum tsl_end_reason */
 	bool gone;		/* the reader's socket was released: send nothing */
 	bool unloading;		/* module exit began: no START from now on */
+	bool confined;		/* recording only @net's sockets */
 	const struct genl_family *family;	/* the messages' */
 	u32 portid;
 	struct net *net;
@@ -121,6 +134,15 @@ bool tsl_stream_is(struct genl_info *info)
 {
 	return tsl_sess.portid == info->snd_portid &&
 	       net_eq(tsl_sess.net, genl_info_net(info));
+}
+
+/*
+ * Whether the recording is one confined to @net, so that all it holds
+ * (flows, counters, filter) is @net's own. Under tsl_lock.
+ */
+bool tsl_stream_confined_to(const struct net *net)
+{
+	return tsl_sess.active && tsl_sess.confined && net_eq(tsl_sess.net, net);
 }
 
 static void tsl_drain_fn(struct work_struct *work);
@@ -259,59 +281,98 @@ static int tsl_send_end(u32 reason)
 }
 
 /*
- * The end of the stream to a reader that is still there: what the rings
- * hold (retrying while the reader's socket is full), then END. The rest
- * is counted as dropped.
+ * One step of the end of the stream to a reader that is still there: what
+ * the rings hold, then END. A step the reader's full socket refused
+ * (-EAGAIN, or -ENOMEM) is tried again 5 ms later, TSL_END_TRIES times at
+ * most; records still in the rings then are counted as dropped. Returns
+ * -EINPROGRESS while a step is to be tried again, else 0 or the negative
+ * errno that ended the stream early. Under tsl_lock, hooks detached.
  */
-static int tsl_stream_finish(u32 reason)
-{
-	int tries, err = 0;
-
-	for (tries = 0; tries < TSL_END_TRIES; tries++) {
-		err = tsl_drain();
-		if (err != -EAGAIN && err != -ENOMEM)
-			break;
-		msleep(5);
-	}
-	tsl_discard_rest();
-	for (tries = 0; !err && tries < TSL_END_TRIES; tries++) {
-		err = tsl_send_end(reason);
-		if (err != -EAGAIN)
-			break;
-		msleep(5);
-	}
-	return err;
-}
-
-/*
- * End the session: detach, deliver what the rings hold and END unless the
- * reader is gone, forget flows. Under tsl_lock.
- */
-static void tsl_session_end(u32 reason)
+static int tsl_finish_step(void)
 {
 	int err;
 
-	if (!tsl_sess.active)
+	if (!tsl_sess.end_sent) {
+		err = tsl_drain();
+		if ((err == -EAGAIN || err == -ENOMEM) &&
+		    ++tsl_sess.end_tries < TSL_END_TRIES)
+			return -EINPROGRESS;
+		tsl_discard_rest();
+		if (err)
+			return err;
+		tsl_sess.end_sent = true;
+		tsl_sess.end_tries = 0;
+	}
+	err = tsl_send_end(tsl_sess.end_reason);
+	if (err == -EAGAIN && ++tsl_sess.end_tries < TSL_END_TRIES)
+		return -EINPROGRESS;
+	return err;
+}
+
+/* Hooks off and the rings final, once per session. Under tsl_lock. */
+static void tsl_session_detach(void)
+{
+	if (tsl_sess.detached)
 		return;
 	tsl_loadgen_stop();
 	tsl_hooks_detach();
 	tsl_ring_quiesce();
-	if (tsl_sess.gone) {
-		tsl_discard_rest();
+	tsl_sess.detached = true;
+}
+
+/*
+ * The session is over: flows forgotten, pages and namespace let go. @err
+ * is how its last step ended (tsl_finish_step()). Under tsl_lock.
+ */
+static void tsl_session_close(int err)
+{
+	if (tsl_sess.gone)
 		pr_info("reader %u went away without STOP\n", tsl_sess.portid);
-	} else {
-		err = tsl_stream_finish(reason);
-		if (err)
-			pr_info("reader %u gone before the end of the stream (%d)\n",
-				tsl_sess.portid, err);
-	}
+	else if (err)
+		pr_info("reader %u gone before the end of the stream (%d)\n",
+			tsl_sess.portid, err);
 	tsl_flow_clear();
 	tsl_pool_release();
 	put_net(tsl_sess.net);
-	tsl_sess.net = NULL;
+	WRITE_ONCE(tsl_sess.net, NULL);
 	tsl_sess.active = false;
 	tsl_sess.stopping = false;
+	tsl_sess.detached = false;
+	tsl_sess.end_sent = false;
+	tsl_sess.end_tries = 0;
 	tsl_sess.gone = false;
+	tsl_sess.confined = false;
+}
+
+/*
+ * End the session at once, with no retry: for a reader that is gone
+ * (nothing is sent; what the rings hold is counted as dropped). Under
+ * tsl_lock.
+ */
+static void tsl_session_end_gone(void)
+{
+	if (!tsl_sess.active)
+		return;
+	tsl_sess.gone = true;
+	tsl_session_detach();
+	tsl_discard_rest();
+	tsl_session_close(0);
+}
+
+/*
+ * The stopping session's next step (tsl_finish_step()): true while it is
+ * to be tried again, false once the session is closed. Under tsl_lock.
+ */
+static bool tsl_session_end_step(void)
+{
+	int err;
+
+	tsl_session_detach();
+	err = tsl_finish_step();
+	if (err == -EINPROGRESS)
+		return true;
+	tsl_session_close(err);
+	return false;
 }
 
 static void tsl_drain_fn(struct work_struct *work)
@@ -322,14 +383,15 @@ static void tsl_drain_fn(struct work_struct *work)
 	if (!tsl_sess.active)
 		goto out;
 	if (tsl_sess.stopping) {
-		tsl_session_end(TSL_END_STOPPED);
+		/* The lock is let go between tries: see tsl_lock. */
+		if (tsl_session_end_step())
+			schedule_delayed_work(&tsl_drain_work, msecs_to_jiffies(5));
 		goto out;
 	}
 	err = tsl_drain();
 	if (err && err != -EAGAIN && err != -ENOMEM) {
 		/* The reader went away without STOP. */
-		tsl_sess.gone = true;
-		tsl_session_end(TSL_END_STOPPED);
+		tsl_session_end_gone();
 		goto out;
 	}
 	if (!tsl_sess.unloading)
@@ -340,28 +402,33 @@ out:
 }
 
 /*
- * Start a recording that streams to @portid in @net in @family's messages:
- * counters and flows from zero, record times chosen, the hooks attached,
- * the drain scheduled. Under tsl_lock, with no recording active and the
- * module not unloading (tsl_stream_unloading()).
+ * Start a recording that streams to @portid in @net in @family's messages,
+ * of the sockets @f passes (@f is the stream's from now on, and published
+ * even if the start fails; @confined: it names @net alone): counters and
+ * flows from zero, record times chosen, the hooks attached, the drain
+ * scheduled. Under tsl_lock, with no recording active and the module not
+ * unloading (tsl_stream_unloading()).
  */
 int tsl_stream_start(const struct genl_family *family, u32 portid,
-		     struct net *net)
+		     struct net *net, struct tsl_filter *f, bool confined)
 {
 	int err;
 
+	tsl_filter_replace(f);
 	tsl_ring_reset();
 	tsl_flow_clear();
 	tsl_probes_reset();
 	tsl_sess.family = family;
+	tsl_sess.confined = confined;
 	WRITE_ONCE(tsl_sess.portid, portid);
-	tsl_sess.net = get_net(net);
+	WRITE_ONCE(tsl_sess.net, get_net(net));
 	tsl_clock_start();
 	tsl_filter_session_start();
 	err = tsl_hooks_attach();
 	if (err) {
-		put_net(tsl_sess.net);
-		tsl_sess.net = NULL;
+		put_net(net);
+		WRITE_ONCE(tsl_sess.net, NULL);
+		tsl_sess.confined = false;
 		return err;
 	}
 	tsl_sess.active = true;
@@ -377,6 +444,7 @@ int tsl_stream_start(const struct genl_family *family, u32 portid,
 void tsl_stream_stop(void)
 {
 	tsl_sess.stopping = true;
+	tsl_sess.end_reason = TSL_END_STOPPED;
 	mod_delayed_work(system_wq, &tsl_drain_work, 0);
 }
 
@@ -384,13 +452,21 @@ void tsl_stream_stop(void)
  * The module is going: the recording, if any, ends now (END with
  * TSL_END_UNLOAD, while the family that carries it is still registered),
  * START is refused from now on (tsl_stream_unloading()) and the drain does
- * not run again.
+ * not run again. The lock is let go between tries, as the drain work does.
  */
 void tsl_stream_shutdown(void)
 {
 	mutex_lock(&tsl_lock);
 	tsl_sess.unloading = true;
-	tsl_session_end(TSL_END_UNLOAD);
+	if (tsl_sess.active) {
+		tsl_sess.stopping = true;
+		tsl_sess.end_reason = TSL_END_UNLOAD;
+	}
+	while (tsl_sess.active && tsl_session_end_step()) {
+		mutex_unlock(&tsl_lock);
+		msleep(5);
+		mutex_lock(&tsl_lock);
+	}
 	mutex_unlock(&tsl_lock);
 	cancel_delayed_work_sync(&tsl_drain_work);
 }
@@ -401,6 +477,14 @@ void tsl_stream_shutdown(void)
  * nothing more is sent to its port id, which any socket may bind from
  * now on. The chain is a blocking one, called from netlink_release()
  * after the socket left the port table: sleeping is allowed.
+ *
+ * Every netlink socket's release runs this chain, under its rwsem's read
+ * side. Sockets other than the recording one are turned away without
+ * tsl_lock; for the recording one, the wait for tsl_lock is at most one
+ * drain pass (nothing sleeps under it for longer, see tsl_lock), and the
+ * end itself sends nothing and retries nothing: the hooks' detach (its
+ * grace periods) is all it waits for. Only a notifier's (un)registration,
+ * the rwsem's write side, would wait that long.
  */
 static int tsl_netlink_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
@@ -408,14 +492,13 @@ static int tsl_netlink_event(struct notifier_block *nb, unsigned long event,
 	struct netlink_notify *n = ptr;
 
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
-	    n->portid != READ_ONCE(tsl_sess.portid))
+	    n->portid != READ_ONCE(tsl_sess.portid) ||
+	    !net_eq(n->net, READ_ONCE(tsl_sess.net)))
 		return NOTIFY_DONE;
 	mutex_lock(&tsl_lock);
 	if (tsl_sess.active && n->portid == tsl_sess.portid &&
-	    net_eq(n->net, tsl_sess.net)) {
-		tsl_sess.gone = true;
-		tsl_session_end(TSL_END_STOPPED);
-	}
+	    net_eq(n->net, tsl_sess.net))
+		tsl_session_end_gone();
 	mutex_unlock(&tsl_lock);
 	return NOTIFY_DONE;
 }

@@ -9,6 +9,7 @@ struct genl_family;
 struct genl_info;
 struct irq_work;
 struct net;
+struct tsl_filter;
 
 int tsl_stream_init(void);
 void tsl_stream_exit(void);
@@ -19,8 +20,9 @@ void tsl_stream_unlock(void);
 bool tsl_stream_active(void);
 bool tsl_stream_unloading(void);
 bool tsl_stream_is(struct genl_info *info);
+bool tsl_stream_confined_to(const struct net *net);
 int tsl_stream_start(const struct genl_family *family, u32 portid,
-		     struct net *net);
+		     struct net *net, struct tsl_filter *f, bool confined);
 void tsl_stream_stop(void);
 
 /* Without the lock: */

@@ -12,15 +12,31 @@
  */
 
 #define TSL_GENL_NAME		"tcpsleuth"
-#define TSL_GENL_VERSION	1
+/*
+ * 2: the filter travels in START (TSL_A_FILTER); SET_FILTER is refused
+ * (EOPNOTSUPP). 1: SET_FILTER, then START.
+ */
+#define TSL_GENL_VERSION	2
 
-/* Commands. Every one needs CAP_NET_ADMIN. */
+/*
+ * Commands. Every one needs CAP_NET_ADMIN over the initial user namespace.
+ * A sender outside the initial network namespace (or, were that permission
+ * ever lifted, without it) is confined: it records only its own network
+ * namespace's sockets, and INFO shows it nothing of another's recording.
+ */
 enum tsl_cmd {
 	TSL_CMD_UNSPEC,
-	TSL_CMD_INFO,		/* request: none; reply: TSL_A_INFO_* */
-	TSL_CMD_SET_FILTER,	/* request: TSL_A_FILTER (nested); replaces the filter
-				 * (EBUSY while another socket records) */
-	TSL_CMD_START,		/* request: none; the sender's socket receives the stream */
+	TSL_CMD_INFO,		/* request: none; reply: TSL_A_* (to a confined sender,
+				 * no hook hits, and no flows, CPU counters or
+				 * filter unless the recording is one confined to
+				 * its own namespace) */
+	TSL_CMD_SET_FILTER,	/* refused (EOPNOTSUPP) since family version 2:
+				 * the filter goes with START */
+	TSL_CMD_START,		/* request: TSL_A_FILTER (nested; absent: every socket
+				 * and kind), installed with the start; the sender's
+				 * socket receives the stream. A confined sender's
+				 * filter gets its namespace as TSL_FILTER_A_NETNS;
+				 * naming another is refused (EPERM) */
 	TSL_CMD_STOP,		/* request: none; drains, sends TSL_CMD_END, detaches */
 	TSL_CMD_EVENTS,		/* module -> reader: one batch of records of one CPU */
 	TSL_CMD_END,		/* module -> reader: the stream ended: TSL_A_END_REASON,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// A capture: filter, START, the event stream and system samples into a recording, STOP, END, and the loss check.
+// A capture: START with its filter, the event stream and system samples into a recording, STOP, END, and the loss check.
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -249,7 +249,7 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* Talk to the module: filter, start, capture, stop. 0 or a negative errno (printed). */
+/* Talk to the module: start with the filter, capture, stop. 0 or a negative errno (printed). */
 static int run_capture(struct tsl_nl *nl, struct tsl_capture *cap,
 		       const struct tsl_capture_opts *o)
 {
@@ -259,6 +259,16 @@ static int run_capture(struct tsl_nl *nl, struct tsl_capture *cap,
 	err = tsl_nl_info(nl, &info);
 	if (err)
 		return err;
+	if (info.version < TSL_MODULE_VERSION_MIN) {
+		fprintf(stderr, "tcpsleuth: the module is version %u.%u.%u; this reader needs %u.%u.%u or later (the filter goes with START)\n",
+			TSL_VERSION_MAJOR(info.version), TSL_VERSION_MINOR(info.version),
+			TSL_VERSION_PATCH(info.version),
+			TSL_VERSION_MAJOR(TSL_MODULE_VERSION_MIN),
+			TSL_VERSION_MINOR(TSL_MODULE_VERSION_MIN),
+			TSL_VERSION_PATCH(TSL_MODULE_VERSION_MIN));
+		tsl_info_free(&info);
+		return -EPROTO;
+	}
 	if (info.record_size != TSL_EVENT_SIZE) {
 		fprintf(stderr, "tcpsleuth: the module's records are %u bytes, this reader needs %d\n",
 			info.record_size, TSL_EVENT_SIZE);
@@ -280,11 +290,8 @@ static int run_capture(struct tsl_nl *nl, struct tsl_capture *cap,
 		if (!cap->sampler)
 			return -ENOMEM;
 	}
-	err = tsl_nl_set_filter(nl, &o->filter);
-	if (err)
-		return err;
 	install_signals();
-	err = tsl_nl_start(nl, &stream_ops, cap);
+	err = tsl_nl_start(nl, &o->filter, &stream_ops, cap);
 	if (err)
 		return err;
 	cap->started = true;

@@ -46,6 +46,8 @@ void tsl_filter_format(const struct tsl_filter *f, char *buf, size_t len);
 #define TSL_VERSION_MAJOR(v)	(((v) >> 16) & 0xff)
 #define TSL_VERSION_MINOR(v)	(((v) >> 8) & 0xff)
 #define TSL_VERSION_PATCH(v)	((v) & 0xff)
+/* The oldest module this reader records from: 0.2.0 takes the filter with START. */
+#define TSL_MODULE_VERSION_MIN	((0 << 16) | (2 << 8) | 0)
 
 struct tsl_hook_info {
 	char event[32];
@@ -53,6 +55,7 @@ struct tsl_hook_info {
 	uint8_t type;		/* enum tsl_hook_type */
 	uint8_t fallback;
 	uint8_t attached;
+	bool has_hits;		/* not shown to a reader confined to its namespace */
 	uint64_t hits;
 };
 
@@ -115,7 +118,7 @@ struct tsl_capture;
 /* NULL when out of memory (printed). */
 struct tsl_capture *tsl_capture_new(const struct tsl_capture_opts *o);
 /*
- * Set the filter, START, record the event stream and the system samples
+ * START with the filter, record the event stream and the system samples
  * into @bin until the duration, a signal or the module's END, then STOP and
  * wait for END. 0, or a negative errno after one line saying why; a
  * capture that started leaves a readable recording either way.

@@ -137,6 +137,7 @@ static int parse_hook(struct nlattr *a, struct tsl_hook_info *h)
 	h->type = get_u8(tb[TSL_HOOK_A_TYPE]);
 	h->fallback = get_u8(tb[TSL_HOOK_A_FALLBACK]);
 	h->attached = get_u8(tb[TSL_HOOK_A_ATTACHED]);
+	h->has_hits = tb[TSL_HOOK_A_HITS] != NULL;
 	h->hits = get_u64(tb[TSL_HOOK_A_HITS]);
 	return 0;
 }
@@ -489,6 +490,8 @@ static int report(const struct tsl_nl *nl, const char *what, int err)
 		fprintf(stderr, "tcpsleuth: kernel module not loaded (modprobe tcpsleuth)\n");
 		return err;
 	case EPERM:
+		if (detail[0])	/* the module said why: its own namespace only */
+			break;
 		fprintf(stderr, "tcpsleuth: permission denied (needs CAP_NET_ADMIN)\n");
 		return err;
 	case EBUSY:
@@ -736,30 +739,22 @@ int tsl_nl_info(struct tsl_nl *nl, struct tsl_info *info)
 	return report(nl, "info", ret);
 }
 
-int tsl_nl_set_filter(struct tsl_nl *nl, const struct tsl_filter *f)
+int tsl_nl_start(struct tsl_nl *nl, const struct tsl_filter *f,
+		 const struct tsl_stream_ops *ops, void *arg)
 {
-	struct nl_msg *msg = new_request(nl, TSL_CMD_SET_FILTER);
+	struct nl_msg *msg = new_request(nl, TSL_CMD_START);
+	int ret = msg ? tsl_filter_put(msg, f) : 0;
 
-	int err = msg ? tsl_filter_put(msg, f) : 0;
-
-	if (err) {	/* printed */
+	if (ret) {	/* printed */
 		nlmsg_free(msg);
-		return err;
+		return ret;
 	}
-	return report(nl, "set filter", request(nl, msg));
-}
-
-int tsl_nl_start(struct tsl_nl *nl, const struct tsl_stream_ops *ops,
-		 void *arg)
-{
-	int ret;
-
 	/* Set before sending: records may come before the ACK. */
 	nl->ops = ops;
 	nl->ops_arg = arg;
 	nl->stream_ended = false;
 	tsl_tscmap_init(&nl->tsc);
-	ret = request(nl, new_request(nl, TSL_CMD_START));
+	ret = request(nl, msg);
 	if (ret)
 		nl->ops = NULL;
 	return report(nl, "start", ret);

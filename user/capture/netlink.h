@@ -44,9 +44,9 @@ struct tsl_stream_ops {
  * Functions returning int give 0 or a negative errno, after one line
  * saying why ("tcpsleuth: start: another reader is attached").
  */
-int tsl_nl_set_filter(struct tsl_nl *nl, const struct tsl_filter *f);
-int tsl_nl_start(struct tsl_nl *nl, const struct tsl_stream_ops *ops,
-		 void *arg);
+/* START with the filter @f in the same message (the module installs both at once). */
+int tsl_nl_start(struct tsl_nl *nl, const struct tsl_filter *f,
+		 const struct tsl_stream_ops *ops, void *arg);
 int tsl_nl_stop(struct tsl_nl *nl);
 /*
  * Wait up to @timeout_ms for stream messages and hand them to the ops.

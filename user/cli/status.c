@@ -36,10 +36,13 @@ static void print_hooks(const struct tsl_info *info)
 	       "TARGET", "FALLBACK", "ATTACHED", "HITS");
 	for (i = 0; i < info->n_hooks; i++) {
 		const struct tsl_hook_info *h = &info->hooks[i];
+		char hits[24] = "-";
 
-		printf("  %-13s %-10s %-32s %-8s %-8s %" PRIu64 "\n", h->event,
+		if (h->has_hits)
+			snprintf(hits, sizeof(hits), "%" PRIu64, h->hits);
+		printf("  %-13s %-10s %-32s %-8s %-8s %s\n", h->event,
 		       hook_type(h->type), h->target[0] ? h->target : "-",
-		       yes_no(h->fallback), yes_no(h->attached), h->hits);
+		       yes_no(h->fallback), yes_no(h->attached), hits);
 	}
 }
 

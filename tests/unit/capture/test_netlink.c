@@ -340,6 +340,7 @@ static void test_info(void **state)
 	assert_string_equal(info.hooks[0].event, "tx");
 	assert_int_equal(info.hooks[0].type, TSL_HOOK_TRACEPOINT);
 	assert_string_equal(info.hooks[0].target, "tcp:tcp_sendmsg");
+	assert_true(info.hooks[0].has_hits);
 	assert_int_equal(info.hooks[0].hits, 99);
 	assert_string_equal(info.hooks[1].target, "__tcp_send_ack");
 	assert_int_equal(info.hooks[1].type, TSL_HOOK_KPROBE);
@@ -352,6 +353,46 @@ static void test_info(void **state)
 	assert_int_equal(info.filter.n_port, 1);
 	assert_int_equal(info.filter.port[0], 5201);
 	assert_int_equal(info.filter.kinds, 0);
+	tsl_info_free(&info);
+	nlmsg_free(msg);
+}
+
+/*
+ * The INFO a reader confined to its network namespace gets while another
+ * namespace records: the module, its hooks without hit counts, and no
+ * flows, CPU counters or filter.
+ */
+static void test_info_confined(void **state)
+{
+	struct nl_msg *msg = new_msg(TSL_CMD_INFO);
+	struct tsl_info info;
+	struct nlattr *n, *h;
+
+	(void)state;
+	nla_put_u32(msg, TSL_A_VERSION, 0x000200);
+	nla_put_string(msg, TSL_A_KERNEL, "6.1.0-13-amd64");
+	nla_put_u8(msg, TSL_A_ACTIVE, 1);
+	nla_put_u32(msg, TSL_A_BUF_RECORDS, 4096);
+	nla_put_u32(msg, TSL_A_RECORD_SIZE, TSL_EVENT_SIZE);
+	nla_put_u32(msg, TSL_A_MAX_FLOWS, 512);
+	n = nla_nest_start(msg, TSL_A_HOOKS);
+	h = nla_nest_start(msg, TSL_A_HOOK);
+	nla_put_string(msg, TSL_HOOK_A_EVENT, "tx");
+	nla_put_u8(msg, TSL_HOOK_A_TYPE, TSL_HOOK_TRACEPOINT);
+	nla_put_string(msg, TSL_HOOK_A_TARGET, "tcp:tcp_sendmsg");
+	nla_put_u8(msg, TSL_HOOK_A_ATTACHED, 1);
+	nla_nest_end(msg, h);
+	nla_nest_end(msg, n);
+	assert_int_equal(PARSE(tsl_nl_parse_info(nlmsg_hdr(msg), &info)), 0);
+	assert_int_equal(TSL_VERSION_MINOR(info.version), 2);
+	assert_int_equal(info.active, 1);
+	assert_int_equal(info.n_hooks, 1);
+	assert_int_equal(info.hooks[0].attached, 1);
+	assert_false(info.hooks[0].has_hits);
+	assert_int_equal(info.flows_in_use, 0);
+	assert_int_equal(info.flows_refused, 0);
+	assert_int_equal(info.n_cpus, 0);
+	assert_false(info.has_filter);
 	tsl_info_free(&info);
 	nlmsg_free(msg);
 }
@@ -442,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_end),
 		cmocka_unit_test(test_end_malformed),
 		cmocka_unit_test(test_info),
+		cmocka_unit_test(test_info_confined),
 		cmocka_unit_test(test_info_malformed),
 		cmocka_unit_test(test_extack),
 	};

@@ -1,9 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Sends tcpsleuth netlink requests the module must refuse: malformed filters
-// (EINVAL with an extack message) and, run unprivileged, every command (EPERM).
+// Sends tcpsleuth netlink requests straight to the module, bypassing the
+// reader's own checks.
+//
+// tsl-nlcheck filter
+//   malformed filters in START (EINVAL with an extack message), a valid one
+//   (accepted), and SET_FILTER (refused: the filter goes with START).
+// tsl-nlcheck perm
+//   every command, run unprivileged: EPERM.
+// tsl-nlcheck swap PORT OTHER SECONDS
+//   one socket STARTs with a filter of PORT; a second one tries to swap it
+//   for OTHER (SET_FILTER, START) and asks INFO for it; the first records
+//   SECONDS and names the ports of the flows it got. One line per check.
+// tsl-nlcheck stall SECONDS HOLD
+//   START (every socket) on a socket with the smallest receive buffer,
+//   never read: after SECONDS, STOP, still without reading, for HOLD
+//   seconds (the module retries the end of the stream meanwhile).
+// tsl-nlcheck ctrl SECONDS
+//   for SECONDS, ask the nlctrl family for itself (CTRL_CMD_GETFAMILY)
+//   again and again; print the slowest answer in ms.
 #include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -100,7 +122,7 @@ static int send_case(struct nl_sock *sk, int family, fill_fn fill, struct reply 
 	int err = -1;
 
 	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0,
-				 NLM_F_ACK, TSL_CMD_SET_FILTER, TSL_GENL_VERSION))
+				 NLM_F_ACK, TSL_CMD_START, TSL_GENL_VERSION))
 		goto out;
 	nest = nla_nest_start(msg, TSL_A_FILTER);
 	if (!nest || fill(msg))
@@ -147,49 +169,305 @@ static int check_perm(struct nl_sock *sk, int family, struct reply *r)
 	return failed;
 }
 
-int main(int argc, char **argv)
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A generic netlink socket with extended ACKs, @r taking its errors and ACKs. */
+static struct nl_sock *open_socket(struct reply *r, int *family)
 {
 	struct nl_sock *sk = nl_socket_alloc();
-	struct reply r;
-	int family, one = 1, failed = 0;
-	size_t i;
+	int one = 1;
 
-	if (argc != 2 || (strcmp(argv[1], "filter") && strcmp(argv[1], "perm"))) {
-		fprintf(stderr, "usage: tsl-nlcheck filter|perm\n");
-		return 2;
+	if (!sk || genl_connect(sk)) {
+		fprintf(stderr, "tsl-nlcheck: cannot open a generic netlink socket\n");
+		return NULL;
 	}
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	*family = genl_ctrl_resolve(sk, TSL_GENL_NAME);
+	if (*family < 0) {
+		fprintf(stderr, "tsl-nlcheck: family %s not found\n", TSL_GENL_NAME);
+		nl_socket_free(sk);
+		return NULL;
+	}
+	/* Stream messages (sequence 0) come between a request and its ACK. */
+	nl_socket_disable_seq_check(sk);
+	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, on_error, r);
+	nl_socket_modify_cb(sk, NL_CB_ACK, NL_CB_CUSTOM, on_ack, r);
+	return sk;
+}
+
+/* @cmd, with a filter of @port if not 0 (an empty one if -1); its errno in r->error. */
+static int command(struct nl_sock *sk, int family, int cmd, int port, int flags,
+		   struct reply *r)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest;
+	int err = -1;
+
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0,
+				 flags, cmd, TSL_GENL_VERSION))
+		goto out;
+	if (port) {
+		nest = nla_nest_start(msg, TSL_A_FILTER);
+		if (!nest || (port > 0 && nla_put_u16(msg, TSL_FILTER_A_PORT, port)))
+			goto out;
+		nla_nest_end_keep_empty(msg, nest);
+	}
+	r->error = -1;
+	r->msg[0] = 0;
+	if (nl_send_auto(sk, msg) < 0)
+		goto out;
+	if (flags & NLM_F_ACK)
+		while (r->error == -1 && nl_recvmsgs_default(sk) >= 0)
+			;
+	err = 0;
+out:
+	nlmsg_free(msg);
+	return err;
+}
+
+static int check(int ok, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int check(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %s: ", ok ? "ok" : "fail", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	return !ok;
+}
+
+/* INFO's filter, for the swap check. */
+static struct {
+	int replied, has_filter, ports, port;
+} info;
+
+static int on_info(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[TSL_A_MAX + 1], *a;
+	int rem;
+
+	(void)arg;
+	if (genlmsg_hdr(nlmsg_hdr(msg))->cmd != TSL_CMD_INFO ||
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, TSL_A_MAX, NULL))
+		return NL_OK;
+	info.replied = 1;
+	if (!tb[TSL_A_FILTER])
+		return NL_OK;
+	info.has_filter = 1;
+	nla_for_each_nested(a, tb[TSL_A_FILTER], rem)
+		if (nla_type(a) == TSL_FILTER_A_PORT) {
+			info.ports++;
+			info.port = nla_get_u16(a);
+		}
+	return NL_OK;
+}
+
+/* The recording's flows, by service port (the lower of the two). */
+static struct {
+	int ended, flows, on_port, other;
+} rec;
+static int rec_port;
+
+static int on_stream(struct nl_msg *msg, void *arg)
+{
+	struct genlmsghdr *g = genlmsg_hdr(nlmsg_hdr(msg));
+	struct nlattr *tb[TSL_A_MAX + 1];
+	const struct tsl_event *ev;
+	int i, n;
+
+	(void)arg;
+	if (g->cmd == TSL_CMD_END)
+		rec.ended = 1;
+	if (g->cmd != TSL_CMD_EVENTS ||
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, TSL_A_MAX, NULL) || !tb[TSL_A_RECORDS])
+		return NL_OK;
+	ev = nla_data(tb[TSL_A_RECORDS]);
+	n = nla_len(tb[TSL_A_RECORDS]) / sizeof(*ev);
+	for (i = 0; i < n; i++) {
+		int lo;
+
+		if (ev[i].kind != TSL_EV_FLOW)
+			continue;
+		lo = ev[i].flow.sport < ev[i].flow.dport ? ev[i].flow.sport : ev[i].flow.dport;
+		rec.flows++;
+		if (lo == rec_port)
+			rec.on_port++;
+		else
+			rec.other++;
+	}
+	return NL_OK;
+}
+
+/* Read @sk's stream for @seconds, or until END. */
+static void read_stream(struct nl_sock *sk, double seconds)
+{
+	double end = now() + seconds;
+
+	while (!rec.ended && now() < end) {
+		struct pollfd p = { .fd = nl_socket_get_fd(sk), .events = POLLIN };
+
+		if (poll(&p, 1, 50) > 0)
+			nl_recvmsgs_default(sk);
+	}
+}
+
+static int check_swap(int port, int other, double seconds)
+{
+	struct reply ra, rb;
+	struct nl_sock *a, *b;
+	int fa, fb, failed = 0;
+
+	a = open_socket(&ra, &fa);
+	b = open_socket(&rb, &fb);
+	if (!a || !b)
+		return 1;
+	nl_socket_set_buffer_size(a, 8 << 20, 0);
+	rec_port = port;
+	nl_socket_modify_cb(a, NL_CB_VALID, NL_CB_CUSTOM, on_stream, NULL);
+	nl_socket_modify_cb(b, NL_CB_VALID, NL_CB_CUSTOM, on_info, NULL);
+	if (command(a, fa, TSL_CMD_START, port, NLM_F_ACK, &ra) || ra.error) {
+		printf("fail start: errno %d, extack \"%s\"\n", ra.error, ra.msg);
+		return 1;
+	}
+	command(b, fb, TSL_CMD_SET_FILTER, other, NLM_F_ACK, &rb);
+	failed += check(rb.error == EOPNOTSUPP && rb.msg[0], "set-filter-refused",
+			"SET_FILTER from another socket: errno %d (want %d), extack \"%s\"",
+			rb.error, EOPNOTSUPP, rb.msg);
+	command(b, fb, TSL_CMD_START, other, NLM_F_ACK, &rb);
+	failed += check(rb.error == EBUSY, "start-refused",
+			"START with another filter from another socket: errno %d (want %d), extack \"%s\"",
+			rb.error, EBUSY, rb.msg);
+	command(b, fb, TSL_CMD_INFO, 0, NLM_F_ACK, &rb);
+	failed += check(info.replied && info.ports == 1 && info.port == port,
+			"info-filter", "INFO's filter: %d ports, the last %d (want %d alone)",
+			info.ports, info.port, port);
+	read_stream(a, seconds);
+	command(a, fa, TSL_CMD_STOP, 0, 0, &ra);
+	read_stream(a, 10);
+	failed += check(rec.ended, "end", "END %s", rec.ended ? "received" : "missing");
+	failed += check(rec.on_port > 0 && !rec.other, "flows",
+			"%d flows on port %d, %d on other ports (want some, and none)",
+			rec.on_port, port, rec.other);
+	nl_socket_free(b);
+	nl_socket_free(a);
+	return failed;
+}
+
+static int stall(double seconds, double hold)
+{
+	struct reply r;
+	int family, tiny = 1;
+	struct nl_sock *sk = open_socket(&r, &family);
+
+	if (!sk)
+		return 1;
+	setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUF, &tiny, sizeof(tiny));
+	/* -1: the ACK was lost to a full socket, the START went through. */
+	if (command(sk, family, TSL_CMD_START, 0, NLM_F_ACK, &r) || r.error > 0) {
+		printf("fail start: errno %d, extack \"%s\"\n", r.error, r.msg);
+		return 1;
+	}
+	printf("started\n");
+	fflush(stdout);
+	usleep(seconds * 1e6);
+	if (command(sk, family, TSL_CMD_STOP, 0, 0, &r))
+		return 1;
+	printf("stopped\n");
+	fflush(stdout);
+	usleep(hold * 1e6);
+	nl_socket_free(sk);
+	return 0;
+}
+
+static int ctrl(double seconds)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	double end = now() + seconds, worst = 0;
+	int n = 0;
 
 	if (!sk || genl_connect(sk)) {
 		fprintf(stderr, "tsl-nlcheck: cannot open a generic netlink socket\n");
 		return 1;
 	}
-	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	family = genl_ctrl_resolve(sk, TSL_GENL_NAME);
-	if (family < 0) {
-		fprintf(stderr, "tsl-nlcheck: family %s not found\n", TSL_GENL_NAME);
+	while (now() < end) {
+		double t = now();
+
+		if (genl_ctrl_resolve(sk, "nlctrl") < 0) {
+			fprintf(stderr, "tsl-nlcheck: nlctrl did not answer\n");
+			return 1;
+		}
+		t = now() - t;
+		worst = t > worst ? t : worst;
+		n++;
+		usleep(20000);
+	}
+	printf("nlctrl: %d requests, the slowest %.0f ms\n", n, worst * 1000);
+	nl_socket_free(sk);
+	return 0;
+}
+
+static int check_filters(void)
+{
+	struct reply r;
+	int family, failed = 0;
+	struct nl_sock *sk = open_socket(&r, &family);
+	size_t i;
+
+	if (!sk)
 		return 1;
-	}
-	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, on_error, &r);
-	nl_socket_modify_cb(sk, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &r);
-	if (!strcmp(argv[1], "perm")) {
-		failed = check_perm(sk, family, &r);
-		nl_socket_free(sk);
-		return failed ? 1 : 0;
-	}
+	command(sk, family, TSL_CMD_SET_FILTER, 5201, NLM_F_ACK, &r);
+	failed += check(r.error == EOPNOTSUPP && r.msg[0], "SET_FILTER refused",
+			"errno %d (want %d), extack \"%s\"", r.error, EOPNOTSUPP, r.msg);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (send_case(sk, family, cases[i].fill, &r)) {
 			printf("fail %s: could not send\n", cases[i].name);
 			failed++;
 			continue;
 		}
-		if (r.error != cases[i].want || (cases[i].want && !r.msg[0])) {
-			printf("fail %s: errno %d (want %d), extack \"%s\"\n",
-			       cases[i].name, r.error, cases[i].want, r.msg);
-			failed++;
-		} else {
-			printf("ok %s: errno %d, extack \"%s\"\n", cases[i].name, r.error, r.msg);
-		}
+		while (r.error == -1 && nl_recvmsgs_default(sk) >= 0)
+			;
+		failed += check(r.error == cases[i].want && (!cases[i].want || r.msg[0]),
+				cases[i].name, "errno %d (want %d), extack \"%s\"",
+				r.error, cases[i].want, r.msg);
 	}
+	/* The valid filter started a recording: the socket's release ends it. */
 	nl_socket_free(sk);
-	return failed ? 1 : 0;
+	return failed;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+	struct reply r;
+	struct nl_sock *sk;
+	int family, failed;
+
+	if (!strcmp(mode, "filter") && argc == 2)
+		return check_filters() ? 1 : 0;
+	if (!strcmp(mode, "perm") && argc == 2) {
+		sk = open_socket(&r, &family);
+		if (!sk)
+			return 1;
+		failed = check_perm(sk, family, &r);
+		nl_socket_free(sk);
+		return failed ? 1 : 0;
+	}
+	if (!strcmp(mode, "swap") && argc == 5)
+		return check_swap(atoi(argv[2]), atoi(argv[3]), atof(argv[4])) ? 1 : 0;
+	if (!strcmp(mode, "stall") && argc == 4)
+		return stall(atof(argv[2]), atof(argv[3]));
+	if (!strcmp(mode, "ctrl") && argc == 3)
+		return ctrl(atof(argv[2]));
+	fprintf(stderr, "usage: tsl-nlcheck filter|perm|swap PORT OTHER SECONDS|"
+		"stall SECONDS HOLD|ctrl SECONDS\n");
+	return 2;
 }

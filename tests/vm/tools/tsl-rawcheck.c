@@ -4,7 +4,7 @@
 // byte of whatever record used the ring slot before).
 //
 // tsl-rawcheck PORT SECONDS
-//   SET_FILTER (the port, every kind), START, read EVENTS for SECONDS, STOP,
+//   START with a filter of the port (every kind), read EVENTS for SECONDS, STOP,
 //   read till END. Prints the records per kind and the stale ones; exit
 //   status 1 if any record had a stale byte or none came.
 #include <errno.h>
@@ -138,8 +138,7 @@ int main(int argc, char **argv)
 	nl_socket_set_msg_buf_size(sk, 1 << 17);
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_msg, NULL);
 	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, on_error, NULL);
-	if (command(sk, family, TSL_CMD_SET_FILTER, port) ||
-	    command(sk, family, TSL_CMD_START, 0)) {
+	if (command(sk, family, TSL_CMD_START, port)) {
 		fprintf(stderr, "tsl-rawcheck: cannot send\n");
 		return 1;
 	}
