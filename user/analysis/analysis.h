@@ -108,6 +108,7 @@ struct tsl_an_totals {
 	X(UNREAD, "unread") X(HOLE_LOSS, "hole_loss") \
 	X(HOLE_REORDER, "hole_reorder") X(RECOVERY, "recovery") \
 	X(RWND_ZERO, "rwnd_zero") X(RWND, "rwnd") X(CWND, "cwnd") \
+	X(CWND_LOSS, "cwnd_after_loss") \
 	X(TURN, "turn") X(ACK_WAIT, "ack_wait") X(DELACK_TX, "delack_tx")
 
 #define TSL_LG_ENUM(id, name) TSL_LG_##id,
@@ -133,7 +134,7 @@ struct tsl_ledger {
 	uint64_t occ_end_ns, hole_start_ns, lim_since_ns, rec_start_ns;
 	uint64_t last_ack_ns, last_tx_ns, last_rx_ns, turn_start_ns, timer_ack_ns;
 	uint64_t cwnd_rtt_n, turn_rtt_n, last_ack_rtt_us, timer_ack_us;
-	uint32_t high_seq, rec_high, hole_seq;
+	uint32_t high_seq, rec_high, hole_seq, cwnd_now, cwnd_at_loss;
 	uint8_t lim, in_rec, hole_open, turn, last_ack_small;
 };
 

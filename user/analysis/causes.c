@@ -235,7 +235,8 @@ void tsl_causes_flow(const struct tsl_an_flow *f, const struct tsl_an_flow *peer
 	if (l->us[TSL_LG_RWND] > 0)
 		peer_window(f, peer, iv_us, t);
 	/* losses and holes: on the path, unless drops here account for them */
-	losses(f, peer, iv_us, l->us[TSL_LG_RECOVERY] + l->us[TSL_LG_HOLE_LOSS], c);
+	losses(f, peer, iv_us, l->us[TSL_LG_RECOVERY] + l->us[TSL_LG_HOLE_LOSS] +
+	       l->us[TSL_LG_CWND_LOSS], c);
 	t[TSL_V_REORDERING] += l->us[TSL_LG_HOLE_REORDER];
 	/* Nagle and delayed ACKs */
 	t[TSL_V_NAGLE_DELACK] += l->us[TSL_LG_ACK_WAIT] + l->us[TSL_LG_DELACK_TX];

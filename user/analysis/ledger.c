@@ -18,7 +18,7 @@ const char *const tsl_ledger_names[TSL_LG_N] = {
 #undef LG_NAME
 
 /* What a transmission left the sender waiting for (tsl_ledger.lim). */
-enum { LIM_NONE, LIM_CWND, LIM_RWND, LIM_RWND_ZERO };
+enum { LIM_NONE, LIM_CWND, LIM_RWND, LIM_RWND_ZERO, LIM_CWND_LOSS };
 /* Whose turn a request/response flow is in (tsl_ledger.turn). */
 enum { TURN_NONE, TURN_SENT, TURN_RECEIVED, TURN_ANSWERED };
 
@@ -147,6 +147,7 @@ static void on_data_rx(struct tsl_an_flow *f, const struct tsl_event *ev)
 static void lim_end(struct tsl_ledger *l, uint64_t now, int32_t rtt_us)
 {
 	enum tsl_ledger_item it = l->lim == LIM_CWND ? TSL_LG_CWND :
+				  l->lim == LIM_CWND_LOSS ? TSL_LG_CWND_LOSS :
 				  l->lim == LIM_RWND ? TSL_LG_RWND : TSL_LG_RWND_ZERO;
 
 	if (l->lim == LIM_NONE)
@@ -170,6 +171,9 @@ static void on_tx(struct tsl_an_flow *f, const struct tsl_event *ev)
 		return;
 	if (!l->high_seq || before(l->high_seq, e->end_seq))
 		l->high_seq = e->end_seq;
+	l->cwnd_now = e->cwnd;
+	if (l->cwnd_at_loss && e->cwnd >= l->cwnd_at_loss)
+		l->cwnd_at_loss = 0;	/* grown back */
 	if (ev->flags & TSL_F_RETRANS)
 		return;
 	/*
@@ -199,7 +203,7 @@ static void on_tx(struct tsl_an_flow *f, const struct tsl_event *ev)
 	if (!e->snd_wnd) {
 		l->lim = LIM_RWND_ZERO;
 	} else if (e->in_flight + segs >= e->cwnd) {
-		l->lim = LIM_CWND;
+		l->lim = l->cwnd_at_loss ? LIM_CWND_LOSS : LIM_CWND;
 	} else if ((uint64_t)(e->in_flight + segs) * mss + mss >= e->snd_wnd) {
 		l->lim = LIM_RWND;
 	} else {
@@ -216,7 +220,7 @@ static void on_ack_rx(struct tsl_an_flow *f, const struct tsl_event *ev)
 	if (e->rtt_us > 0 && (!l->rtt_min_us || (uint32_t)e->rtt_us < l->rtt_min_us))
 		l->rtt_min_us = e->rtt_us;
 	if (e->acked) {
-		if (l->lim == LIM_CWND || l->lim == LIM_RWND)
+		if (l->lim == LIM_CWND || l->lim == LIM_CWND_LOSS || l->lim == LIM_RWND)
 			lim_end(l, ev->ts_ns, e->rtt_us);
 		l->last_ack_ns = ev->ts_ns;
 		l->last_ack_rtt_us = e->rtt_us > 0 ? (uint64_t)e->rtt_us : 0;
@@ -254,6 +258,9 @@ static void rec_start(struct tsl_ledger *l, uint64_t at)
 	l->rec_start_ns = at;
 	l->rec_high = l->high_seq;
 	l->recoveries++;
+	/* the window the loss found, unless an earlier loss's is still to regain */
+	if (!l->cwnd_at_loss)
+		l->cwnd_at_loss = l->cwnd_now;
 }
 
 static void on_ack_tx(struct tsl_an_flow *f, const struct tsl_event *ev)

@@ -27,7 +27,10 @@
  * rwnd_zero,   the sender, from a transmission that filled the peer's
  * rwnd         window (zero: the window was closed) to the next one
  * cwnd         ... that filled the congestion window (split into queue and
- *              floor below)
+ *              floor later)
+ * cwnd_after_loss  ... that filled a congestion window a loss had cut and
+ *              that had not grown back to where the loss found it: the
+ *              loss's doing, not the path's length or queue
  * sndbuf       (from tcp_info's chrono stats when sampled; verdicts.c)
  * turn         a request/response flow: from the end of what it sent to the
  *              first byte of the answer (client), or from a request's
