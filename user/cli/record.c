@@ -51,17 +51,22 @@ static int open_csv_output(const char *path, bool quiet, struct output *out)
 			tsl_file_abort(&out->csv);
 			return TSL_EXIT_RUNTIME;
 		}
-		err = tsl_file_create(&out->rec, rec_path);
+		/* a CSV into a device or a pipe: the recording in a temporary file */
+		err = out->csv.direct ? 1 : tsl_file_create(&out->rec, rec_path);
 		free(rec_path);
-		if (err) {
+		if (err < 0) {
 			tsl_file_abort(&out->csv);
 			return TSL_EXIT_RUNTIME;
 		}
-		out->bin = out->rec.fp;
-		return 0;
+		if (!err) {
+			out->bin = out->rec.fp;
+			return 0;
+		}
 	}
-	if (tsl_cli_temp_open(&out->rec, "the CSV is written", quiet))
+	if (tsl_cli_temp_open(&out->rec, "the CSV is written", quiet)) {
+		tsl_file_abort(&out->csv);	/* nothing if not opened */
 		return TSL_EXIT_RUNTIME;
+	}
 	out->temp = true;
 	out->bin = out->rec.fp;
 	return 0;

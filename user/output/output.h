@@ -3,6 +3,7 @@
 #ifndef TSL_OUTPUT_H
 #define TSL_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "analysis/analysis.h"
@@ -62,9 +63,14 @@ int tsl_report_csv_episodes(const struct tsl_report *r, FILE *out);
  * then, and whatever fails, a half-written output never takes its place.
  */
 struct tsl_file {
-	FILE *fp;		/* open for reading and writing */
+	FILE *fp;		/* open for reading and writing (direct: writing) */
 	char *path;
 	char *tmp;
+	/*
+	 * PATH is there and is no regular file (a device such as /dev/null,
+	 * a FIFO, a socket): written in place, never replaced by a rename.
+	 */
+	bool direct;
 };
 
 /* 0, or a negative errno after "tcpsleuth: cannot create PATH: reason". */

@@ -2,6 +2,7 @@
 // What the outputs share: a CSV row of cells, and the check that everything reached the file.
 #include <csv.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,12 +86,42 @@ int tsl_out_finish(FILE *out, const char *what)
 	return 0;
 }
 
+/*
+ * A device, FIFO or socket at @path is written in place: renaming a file
+ * over it would replace it (/dev/null turned into a file, for root).
+ */
+static int create_direct(struct tsl_file *f, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY), err;
+
+	if (fd < 0 || !(f->fp = fdopen(fd, "w"))) {
+		err = -errno;
+		fprintf(stderr, "tcpsleuth: cannot open %s: %s\n", path, strerror(-err));
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	f->path = strdup(path);
+	if (!f->path) {
+		fclose(f->fp);
+		f->fp = NULL;
+		fprintf(stderr, "tcpsleuth: out of memory\n");
+		return -ENOMEM;
+	}
+	f->direct = true;
+	return 0;
+}
+
 int tsl_file_create(struct tsl_file *f, const char *path)
 {
 	const char *base = strrchr(path, '/');
+	struct stat st;
 	int fd, err;
 
 	memset(f, 0, sizeof(*f));
+	if (!lstat(path, &st) && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode) &&
+	    !S_ISDIR(st.st_mode))
+		return create_direct(f, path);
 	base = base ? base + 1 : path;
 	f->path = strdup(path);
 	if (!f->path || asprintf(&f->tmp, "%.*s.%s.XXXXXX", (int)(base - path),
@@ -159,7 +190,8 @@ void tsl_file_abort(struct tsl_file *f)
 	if (!f->fp)
 		return;
 	fclose(f->fp);
-	unlink(f->tmp);
+	if (!f->direct)
+		unlink(f->tmp);
 	file_free(f);
 }
 
@@ -168,7 +200,8 @@ void tsl_file_leave(struct tsl_file *f)
 	if (!f->fp)
 		return;
 	fclose(f->fp);
-	fprintf(stderr, "tcpsleuth: kept in %s\n", f->tmp);
+	if (!f->direct)
+		fprintf(stderr, "tcpsleuth: kept in %s\n", f->tmp);
 	file_free(f);
 }
 
@@ -177,16 +210,17 @@ int tsl_file_commit(struct tsl_file *f)
 	int err = 0;
 
 	errno = EIO;	/* what ferror() alone means */
-	if (fflush(f->fp) || ferror(f->fp) || fsync(fileno(f->fp)))
+	if (fflush(f->fp) || ferror(f->fp) || (!f->direct && fsync(fileno(f->fp))))
 		err = -errno;
 	if (fclose(f->fp) && !err)
 		err = -errno;
 	f->fp = NULL;
-	if (!err && rename(f->tmp, f->path))
+	if (!err && !f->direct && rename(f->tmp, f->path))
 		err = -errno;
 	if (err) {
 		fprintf(stderr, "tcpsleuth: %s: %s\n", f->path, strerror(-err));
-		unlink(f->tmp);
+		if (!f->direct)
+			unlink(f->tmp);
 	}
 	file_free(f);
 	return err;

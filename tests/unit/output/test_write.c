@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -132,6 +133,40 @@ static void test_link_not_followed(void **state)
 	unlink(target);
 }
 
+/*
+ * A FIFO (as a device such as /dev/null) is written in place and stays
+ * what it is: a rename over it would have replaced it with a file.
+ */
+static void test_not_a_file(void **state)
+{
+	struct tsl_file f;
+	char path[64], buf[16] = "";
+	struct stat st;
+	int rd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/pipe", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	rd = open(path, O_RDONLY | O_NONBLOCK);	/* so that opening to write does not wait */
+	assert_true(rd >= 0);
+	assert_int_equal(tsl_file_create(&f, path), 0);
+	assert_true(f.direct);
+	fputs("out\n", f.fp);
+	assert_int_equal(tsl_file_commit(&f), 0);
+	assert_int_equal(read(rd, buf, sizeof(buf) - 1), 4);
+	assert_string_equal(buf, "out\n");
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(entries(), 1);			/* nothing beside it */
+	/* given up: the FIFO stays, nothing to remove */
+	assert_int_equal(tsl_file_create(&f, path), 0);
+	tsl_file_abort(&f);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	close(rd);
+	unlink(path);
+}
+
 static void test_cannot_create(void **state)
 {
 	struct tsl_file f;
@@ -240,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_commit),
 		cmocka_unit_test(test_abort_keeps_what_was_there),
 		cmocka_unit_test(test_link_not_followed),
+		cmocka_unit_test(test_not_a_file),
 		cmocka_unit_test(test_cannot_create),
 		cmocka_unit_test(test_temp),
 		cmocka_unit_test(test_names),
