@@ -99,7 +99,8 @@ static int tsl_put_tsc_khz(struct sk_buff *skb)
 	return khz ? nla_put_u32(skb, TSL_A_TSC_KHZ, khz) : 0;
 }
 
-static int tsl_info_fill(struct sk_buff *skb)
+/* INFO's attributes; the counters of CPUs from *@from on, as many as fit, last. */
+static int tsl_info_fill(struct sk_buff *skb, int *from)
 {
 	const struct tsl_filter *f;
 	int err;
@@ -111,41 +112,50 @@ static int tsl_info_fill(struct sk_buff *skb)
 	    nla_put_u32(skb, TSL_A_RECORD_SIZE, sizeof(struct tsl_event)) ||
 	    nla_put_u32(skb, TSL_A_MAX_FLOWS, tsl_max_flows) ||
 	    nla_put_u32(skb, TSL_A_FLOWS_IN_USE, tsl_flow_in_use()) ||
+	    nla_put_u32(skb, TSL_A_NR_CPUS, nr_cpu_ids) ||
 	    nla_put_u64_64bit(skb, TSL_A_FLOWS_REFUSED, tsl_ring_refused(), TSL_A_PAD) ||
 	    tsl_clock_put(skb, false) || tsl_put_tsc_khz(skb) ||
-	    tsl_hooks_put(skb) || tsl_ring_stats_put(skb))
+	    tsl_hooks_put(skb))
 		return -EMSGSIZE;
 	rcu_read_lock();
 	f = rcu_dereference(tsl_filter);
 	err = f ? tsl_filter_put(skb, f) : 0;
 	rcu_read_unlock();
-	return err;
+	return err ?: tsl_ring_stats_put(skb, from, 0);
 }
 
+/*
+ * The reply holds the counters of as many CPUs as fit; CPU_STATS messages
+ * follow it with the rest, before the ACK.
+ */
 static int tsl_cmd_info(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
+	int err, from = 0;
 	void *hdr;
-	int err;
 
-	msg = genlmsg_new(16384, GFP_KERNEL);
+	msg = genlmsg_new(TSL_STATS_MSG_BYTES, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &tsl_family, 0, TSL_CMD_INFO);
 	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
+		nlmsg_free(msg);
+		return -EMSGSIZE;
 	}
 	tsl_stream_lock();
-	err = tsl_info_fill(msg);
-	tsl_stream_unlock();
-	if (err)
-		goto err_free;
+	err = tsl_info_fill(msg, &from);
+	if (err) {
+		nlmsg_free(msg);
+		goto out;
+	}
 	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
+	err = genlmsg_reply(msg, info);
+	if (!err)
+		err = tsl_stream_cpu_stats(&tsl_family, genl_info_net(info),
+					   info->snd_portid, info->snd_seq,
+					   &from, NLA_HDRLEN);
+out:
+	tsl_stream_unlock();
 	return err;
 }
 

@@ -239,18 +239,70 @@ static void tsl_discard_rest(void)
 	}
 }
 
-static int tsl_send_end(u32 reason)
+/*
+ * Send the counters of the CPUs from *@from on in CPU_STATS messages with
+ * sequence @seq to @portid in @net, until those left take at most @rest
+ * bytes of TSL_A_CPUS (tsl_ring_stats_size(); NLA_HDRLEN: until none is
+ * left). *@from moves past the CPUs of each message sent, so that a caller
+ * retries (-EAGAIN: the reader's socket is full) from where it stopped.
+ * Under tsl_lock.
+ */
+int tsl_stream_cpu_stats(const struct genl_family *family, struct net *net,
+			 u32 portid, u32 seq, int *from, size_t rest)
 {
 	struct sk_buff *skb;
 	void *hdr;
+	int next, err;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	while (*from < nr_cpu_ids && tsl_ring_stats_size(*from) > rest) {
+		skb = genlmsg_new(TSL_STATS_MSG_BYTES, GFP_KERNEL);
+		if (!skb)
+			return -ENOMEM;
+		next = *from;
+		hdr = genlmsg_put(skb, 0, seq, family, 0, TSL_CMD_CPU_STATS);
+		if (!hdr || tsl_ring_stats_put(skb, &next, 0) || next == *from) {
+			nlmsg_free(skb);
+			return -EMSGSIZE;
+		}
+		genlmsg_end(skb, hdr);
+		err = genlmsg_unicast(net, skb, portid);
+		if (err)
+			return err;
+		*from = next;
+	}
+	return 0;
+}
+
+/*
+ * END's attributes besides TSL_A_CPUS: the reason, the refused flows and
+ * the clock pair (80 bytes at most).
+ */
+#define TSL_END_ATTRS	128
+
+/*
+ * END, after CPU_STATS messages with the counters of the CPUs from *@from
+ * on that END has no room for.
+ */
+static int tsl_send_end(u32 reason, int *from)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int err, next;
+
+	err = tsl_stream_cpu_stats(tsl_sess.family, tsl_sess.net,
+				   tsl_sess.portid, 0, from,
+				   TSL_STATS_MSG_BYTES - TSL_END_ATTRS);
+	if (err)
+		return err;
+	skb = genlmsg_new(TSL_STATS_MSG_BYTES, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
+	next = *from;
 	hdr = genlmsg_put(skb, 0, 0, tsl_sess.family, 0, TSL_CMD_END);
 	if (!hdr || nla_put_u32(skb, TSL_A_END_REASON, reason) ||
 	    nla_put_u64_64bit(skb, TSL_A_FLOWS_REFUSED, tsl_ring_refused(), TSL_A_PAD) ||
-	    tsl_clock_put(skb, true) || tsl_ring_stats_put(skb)) {
+	    tsl_clock_put(skb, true) || tsl_ring_stats_put(skb, &next, 0) ||
+	    next < nr_cpu_ids) {
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
@@ -258,14 +310,31 @@ static int tsl_send_end(u32 reason)
 	return genlmsg_unicast(tsl_sess.net, skb, tsl_sess.portid);
 }
 
+/* Why the end of the stream could not be sent, for the kernel log. */
+static const char *tsl_send_failure(int err)
+{
+	switch (err) {
+	case -ECONNREFUSED:
+		return "the reader's socket is gone";
+	case -EAGAIN:
+		return "the reader's socket stayed full";
+	case -ENOMEM:
+		return "out of memory";
+	case -EMSGSIZE:
+		return "the message did not fit";
+	default:
+		return "netlink error";
+	}
+}
+
 /*
  * The end of the stream to a reader that is still there: what the rings
  * hold (retrying while the reader's socket is full), then END. The rest
- * is counted as dropped.
+ * is counted as dropped. Says in the kernel log what failed.
  */
-static int tsl_stream_finish(u32 reason)
+static void tsl_stream_finish(u32 reason)
 {
-	int tries, err = 0;
+	int tries, from = 0, err = 0;
 
 	for (tries = 0; tries < TSL_END_TRIES; tries++) {
 		err = tsl_drain();
@@ -274,13 +343,20 @@ static int tsl_stream_finish(u32 reason)
 		msleep(5);
 	}
 	tsl_discard_rest();
-	for (tries = 0; !err && tries < TSL_END_TRIES; tries++) {
-		err = tsl_send_end(reason);
-		if (err != -EAGAIN)
+	if (err) {
+		pr_info("reader %u: records left unsent, no END: %s (%d)\n",
+			tsl_sess.portid, tsl_send_failure(err), err);
+		return;
+	}
+	for (tries = 0; tries < TSL_END_TRIES; tries++) {
+		err = tsl_send_end(reason, &from);
+		if (err != -EAGAIN && err != -ENOMEM)
 			break;
 		msleep(5);
 	}
-	return err;
+	if (err)
+		pr_info("reader %u: cannot send END: %s (%d)\n", tsl_sess.portid,
+			tsl_send_failure(err), err);
 }
 
 /*
@@ -289,8 +365,6 @@ static int tsl_stream_finish(u32 reason)
  */
 static void tsl_session_end(u32 reason)
 {
-	int err;
-
 	if (!tsl_sess.active)
 		return;
 	tsl_loadgen_stop();
@@ -300,10 +374,7 @@ static void tsl_session_end(u32 reason)
 		tsl_discard_rest();
 		pr_info("reader %u went away without STOP\n", tsl_sess.portid);
 	} else {
-		err = tsl_stream_finish(reason);
-		if (err)
-			pr_info("reader %u gone before the end of the stream (%d)\n",
-				tsl_sess.portid, err);
+		tsl_stream_finish(reason);
 	}
 	tsl_flow_clear();
 	tsl_pool_release();

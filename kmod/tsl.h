@@ -5,8 +5,8 @@
 
 #include <linux/types.h>
 
-#define TSL_VERSION_STR	"0.1.0"
-#define TSL_VERSION_CODE ((0 << 16) | (1 << 8) | 0)
+#define TSL_VERSION_STR	"0.2.0"
+#define TSL_VERSION_CODE ((0 << 16) | (2 << 8) | 0)
 
 /* Module parameters (main.c) and their ranges. */
 #define TSL_BUF_KB_MAX		65536		/* 64 MiB per CPU: 2^20 records */
