@@ -281,7 +281,8 @@ int tsl_stream_cpu_stats(const struct genl_family *family, struct net *net,
 
 /*
  * END, after CPU_STATS messages with the counters of the CPUs from *@from
- * on that END has no room for.
+ * on that END has no room for; END is as large as the counters left need
+ * (a few hundred bytes where few CPUs ran a probe).
  */
 static int tsl_send_end(u32 reason, int *from)
 {
@@ -294,7 +295,7 @@ static int tsl_send_end(u32 reason, int *from)
 				   TSL_STATS_MSG_BYTES - TSL_END_ATTRS);
 	if (err)
 		return err;
-	skb = genlmsg_new(TSL_STATS_MSG_BYTES, GFP_KERNEL);
+	skb = genlmsg_new(TSL_END_ATTRS + tsl_ring_stats_size(*from), GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
 	next = *from;
