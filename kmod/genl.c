@@ -139,23 +139,26 @@ static int tsl_cmd_info(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &tsl_family, 0, TSL_CMD_INFO);
 	if (!hdr) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
+		err = -EMSGSIZE;
+		goto err_free;
 	}
 	tsl_stream_lock();
 	err = tsl_info_fill(msg, &from);
-	if (err) {
-		nlmsg_free(msg);
-		goto out;
-	}
+	if (err)
+		goto err_unlock;
 	genlmsg_end(msg, hdr);
 	err = genlmsg_reply(msg, info);
 	if (!err)
 		err = tsl_stream_cpu_stats(&tsl_family, genl_info_net(info),
 					   info->snd_portid, info->snd_seq,
 					   &from, NLA_HDRLEN);
-out:
 	tsl_stream_unlock();
+	return err;
+
+err_unlock:
+	tsl_stream_unlock();
+err_free:
+	nlmsg_free(msg);
 	return err;
 }
 
