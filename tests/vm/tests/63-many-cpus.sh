@@ -42,9 +42,11 @@ tsl_wait_port srv 7060
 tsl_record many --port 7060
 tsl_bg send tsl_ns cli tsl-stream send $SRV4 7060 1000000
 tsl_wait_line "$OUT/send.log" connected 20
-# The sender, and with it the veth's softirqs, on every online CPU in turn.
+# The sender (not the shell that started it), and with it the veth's
+# softirqs, on every online CPU in turn.
+sender=$(pgrep -f "tsl-stream send $SRV4 7060")
 for cpu in $(seq 0 $((online - 1))); do
-	taskset -p -c "$cpu" "$PID_send" > /dev/null
+	taskset -p -c "$cpu" "$sender" > /dev/null
 	sleep 0.2
 done
 kill "$PID_send" 2>/dev/null || true
