@@ -44,9 +44,10 @@ tsl_bg send tsl_ns cli tsl-stream send $SRV4 7060 1000000
 tsl_wait_line "$OUT/send.log" connected 20
 # The sender (not the shell that started it), and with it the veth's
 # softirqs, on every online CPU in turn.
-sender=$(pgrep -f "tsl-stream send $SRV4 7060")
+sender=$(pgrep -f "tsl-stream send $SRV4 7060" | tr '\n' ' ')
+tsl_expect sender "sender pid: ${sender:-none}" [ -n "$sender" ]
 for cpu in $(seq 0 $((online - 1))); do
-	taskset -p -c "$cpu" "$sender" > /dev/null
+	for pid in $sender; do taskset -p -c "$cpu" "$pid" > /dev/null; done
 	sleep 0.2
 done
 kill "$PID_send" 2>/dev/null || true
