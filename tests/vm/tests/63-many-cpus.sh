@@ -40,18 +40,18 @@ tsl_netns_pair
 tsl_bg recv tsl_ns srv tsl-stream recv 7060 16 10
 tsl_wait_port srv 7060
 tsl_record many --port 7060
-tsl_bg send tsl_ns cli tsl-stream send $SRV4 7060 1000000
+# Started without a shell in between: $! is the sender itself (ip execs it).
+"$IP" netns exec cli tsl-stream send $SRV4 7060 1000000 > "$OUT/send.log" 2>&1 &
+sender=$!
+TSL_PIDS+=($sender)
 tsl_wait_line "$OUT/send.log" connected 20
-# The sender (not the shell that started it), and with it the veth's
-# softirqs, on every online CPU in turn.
-sender=$(pgrep -f "tsl-stream send $SRV4 7060" | tr '\n' ' ')
-tsl_expect sender "sender pid: ${sender:-none}" [ -n "$sender" ]
+# The sender, and with it the veth's softirqs, on every online CPU in turn.
 for cpu in $(seq 0 $((online - 1))); do
-	for pid in $sender; do taskset -p -c "$cpu" "$pid" > /dev/null; done
+	taskset -p -c "$cpu" "$sender" > /dev/null
 	sleep 0.2
 done
-kill "$PID_send" 2>/dev/null || true
-wait "$PID_send" 2>/dev/null || true
+kill "$sender" 2>/dev/null || true
+wait "$sender" 2>/dev/null || true
 wait "$PID_recv" 2>/dev/null || true
 sleep 0.5
 tsl_record_stop
