@@ -37,7 +37,7 @@ status_check() {
 status_check status-loaded
 
 tsl_netns_pair
-tsl_bg recv tsl_ns srv tsl-stream recv 7060 16 10
+tsl_bg recv tsl_ns srv tsl-stream recv 7060 64 0
 tsl_wait_port srv 7060
 tsl_record many --port 7060
 # Started without a shell in between: $! is the sender itself (ip execs it).
@@ -48,7 +48,7 @@ tsl_wait_line "$OUT/send.log" connected 20
 # The sender, and with it the veth's softirqs, on every online CPU in turn.
 for cpu in $(seq 0 $((online - 1))); do
 	taskset -p -c "$cpu" "$sender" > /dev/null
-	sleep 0.2
+	sleep 0.1
 done
 kill "$sender" 2>/dev/null || true
 wait "$sender" 2>/dev/null || true
