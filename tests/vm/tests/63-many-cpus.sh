@@ -6,9 +6,10 @@
 # INFO above about 100 (status failed). status names the possible CPUs and
 # lists those with records; a recording that moves its traffic over every
 # online CPU ends with END, and its accounting holds, per CPU and in total,
-# in the closing line, the recording and status. With 108 or more online
-# CPUs the counters no longer fit in END and go ahead of it in CPU_STATS
-# messages. A ring per possible CPU: buf_kb=64 keeps them at 16 MiB.
+# in the closing line, the recording and status. A ring per possible CPU:
+# buf_kb=64 keeps them at 16 MiB. 6.12 takes no hotplug CPU from
+# QEMU 7.2's ACPI tables, and its possible_cpus= only lowers the count:
+# there the test has nothing to check and says so.
 # vm-boot: --maxcpus 256 --smp 2 --modparams buf_kb=64
 set -e
 . /tsl/lib.sh
@@ -16,6 +17,11 @@ trap tsl_cleanup EXIT
 
 possible=$(cat /sys/devices/system/cpu/possible)
 online=$(nproc)
+if [ "$possible" != 0-255 ] && [ "$possible" = "0-$((online - 1))" ] &&
+   grep -q 'possible_cpus=256' /proc/cmdline; then
+	tsl_skip possible "possible CPUs $possible: this kernel adds none for possible_cpus=256"
+	exit 0
+fi
 tsl_expect possible "possible CPUs $possible, $online online (want 0-255: boot with --maxcpus 256)" \
 	[ "$possible" = 0-255 ]
 
@@ -37,7 +43,7 @@ status_check() {
 status_check status-loaded
 
 tsl_netns_pair
-tsl_bg recv tsl_ns srv tsl-stream recv 7060 64 0
+tsl_bg recv tsl_ns srv tsl-stream recv 7060 16 10
 tsl_wait_port srv 7060
 tsl_record many --port 7060
 # Started without a shell in between: $! is the sender itself (ip execs it).
@@ -48,7 +54,7 @@ tsl_wait_line "$OUT/send.log" connected 20
 # The sender, and with it the veth's softirqs, on every online CPU in turn.
 for cpu in $(seq 0 $((online - 1))); do
 	taskset -p -c "$cpu" "$sender" > /dev/null
-	sleep 0.1
+	sleep 0.2
 done
 kill "$sender" 2>/dev/null || true
 wait "$sender" 2>/dev/null || true
