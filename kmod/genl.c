@@ -146,9 +146,11 @@ static int tsl_put_tsc_khz(struct sk_buff *skb)
 /*
  * The module's description, and what the recording holds (flows, CPU
  * counters, filter) when @session; with @hits, the hooks' hit counts,
- * which count every socket on the host. Under tsl_lock.
+ * which count every socket on the host. The counters of CPUs from *@from
+ * on, as many as fit, come last (*@from: nr_cpu_ids without @session).
+ * Under tsl_lock.
  */
-static int tsl_info_fill(struct sk_buff *skb, bool session, bool hits)
+static int tsl_info_fill(struct sk_buff *skb, bool session, bool hits, int *from)
 {
 	const struct tsl_filter *f;
 	int err;
@@ -159,20 +161,22 @@ static int tsl_info_fill(struct sk_buff *skb, bool session, bool hits)
 	    nla_put_u32(skb, TSL_A_BUF_RECORDS, tsl_ring_records()) ||
 	    nla_put_u32(skb, TSL_A_RECORD_SIZE, sizeof(struct tsl_event)) ||
 	    nla_put_u32(skb, TSL_A_MAX_FLOWS, tsl_max_flows) ||
+	    nla_put_u32(skb, TSL_A_NR_CPUS, nr_cpu_ids) ||
 	    tsl_clock_put(skb, false) || tsl_put_tsc_khz(skb) ||
 	    tsl_hooks_put(skb, hits))
 		return -EMSGSIZE;
-	if (!session)
+	if (!session) {
+		*from = nr_cpu_ids;
 		return 0;
+	}
 	if (nla_put_u32(skb, TSL_A_FLOWS_IN_USE, tsl_flow_in_use()) ||
-	    nla_put_u64_64bit(skb, TSL_A_FLOWS_REFUSED, tsl_ring_refused(), TSL_A_PAD) ||
-	    tsl_ring_stats_put(skb))
+	    nla_put_u64_64bit(skb, TSL_A_FLOWS_REFUSED, tsl_ring_refused(), TSL_A_PAD))
 		return -EMSGSIZE;
 	rcu_read_lock();
 	f = rcu_dereference(tsl_filter);
 	err = f ? tsl_filter_put(skb, f) : 0;
 	rcu_read_unlock();
-	return err;
+	return err ?: tsl_ring_stats_put(skb, from, 0);
 }
 
 /*
@@ -180,16 +184,17 @@ static int tsl_info_fill(struct sk_buff *skb, bool session, bool hits)
  * and whether a reader is recording; what a recording holds only when the
  * recording is one confined to the sender's own namespace; never the
  * hooks' hit counts. Nothing in it then names or counts another
- * namespace's flows.
+ * namespace's flows. The reply holds the counters of as many CPUs as
+ * fit; CPU_STATS messages follow it with the rest, before the ACK.
  */
 static int tsl_cmd_info(struct sk_buff *skb, struct genl_info *info)
 {
 	bool confined = tsl_confined(skb, info);
 	struct sk_buff *msg;
+	int err, from = 0;
 	void *hdr;
-	int err;
 
-	msg = genlmsg_new(16384, GFP_KERNEL);
+	msg = genlmsg_new(TSL_STATS_MSG_BYTES, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &tsl_family, 0, TSL_CMD_INFO);
@@ -200,13 +205,20 @@ static int tsl_cmd_info(struct sk_buff *skb, struct genl_info *info)
 	tsl_stream_lock();
 	err = tsl_info_fill(msg, !confined ||
 			    tsl_stream_confined_to(genl_info_net(info)),
-			    !confined);
-	tsl_stream_unlock();
+			    !confined, &from);
 	if (err)
-		goto err_free;
+		goto err_unlock;
 	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	err = genlmsg_reply(msg, info);
+	if (!err)
+		err = tsl_stream_cpu_stats(&tsl_family, genl_info_net(info),
+					   info->snd_portid, info->snd_seq,
+					   &from, NLA_HDRLEN);
+	tsl_stream_unlock();
+	return err;
 
+err_unlock:
+	tsl_stream_unlock();
 err_free:
 	nlmsg_free(msg);
 	return err;

@@ -44,6 +44,26 @@ void tsl_ring_quiesce(void)
 		irq_work_sync(&per_cpu_ptr(&tsl_rings, cpu)->kick);
 }
 
+/*
+ * Bytes one CPU's counters take in TSL_A_CPUS: the TSL_A_CPU_STATS nest
+ * that tsl_ring_cpu_put() writes (148 on x86_64, whose 64-bit attributes
+ * need no padding).
+ */
+static size_t tsl_ring_cpu_size(void)
+{
+	return nla_total_size(0) +				/* TSL_A_CPU_STATS */
+	       nla_total_size(sizeof(u32)) +			/* CPU */
+	       3 * nla_total_size_64bit(sizeof(u64)) +		/* PRODUCED, DELIVERED, DROPPED */
+	       nla_total_size(sizeof(u32)) +			/* QUEUED */
+	       nla_total_size(sizeof_field(struct tsl_ring, dropped_kind));
+}
+
+/* A ring that never produced a record: all its counters are zero. */
+static bool tsl_ring_idle(int cpu)
+{
+	return !tsl_ring_produced(per_cpu_ptr(&tsl_rings, cpu));
+}
+
 static int tsl_ring_cpu_put(struct sk_buff *skb, int cpu)
 {
 	const struct tsl_ring *r = per_cpu_ptr(&tsl_rings, cpu);
@@ -63,20 +83,55 @@ static int tsl_ring_cpu_put(struct sk_buff *skb, int cpu)
 }
 
 /*
- * Every CPU's ring counters, as TSL_A_CPUS. Under the stream's lock, as
- * tsl_ring_produced().
+ * Bytes tsl_ring_stats_put() needs for the CPUs from @from on: the
+ * TSL_A_CPUS nest and one TSL_A_CPU_STATS per CPU that produced records.
+ * Under the stream's lock, as tsl_ring_produced().
  */
-int tsl_ring_stats_put(struct sk_buff *skb)
+size_t tsl_ring_stats_size(int from)
 {
-	struct nlattr *nest = nla_nest_start(skb, TSL_A_CPUS);
+	size_t bytes = nla_total_size(0);
 	int cpu;
 
+	for (cpu = from; cpu < nr_cpu_ids; cpu++)
+		if (cpu_possible(cpu) && !tsl_ring_idle(cpu))
+			bytes += tsl_ring_cpu_size();
+	return bytes;
+}
+
+/*
+ * The counters of the CPUs from *@from on, as TSL_A_CPUS, leaving @reserve
+ * bytes of @skb's tailroom for the attributes that follow. A CPU whose
+ * ring never produced a record is left out: the reader counts a CPU it was
+ * not told of as all zero. Puts as many CPUs as fit; *@from becomes the
+ * first CPU not put, nr_cpu_ids when all were. -EMSGSIZE if not even the
+ * nest fits. Under the stream's lock, as tsl_ring_produced().
+ */
+int tsl_ring_stats_put(struct sk_buff *skb, int *from, size_t reserve)
+{
+	struct nlattr *nest;
+	int cpu;
+
+	if (skb_tailroom(skb) < nla_total_size(0) + reserve)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, TSL_A_CPUS);
 	if (!nest)
 		return -EMSGSIZE;
-	for_each_possible_cpu(cpu)
-		if (tsl_ring_cpu_put(skb, cpu))
+	for (cpu = *from; cpu < nr_cpu_ids; cpu++) {
+		if (!cpu_possible(cpu) || tsl_ring_idle(cpu))
+			continue;
+		/* room in the message, and in the nest's 16-bit length */
+		if (skb_tailroom(skb) < tsl_ring_cpu_size() + reserve ||
+		    skb_tail_pointer(skb) - (unsigned char *)nest +
+		    tsl_ring_cpu_size() > U16_MAX)
+			break;
+		if (tsl_ring_cpu_put(skb, cpu)) {
+			/* the size above is exact: cannot happen */
+			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
+		}
+	}
 	nla_nest_end(skb, nest);
+	*from = cpu;
 	return 0;
 }
 

@@ -32,7 +32,8 @@ void tsl_ring_quiesce(void);
 u32 tsl_ring_records(void);
 u64 tsl_ring_refused(void);
 struct sk_buff;
-int tsl_ring_stats_put(struct sk_buff *skb);
+size_t tsl_ring_stats_size(int from);
+int tsl_ring_stats_put(struct sk_buff *skb, int *from, size_t reserve);
 
 /*
  * Records attempted (written or dropped) on @r: those delivered, those

@@ -98,6 +98,7 @@ static struct {
 	bool detached;		/* stopping: the hooks are off, the rings final */
 	bool end_sent;		/* stopping: the rings are sent, END is next */
 	unsigned int end_tries;	/* stopping: attempts at the current step */
+	int end_from;		/* stopping: the first CPU whose counters END has yet to send */
 	u32 end_reason;		/* stopping: enum tsl_end_reason */
 	bool gone;		/* the reader's socket was released: send nothing */
 	bool unloading;		/* module exit began: no START from now on */
@@ -261,23 +262,93 @@ static void tsl_discard_rest(void)
 	}
 }
 
-static int tsl_send_end(u32 reason)
+/*
+ * Send the counters of the CPUs from *@from on in CPU_STATS messages with
+ * sequence @seq to @portid in @net, until those left take at most @rest
+ * bytes of TSL_A_CPUS (tsl_ring_stats_size(); NLA_HDRLEN: until none is
+ * left). *@from moves past the CPUs of each message sent, so that a caller
+ * retries (-EAGAIN: the reader's socket is full) from where it stopped.
+ * Under tsl_lock.
+ */
+int tsl_stream_cpu_stats(const struct genl_family *family, struct net *net,
+			 u32 portid, u32 seq, int *from, size_t rest)
 {
 	struct sk_buff *skb;
 	void *hdr;
+	int next, err;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	while (*from < nr_cpu_ids && tsl_ring_stats_size(*from) > rest) {
+		skb = genlmsg_new(TSL_STATS_MSG_BYTES, GFP_KERNEL);
+		if (!skb)
+			return -ENOMEM;
+		next = *from;
+		hdr = genlmsg_put(skb, 0, seq, family, 0, TSL_CMD_CPU_STATS);
+		if (!hdr || tsl_ring_stats_put(skb, &next, 0) || next == *from) {
+			nlmsg_free(skb);
+			return -EMSGSIZE;
+		}
+		genlmsg_end(skb, hdr);
+		err = genlmsg_unicast(net, skb, portid);
+		if (err)
+			return err;
+		*from = next;
+	}
+	return 0;
+}
+
+/*
+ * END's attributes besides TSL_A_CPUS: the reason, the refused flows and
+ * the clock pair (80 bytes at most).
+ */
+#define TSL_END_ATTRS	128
+
+/*
+ * END, after CPU_STATS messages with the counters of the CPUs from *@from
+ * on that END has no room for; END is as large as the counters left need
+ * (a few hundred bytes where few CPUs ran a probe).
+ */
+static int tsl_send_end(u32 reason, int *from)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int err, next;
+
+	err = tsl_stream_cpu_stats(tsl_sess.family, tsl_sess.net,
+				   tsl_sess.portid, 0, from,
+				   TSL_STATS_MSG_BYTES - TSL_END_ATTRS);
+	if (err)
+		return err;
+	skb = genlmsg_new(TSL_END_ATTRS + tsl_ring_stats_size(*from), GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
+	next = *from;
 	hdr = genlmsg_put(skb, 0, 0, tsl_sess.family, 0, TSL_CMD_END);
 	if (!hdr || nla_put_u32(skb, TSL_A_END_REASON, reason) ||
 	    nla_put_u64_64bit(skb, TSL_A_FLOWS_REFUSED, tsl_ring_refused(), TSL_A_PAD) ||
-	    tsl_clock_put(skb, true) || tsl_ring_stats_put(skb)) {
+	    tsl_clock_put(skb, true) || tsl_ring_stats_put(skb, &next, 0) ||
+	    next < nr_cpu_ids) {
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
 	genlmsg_end(skb, hdr);
 	return genlmsg_unicast(tsl_sess.net, skb, tsl_sess.portid);
+}
+
+/* Why the end of the stream could not be sent, for the kernel log. */
+static const char *tsl_send_failure(int err)
+{
+	switch (err) {
+	case -ECONNREFUSED:
+		return "the reader's socket is gone";
+	case -EAGAIN:
+		return "the reader's socket stayed full";
+	case -ENOMEM:
+		return "out of memory";
+	case -EMSGSIZE:
+		return "the message did not fit";
+	default:
+		return "netlink error";
+	}
 }
 
 /*
@@ -303,8 +374,8 @@ static int tsl_finish_step(void)
 		tsl_sess.end_sent = true;
 		tsl_sess.end_tries = 0;
 	}
-	err = tsl_send_end(tsl_sess.end_reason);
-	if (err == -EAGAIN && ++tsl_sess.end_tries < TSL_END_TRIES)
+	err = tsl_send_end(tsl_sess.end_reason, &tsl_sess.end_from);
+	if ((err == -EAGAIN || err == -ENOMEM) && ++tsl_sess.end_tries < TSL_END_TRIES)
 		return -EINPROGRESS;
 	return err;
 }
@@ -329,8 +400,9 @@ static void tsl_session_close(int err)
 	if (tsl_sess.gone)
 		pr_info("reader %u went away without STOP\n", tsl_sess.portid);
 	else if (err)
-		pr_info("reader %u gone before the end of the stream (%d)\n",
-			tsl_sess.portid, err);
+		pr_info("reader %u: %s: %s (%d)\n", tsl_sess.portid,
+			tsl_sess.end_sent ? "cannot send END" :
+			"records left unsent, no END", tsl_send_failure(err), err);
 	tsl_flow_clear();
 	tsl_pool_release();
 	put_net(tsl_sess.net);
@@ -340,6 +412,7 @@ static void tsl_session_close(int err)
 	tsl_sess.detached = false;
 	tsl_sess.end_sent = false;
 	tsl_sess.end_tries = 0;
+	tsl_sess.end_from = 0;
 	tsl_sess.gone = false;
 	tsl_sess.confined = false;
 }

@@ -42,6 +42,11 @@ enum tsl_cmd {
 	TSL_CMD_END,		/* module -> reader: the stream ended: TSL_A_END_REASON,
 				 * TSL_A_FLOWS_REFUSED, the clock pair and final
 				 * TSL_A_CPUS counters (nothing is queued then) */
+	TSL_CMD_CPU_STATS,	/* module -> reader: TSL_A_CPUS that did not fit in
+				 * one message: the stream's (sequence 0) come just
+				 * before END, the rest of whose counters they are;
+				 * an INFO request's (its sequence) come after the
+				 * INFO reply, before the ACK */
 	__TSL_CMD_MAX,
 };
 #define TSL_CMD_MAX (__TSL_CMD_MAX - 1)
@@ -61,7 +66,9 @@ enum tsl_attr {
 				 * no room in the flow table (max_flows) */
 	TSL_A_HOOKS,		/* nested: TSL_A_HOOK (nested TSL_HOOK_A_*) per hook */
 	TSL_A_HOOK,
-	TSL_A_CPUS,		/* nested: TSL_A_CPU_STATS (nested TSL_CPU_A_*) per CPU */
+	TSL_A_CPUS,		/* nested: TSL_A_CPU_STATS (nested TSL_CPU_A_*) per CPU,
+				 * in CPU order; a CPU whose ring produced no record
+				 * is left out (all its counters are 0) */
 	TSL_A_CPU_STATS,
 	TSL_A_FILTER,		/* nested: TSL_FILTER_A_* */
 	TSL_A_CPU,		/* u32: CPU a batch comes from */
@@ -79,6 +86,8 @@ enum tsl_attr {
 	TSL_A_TSC_KHZ,		/* u32: the TSC's rate (kernel's calibration); with
 				 * TSL_A_CYCLES, and in INFO when records are (or the
 				 * next recording's would be) timed by the TSC */
+	TSL_A_NR_CPUS,		/* u32: in INFO, the possible CPUs (nr_cpu_ids): each
+				 * has a ring */
 	__TSL_A_MAX,
 };
 #define TSL_A_MAX (__TSL_A_MAX - 1)

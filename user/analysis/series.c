@@ -771,11 +771,14 @@ static ssize_t host_at(struct tsl_an_model *m, int64_t i)
 	return k;
 }
 
+/* CPUs whose idle share is kept: Debian's kernels are built for 8192 (NR_CPUS). */
+#define TSL_AN_MAX_CPUS	8192
+
 /* The idle of CPU @cpu in the host's row @k (interval @i) is @v. */
 static int cpu_idle_set(struct tsl_an_model *m, uint64_t cpu, size_t k,
 			int64_t i, double v)
 {
-	if (cpu >= 4096)
+	if (cpu >= TSL_AN_MAX_CPUS)
 		return 0;
 	if (cpu >= m->n_cpus) {
 		float **p = realloc(m->cpu_idle, (cpu + 1) * sizeof(*p));

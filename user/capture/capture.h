@@ -82,7 +82,8 @@ struct tsl_info {
 	struct tsl_filter filter;	/* the module's (the recording's, while active) */
 	struct tsl_hook_info *hooks;
 	unsigned int n_hooks;
-	struct tsl_cpu_stats *cpus;
+	uint32_t nr_cpus;	/* possible CPUs, 0 if not sent (modules before 0.2) */
+	struct tsl_cpu_stats *cpus;	/* those whose rings produced records */
 	unsigned int n_cpus;
 };
 

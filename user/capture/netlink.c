@@ -18,7 +18,8 @@
 #include "tsc_clock.h"
 
 #define RCVBUF_BYTES	(8 << 20)	/* socket receive buffer */
-#define MSGBUF_BYTES	(256 << 10)	/* one recv(); messages are up to 64 KiB */
+#define MSGBUF_BYTES	(256 << 10)	/* one recv(); messages are up to 64 KiB
+					 * (EVENTS; END, INFO and CPU_STATS up to 16) */
 #define REPLY_TIMEOUT_MS 5000
 
 #define POL_U8		{ .type = NLA_U8, .maxlen = 1 }
@@ -49,6 +50,7 @@ static struct nla_policy top_policy[TSL_A_MAX + 1] = {
 	[TSL_A_END_REASON]	= POL_U32,
 	[TSL_A_CYCLES]		= POL_U64,
 	[TSL_A_TSC_KHZ]		= POL_U32,
+	[TSL_A_NR_CPUS]		= POL_U32,
 };
 
 static struct nla_policy hook_policy[TSL_HOOK_A_MAX + 1] = {
@@ -69,6 +71,15 @@ static struct nla_policy cpu_policy[TSL_CPU_A_MAX + 1] = {
 	[TSL_CPU_A_DROPPED_KIND] = { .type = NLA_UNSPEC },
 };
 
+/*
+ * CPU counters from CPU_STATS messages, gathered for the message they
+ * complete: END (the stream's) or the INFO reply (a request's).
+ */
+struct cpu_list {
+	struct tsl_cpu_stats *cpus;
+	unsigned int n;
+};
+
 struct tsl_nl {
 	struct nl_sock *sk;
 	void *buf;			/* MSGBUF_BYTES: what one recv() takes */
@@ -79,6 +90,7 @@ struct tsl_nl {
 	int req_err;			/* positive errno from the kernel */
 	int (*reply)(struct nlmsghdr *nlh, void *arg);	/* prints why it failed */
 	void *reply_arg;
+	struct cpu_list reply_cpus;	/* CPU_STATS after the reply */
 	bool reported;			/* the failure was printed already */
 	char detail[256];		/* extack message or local reason */
 	/* the stream */
@@ -86,6 +98,7 @@ struct tsl_nl {
 	void *ops_arg;
 	bool stream_failed;
 	bool stream_ended;		/* END arrived */
+	struct cpu_list end_cpus;	/* CPU_STATS before END */
 	unsigned long overruns;
 	struct tsl_tscmap tsc;		/* this recording's TSC pairs */
 };
@@ -253,6 +266,7 @@ int tsl_nl_parse_info(struct nlmsghdr *nlh, struct tsl_info *info)
 	info->flows_refused = get_u64(tb[TSL_A_FLOWS_REFUSED]);
 	if (tb[TSL_A_TSC_KHZ])
 		info->tsc_khz = nla_get_u32(tb[TSL_A_TSC_KHZ]);
+	info->nr_cpus = get_u32(tb[TSL_A_NR_CPUS]);
 	if (tb[TSL_A_HOOKS])
 		err = parse_hooks(tb[TSL_A_HOOKS], info);
 	if (!err && tb[TSL_A_CPUS])
@@ -327,6 +341,79 @@ int tsl_nl_parse_end(struct nlmsghdr *nlh, struct tsl_end *e)
 	e->reason = nla_get_u32(tb[TSL_A_END_REASON]);
 	e->flows_refused = get_u64(tb[TSL_A_FLOWS_REFUSED]);
 	return parse_cpus(tb[TSL_A_CPUS], &e->cpus, &e->n_cpus, "END message");
+}
+
+int tsl_nl_parse_cpu_stats(struct nlmsghdr *nlh, struct tsl_cpu_stats **cpus,
+			   unsigned int *n)
+{
+	struct nlattr *tb[TSL_A_MAX + 1];
+	int err;
+
+	*cpus = NULL;
+	*n = 0;
+	err = parse_genl(nlh, TSL_CMD_CPU_STATS, tb, "CPU_STATS");
+	if (err)
+		return err;
+	if (!tb[TSL_A_CPUS])
+		return fail("CPU_STATS message: no TSL_A_CPUS");
+	return parse_cpus(tb[TSL_A_CPUS], cpus, n, "CPU_STATS message");
+}
+
+/*
+ * *@cpus (*@n of them) becomes @a's CPUs followed by @b's (@nb): both are
+ * freed, and @a emptied. 0 or -ENOMEM (printed; nothing is changed).
+ */
+static int cpus_join(struct cpu_list *a, struct tsl_cpu_stats **cpus,
+		     unsigned int *n, struct tsl_cpu_stats *b, unsigned int nb)
+{
+	struct tsl_cpu_stats *p;
+
+	if (!a->n) {
+		*cpus = b;
+		*n = nb;
+		free(a->cpus);
+		a->cpus = NULL;
+		return 0;
+	}
+	p = realloc(a->cpus, ((size_t)a->n + nb) * sizeof(*p));
+	if (!p) {
+		fprintf(stderr, "tcpsleuth: out of memory\n");
+		return -ENOMEM;
+	}
+	memcpy(p + a->n, b, nb * sizeof(*p));
+	free(b);
+	*cpus = p;
+	*n = a->n + nb;
+	a->cpus = NULL;
+	a->n = 0;
+	return 0;
+}
+
+/* A CPU_STATS message: its CPUs join @l's. 0, or a negative errno (printed). */
+static int cpus_gather(struct cpu_list *l, struct nlmsghdr *nlh)
+{
+	struct tsl_cpu_stats *more, *all;
+	unsigned int n, n_all;
+	int err;
+
+	err = tsl_nl_parse_cpu_stats(nlh, &more, &n);
+	if (err)
+		return err;
+	err = cpus_join(l, &all, &n_all, more, n);
+	if (err) {
+		free(more);
+		return err;
+	}
+	l->cpus = all;
+	l->n = n_all;
+	return 0;
+}
+
+static void cpus_clear(struct cpu_list *l)
+{
+	free(l->cpus);
+	l->cpus = NULL;
+	l->n = 0;
 }
 
 void tsl_info_free(struct tsl_info *info)
@@ -437,6 +524,10 @@ static int on_stream(struct tsl_nl *nl, struct nlmsghdr *nlh, int cmd)
 		struct tsl_end e;
 
 		ret = tsl_nl_parse_end(nlh, &e);
+		/* the CPU_STATS before END hold its first CPUs */
+		if (!ret && (ret = cpus_join(&nl->end_cpus, &e.cpus, &e.n_cpus,
+					     e.cpus, e.n_cpus)))
+			tsl_end_free(&e);
 		nl->stream_ended = !ret;
 		if (!ret) {
 			ret = nl->ops->end(nl->ops_arg, &e);
@@ -446,6 +537,31 @@ static int on_stream(struct tsl_nl *nl, struct nlmsghdr *nlh, int cmd)
 	if (ret) {	/* the parser or the handler said why */
 		nl->stream_failed = true;
 		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+/*
+ * CPU_STATS: counters that did not fit in END (sequence 0, before it) or
+ * in the INFO reply (the request's sequence, after it).
+ */
+static int on_cpu_stats(struct tsl_nl *nl, struct nlmsghdr *nlh)
+{
+	if (!nlh->nlmsg_seq) {
+		if (!nl->ops)
+			return NL_OK;
+		if (cpus_gather(&nl->end_cpus, nlh)) {
+			nl->stream_failed = true;
+			return NL_STOP;
+		}
+		return NL_OK;
+	}
+	if (nlh->nlmsg_seq != nl->req_seq || nl->req_done)
+		return NL_OK;
+	if (cpus_gather(&nl->reply_cpus, nlh)) {
+		nl->req_err = EPROTO;
+		nl->req_done = true;
+		nl->reported = true;
 	}
 	return NL_OK;
 }
@@ -463,6 +579,8 @@ static int on_message(struct tsl_nl *nl, struct nlmsghdr *nlh)
 	cmd = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
 	if (cmd == TSL_CMD_EVENTS || cmd == TSL_CMD_END)
 		return on_stream(nl, nlh, cmd);
+	if (cmd == TSL_CMD_CPU_STATS)
+		return on_cpu_stats(nl, nlh);
 	if (nlh->nlmsg_seq != nl->req_seq || !nl->reply)
 		return NL_OK;
 	if (nl->reply(nlh, nl->reply_arg)) {
@@ -570,6 +688,8 @@ void tsl_nl_close(struct tsl_nl *nl)
 {
 	if (!nl)
 		return;
+	cpus_clear(&nl->reply_cpus);
+	cpus_clear(&nl->end_cpus);
 	nl_socket_free(nl->sk);
 	free(nl->buf);
 	free(nl);
@@ -696,6 +816,7 @@ static int request(struct tsl_nl *nl, struct nl_msg *msg)
 	nl->reported = false;
 	nl->req_done = false;
 	nl->req_err = 0;
+	cpus_clear(&nl->reply_cpus);
 	ret = nl_send_auto(nl->sk, msg);
 	if (ret < 0) {
 		snprintf(nl->detail, sizeof(nl->detail), "%s", nl_geterror(ret));
@@ -734,6 +855,22 @@ int tsl_nl_info(struct tsl_nl *nl, struct tsl_info *info)
 		snprintf(nl->detail, sizeof(nl->detail), "no INFO reply");
 		ret = -EPROTO;
 	}
+	/* the CPU_STATS after the reply hold its last CPUs */
+	if (!ret && nl->reply_cpus.n) {
+		struct cpu_list first = { info->cpus, info->n_cpus };
+
+		info->cpus = NULL;
+		ret = cpus_join(&first, &info->cpus, &info->n_cpus,
+				nl->reply_cpus.cpus, nl->reply_cpus.n);
+		if (ret) {
+			info->cpus = first.cpus;
+			nl->reported = true;
+		} else {
+			nl->reply_cpus.cpus = NULL;
+			nl->reply_cpus.n = 0;
+		}
+	}
+	cpus_clear(&nl->reply_cpus);
 	if (ret)
 		tsl_info_free(info);
 	return report(nl, "info", ret);
@@ -753,6 +890,7 @@ int tsl_nl_start(struct tsl_nl *nl, const struct tsl_filter *f,
 	nl->ops = ops;
 	nl->ops_arg = arg;
 	nl->stream_ended = false;
+	cpus_clear(&nl->end_cpus);
 	tsl_tscmap_init(&nl->tsc);
 	ret = request(nl, msg);
 	if (ret)

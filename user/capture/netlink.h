@@ -63,6 +63,9 @@ unsigned long tsl_nl_overruns(const struct tsl_nl *nl);
 int tsl_nl_parse_info(struct nlmsghdr *nlh, struct tsl_info *info);
 int tsl_nl_parse_events(struct nlmsghdr *nlh, struct tsl_batch *b);
 int tsl_nl_parse_end(struct nlmsghdr *nlh, struct tsl_end *e);
+/* CPU_STATS: the counters that END or an INFO reply had no room for; *@cpus to free(). */
+int tsl_nl_parse_cpu_stats(struct nlmsghdr *nlh, struct tsl_cpu_stats **cpus,
+			   unsigned int *n);
 /* The extended ACK message of an NLMSG_ERROR, or "" if it has none. */
 void tsl_nl_extack(const struct nlmsghdr *nlh, char *out, size_t size);
 void tsl_end_free(struct tsl_end *e);

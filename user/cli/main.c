@@ -18,7 +18,7 @@
 
 #include "cli.h"
 
-#define TSL_READER_VERSION "0.1.0"
+#define TSL_READER_VERSION "0.2.0"
 
 static const char commands[] =
 	"usage: tcpsleuth COMMAND [OPTIONS]\n"

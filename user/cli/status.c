@@ -92,7 +92,12 @@ static void print_info(const struct tsl_info *info)
 	else
 		printf("clock:    CLOCK_MONOTONIC\n");
 	print_hooks(info);
-	printf("cpus:\n  %-4s %-12s %-12s %-10s %-8s %s\n", "CPU", "PRODUCED",
+	if (info->nr_cpus)
+		printf("cpus:     %u possible, %u with records (the others: all 0)\n",
+		       info->nr_cpus, info->n_cpus);
+	else
+		printf("cpus:\n");
+	printf("  %-4s %-12s %-12s %-10s %-8s %s\n", "CPU", "PRODUCED",
 	       "DELIVERED", "DROPPED", "QUEUED", "DROPS BY KIND");
 	for (i = 0; i < info->n_cpus; i++)
 		print_cpu(&info->cpus[i]);

@@ -275,6 +275,38 @@ static void test_end_malformed(void **state)
 	nlmsg_free(msg);
 }
 
+/* CPU_STATS: the counters END or an INFO reply had no room for. */
+static void test_cpu_stats(void **state)
+{
+	struct nl_msg *msg = new_msg(TSL_CMD_CPU_STATS);
+	struct tsl_cpu_stats *c;
+	struct nlattr *cpus;
+	unsigned int n;
+
+	(void)state;
+	assert_int_equal(PARSE(tsl_nl_parse_cpu_stats(nlmsg_hdr(msg), &c, &n)), -EINVAL);
+	assert_string_equal(err, "CPU_STATS message: no TSL_A_CPUS");
+	cpus = nla_nest_start(msg, TSL_A_CPUS);
+	put_cpu(msg, 200, 3, 1, 2, NULL, 0);
+	put_cpu(msg, 8191, 9, 9, 0, NULL, 0);
+	nla_nest_end(msg, cpus);
+	assert_int_equal(PARSE(tsl_nl_parse_cpu_stats(nlmsg_hdr(msg), &c, &n)), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(c[0].cpu, 200);
+	assert_int_equal(c[0].dropped, 2);
+	assert_int_equal(c[1].cpu, 8191);
+	assert_int_equal(c[1].produced, 9);
+	free(c);
+	nlmsg_free(msg);
+
+	msg = new_msg(TSL_CMD_END);	/* not a CPU_STATS */
+	cpus = nla_nest_start(msg, TSL_A_CPUS);
+	nla_nest_end(msg, cpus);
+	assert_int_equal(PARSE(tsl_nl_parse_cpu_stats(nlmsg_hdr(msg), &c, &n)), -EINVAL);
+	assert_string_equal(err, "CPU_STATS message: wrong command");
+	nlmsg_free(msg);
+}
+
 static void put_hook(struct nl_msg *msg, const char *event, uint8_t type,
 		     const char *target, uint8_t fallback, uint64_t hits)
 {
@@ -303,6 +335,7 @@ static struct nl_msg *info_msg(void)
 	nla_put_u32(msg, TSL_A_MAX_FLOWS, 4096);
 	nla_put_u32(msg, TSL_A_FLOWS_IN_USE, 12);
 	nla_put_u64(msg, TSL_A_FLOWS_REFUSED, 3);
+	nla_put_u32(msg, TSL_A_NR_CPUS, 8192);
 	n = nla_nest_start(msg, TSL_A_HOOKS);
 	put_hook(msg, "tx", TSL_HOOK_TRACEPOINT, "tcp:tcp_sendmsg", 0, 99);
 	put_hook(msg, "ack_tx", TSL_HOOK_KPROBE, "__tcp_send_ack", 1, 5);
@@ -336,6 +369,7 @@ static void test_info(void **state)
 	assert_int_equal(info.max_flows, 4096);
 	assert_int_equal(info.flows_in_use, 12);
 	assert_int_equal(info.flows_refused, 3);
+	assert_int_equal(info.nr_cpus, 8192);
 	assert_int_equal(info.n_hooks, 2);
 	assert_string_equal(info.hooks[0].event, "tx");
 	assert_int_equal(info.hooks[0].type, TSL_HOOK_TRACEPOINT);
@@ -482,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_or_truncated),
 		cmocka_unit_test(test_end),
 		cmocka_unit_test(test_end_malformed),
+		cmocka_unit_test(test_cpu_stats),
 		cmocka_unit_test(test_info),
 		cmocka_unit_test(test_info_confined),
 		cmocka_unit_test(test_info_malformed),
