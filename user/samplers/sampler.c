@@ -451,6 +451,13 @@ static int sock_entries(struct tsl_sampler *s, const struct tsl_sockinfo *si)
 	for (i = 0; !err && si->has_skmem && i < TSL_SKMEM_N; i++)
 		err = gauge(s, TSL_SRC_SOCK, tsl_sample_key_name(TSL_KEY_SKMEM_R + i),
 			    id, si->skmem[i]);
+	for (i = 0; !err && si->has_info && i < si->n_more; i++) {
+		const struct tsl_sock_value *v = &si->more[i];
+		const char *name = tsl_sample_key_name(v->key);
+
+		err = v->delta ? delta(s, TSL_SRC_SOCK, name, id, v->value) :
+				 gauge(s, TSL_SRC_SOCK, name, id, v->value);
+	}
 	return err;
 }
 

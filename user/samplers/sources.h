@@ -108,6 +108,14 @@ void tsl_nics_free(struct tsl_nics *n);
 
 
 #define TSL_SKMEM_N	9	/* SK_MEMINFO_VARS of the oldest supported kernel */
+#define TSL_TCP_INFO_MORE	32
+
+/* One more value of tcp_info: a key of recording.h's list, a gauge or a counter. */
+struct tsl_sock_value {
+	uint16_t key;		/* enum tsl_sample_key */
+	bool delta;		/* cumulative: written as TSL_SAMPLE_DELTA */
+	int64_t value;
+};
 
 struct tsl_sockinfo {
 	uint64_t cookie;
@@ -116,6 +124,14 @@ struct tsl_sockinfo {
 	bool has_info;
 	uint32_t rtt_us, rttvar_us, snd_cwnd, snd_ssthresh, total_retrans;
 	uint64_t delivery_rate;	/* bytes per second */
+	/*
+	 * The other fields of tcp_info that are sampled (tcp_info.c's table),
+	 * those the kernel's struct is long enough to hold: a kernel before
+	 * 6.8 has no rcv_wnd, one before 4.10 no busy time. Times in us, as
+	 * their keys say; pacing_rate in bytes per second, -1 when unpaced.
+	 */
+	struct tsl_sock_value more[TSL_TCP_INFO_MORE];
+	unsigned int n_more;
 	bool has_skmem;
 	uint32_t skmem[TSL_SKMEM_N];	/* SK_MEMINFO_* order: r, rb, t, tb, f, w, o, bl, d */
 };
