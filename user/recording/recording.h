@@ -103,6 +103,7 @@ enum tsl_sample_source {
 	TSL_SRC_NIC = 5,	/* /sys/class/net: "IF.counter", id ifindex */
 	TSL_SRC_SOCK = 6,	/* sock_diag: id socket cookie */
 	TSL_SRC_ICMP = 7,	/* echo to a flow's peer: id socket cookie */
+	TSL_SRC_CGROUP = 8,	/* cgroup v2 CPU bandwidth of a process: id pid */
 };
 
 /* tsl_rec_sample_entry.flags */
@@ -152,7 +153,12 @@ enum tsl_sample_source {
 	X(CA_STATE, "ca_state") X(BACKOFF, "backoff") X(RTO, "rto_us") \
 	X(ATO, "ato_us") X(SND_MSS, "snd_mss") X(RCV_MSS, "rcv_mss") \
 	X(LOST, "lost") X(RETRANS, "retrans") X(UNACKED, "unacked") \
-	X(SACKED, "sacked") X(PACING_RATE, "pacing_rate")
+	X(SACKED, "sacked") X(PACING_RATE, "pacing_rate") \
+	/* TSL_SRC_CGROUP: cpu.stat, cpu.stat.local (deltas), cpu.max (gauges) */ \
+	X(NR_PERIODS, "nr_periods") X(NR_THROTTLED, "nr_throttled") \
+	X(THROTTLED, "throttled_usec") X(USAGE, "usage_usec") \
+	X(LOCAL_THROTTLED, "local_throttled_usec") \
+	X(CPU_QUOTA, "cpu_max_quota_us") X(CPU_PERIOD, "cpu_max_period_us")
 
 #define TSL_KEY_ENUM(id, name) TSL_KEY_##id,
 enum tsl_sample_key {

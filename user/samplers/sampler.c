@@ -30,6 +30,12 @@ struct last {
 	int64_t value;
 };
 
+/* A flow's owner process, and the hash of its cgroup (0: none known yet). */
+struct owner {
+	uint32_t pid;
+	uint64_t group;
+};
+
 /* A sock_diag socket made in another namespace: sockets stay where they were made. */
 struct ns_diag {
 	uint32_t ino;
@@ -39,6 +45,7 @@ struct ns_diag {
 struct tsl_sampler {
 	struct tsl_rec_writer *w;
 	char *procroot, *sysroot;
+	char *cgroot;		/* the cgroup2 mount; NULL until first needed */
 	struct tsl_sock_diag *sd;	/* the reader's namespace */
 	struct tsl_netns *ns;	/* NULL: flows elsewhere are not sampled */
 	struct ns_diag *nsd;
@@ -65,7 +72,7 @@ struct tsl_sampler {
 	struct tsl_counters counters;
 	struct tsl_nics nics;
 
-	uint32_t *pids;
+	struct owner *pids;
 	size_t n_pids;
 	struct tsl_sock_id *socks;
 	size_t n_socks;
@@ -211,9 +218,16 @@ static struct last *last_slot(struct tsl_sampler *s, uint16_t src,
 	return &s->last[j];
 }
 
-/* A counter: its increase since the previous tick, when not zero (@zero: also when zero). */
-static int delta_z(struct tsl_sampler *s, uint16_t src, const char *name,
-		   uint64_t id, int64_t raw, bool zero)
+/* What delta_m() writes. */
+enum delta_mode {
+	CHANGED,	/* the increase, when not zero */
+	WITH_ZERO,	/* also when zero: a zero is news */
+	REBASE,		/* nothing: @raw is a new baseline (a new group) */
+};
+
+/* A counter: its increase since the previous tick, as @mode says. */
+static int delta_m(struct tsl_sampler *s, uint16_t src, const char *name,
+		   uint64_t id, int64_t raw, enum delta_mode mode)
 {
 	int64_t key = intern(s, name);
 	struct last *l;
@@ -229,8 +243,10 @@ static int delta_z(struct tsl_sampler *s, uint16_t src, const char *name,
 		s->n_last++;
 		return 0;
 	}
-	if (raw == l->value && !zero)
+	if ((raw == l->value && mode != WITH_ZERO) || mode == REBASE) {
+		l->value = raw;
 		return 0;
+	}
 	raw -= l->value;
 	l->value += raw;
 	return emit_key(s, src, TSL_SAMPLE_DELTA, key, id, raw);
@@ -239,7 +255,7 @@ static int delta_z(struct tsl_sampler *s, uint16_t src, const char *name,
 static int delta(struct tsl_sampler *s, uint16_t src, const char *name,
 		 uint64_t id, int64_t raw)
 {
-	return delta_z(s, src, name, id, raw, false);
+	return delta_m(s, src, name, id, raw, CHANGED);
 }
 
 /* ---- sources ---- */
@@ -385,8 +401,8 @@ static int proc_entries(struct tsl_sampler *s, const struct tsl_proc *p)
 		err = gauge(s, TSL_SRC_PROC, KEY(PROCESSOR), pid, p->processor);
 	if (err || !p->has_schedstat)
 		return err;
-	err = delta_z(s, TSL_SRC_PROC, KEY(RUN_DELAY), pid, p->run_delay_ns,
-		      true);
+	err = delta_m(s, TSL_SRC_PROC, KEY(RUN_DELAY), pid, p->run_delay_ns,
+		      WITH_ZERO);
 	if (!err)
 		err = delta(s, TSL_SRC_PROC, KEY(RUN), pid, p->run_ns);
 	if (!err)
@@ -402,7 +418,7 @@ static int take_procs(struct tsl_sampler *s)
 	int err;
 
 	while (i < s->n_pids) {
-		uint32_t pid = s->pids[i];
+		uint32_t pid = s->pids[i].pid;
 
 		snprintf(path, sizeof(path), "%s/%u", s->procroot, pid);
 		/*
@@ -418,6 +434,60 @@ static int take_procs(struct tsl_sampler *s)
 		if (err)
 			return err;
 		i++;
+	}
+	return 0;
+}
+
+/*
+ * One process's group: its counters as deltas; a process that moved to
+ * another group starts from that group's values, written from the next tick.
+ */
+static int cgroup_entries(struct tsl_sampler *s, struct owner *o,
+			  const struct tsl_cgroup *cg, uint64_t group)
+{
+	enum delta_mode mode = o->group == group ? CHANGED : REBASE;
+	int i, err = 0;
+
+	o->group = group;
+	for (i = 0; !err && i < TSL_CG_NFIELDS; i++) {
+		const char *name = tsl_sample_key_name(TSL_KEY_NR_PERIODS + i);
+
+		if (!(cg->present & (1u << i)))
+			continue;
+		if (i == TSL_CG_QUOTA || i == TSL_CG_PERIOD)
+			err = gauge(s, TSL_SRC_CGROUP, name, o->pid, cg->v[i]);
+		else
+			err = delta_m(s, TSL_SRC_CGROUP, name, o->pid, cg->v[i],
+				      mode);
+	}
+	return err;
+}
+
+/* The owners' groups; processes that exited were dropped by take_procs(). */
+static int take_cgroups(struct tsl_sampler *s)
+{
+	char group[PATH_MAX], mount[PATH_MAX];
+	struct tsl_cgroup cg;
+	size_t i;
+	int err;
+
+	if (!s->cgroot) {
+		tsl_cgroup_mount(s->procroot, s->sysroot, mount, sizeof(mount));
+		s->cgroot = strdup(mount);
+		if (!s->cgroot)
+			return oom();
+	}
+	for (i = 0; i < s->n_pids; i++) {
+		struct owner *o = &s->pids[i];
+
+		if (tsl_cgroup_of(s->procroot, o->pid, group, sizeof(group)))
+			continue;	/* exited since, or no group */
+		if (tsl_sample_cgroup(s->cgroot, group, &cg))
+			return 1;	/* said */
+		/* bit 32 set: never the 0 of an owner whose group is not known yet */
+		err = cgroup_entries(s, o, &cg, hash_str(group) | 1ull << 32);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -670,6 +740,7 @@ static const struct {
 	{ TSL_SRC_SOFTIRQ, take_softirqs },
 	{ TSL_SRC_NIC, take_nics },
 	{ TSL_SRC_PROC, take_procs },
+	{ TSL_SRC_CGROUP, take_cgroups },
 	{ TSL_SRC_SOCK, take_socks },
 	{ TSL_SRC_ICMP, take_icmp },
 };
@@ -718,7 +789,7 @@ static int add_pid(struct tsl_sampler *s, uint32_t pid)
 	void *p;
 
 	for (i = 0; i < s->n_pids; i++)
-		if (s->pids[i] == pid)
+		if (s->pids[i].pid == pid)
 			return 0;
 	if (!pid || s->n_pids >= MAX_PIDS)
 		return 0;
@@ -726,7 +797,7 @@ static int add_pid(struct tsl_sampler *s, uint32_t pid)
 	if (!p)
 		return oom();
 	s->pids = p;
-	s->pids[s->n_pids++] = pid;
+	s->pids[s->n_pids++] = (struct owner){ .pid = pid };
 	return 1;
 }
 
@@ -894,5 +965,6 @@ void tsl_sampler_free(struct tsl_sampler *s)
 	free(s->socks);
 	free(s->procroot);
 	free(s->sysroot);
+	free(s->cgroot);
 	free(s);
 }

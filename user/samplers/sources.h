@@ -104,6 +104,47 @@ struct tsl_nics {
 int tsl_sample_nics(const char *sysroot, struct tsl_nics *out);
 void tsl_nics_free(struct tsl_nics *n);
 
+/*
+ * cgroup v2: the CPU bandwidth control of a process's own group. Its
+ * cpu.stat counts throttling by that group's own cpu.max only; from 6.6,
+ * cpu.stat.local's throttled_usec also counts throttling inherited from
+ * an ancestor's cpu.max (before 6.6 that is not seen from the group).
+ */
+enum tsl_cg_field {
+	TSL_CG_NR_PERIODS, TSL_CG_NR_THROTTLED, TSL_CG_THROTTLED, TSL_CG_USAGE,
+	TSL_CG_LOCAL_THROTTLED,		/* cpu.stat.local (6.6) */
+	TSL_CG_QUOTA, TSL_CG_PERIOD,	/* cpu.max, us; quota -1: "max", none */
+	TSL_CG_NFIELDS,
+};
+
+/* The fields' keys: TSL_KEY_NR_PERIODS + field (recording.h). */
+struct tsl_cgroup {
+	uint32_t present;	/* bit per field read */
+	int64_t v[TSL_CG_NFIELDS];
+};
+
+/*
+ * Where the cgroup2 hierarchy is mounted, from @procroot/self/mountinfo
+ * (a mount point below /sys is taken below @sysroot), else
+ * @sysroot/fs/cgroup: into @buf.
+ */
+void tsl_cgroup_mount(const char *procroot, const char *sysroot, char *buf,
+		      size_t len);
+/*
+ * The group of process @pid ("/a/b", from the "0::" line of
+ * @procroot/PID/cgroup) into @buf: 0; -ENOENT, not said, when the process
+ * has exited or has no group of the reader's cgroup2 hierarchy.
+ */
+int tsl_cgroup_of(const char *procroot, uint32_t pid, char *buf, size_t len);
+/*
+ * cpu.stat, cpu.stat.local and cpu.max of @group below @mount: 0, missing
+ * files leaving their bits clear (the root group, a controller not enabled,
+ * an older kernel, a group just removed); or -EINVAL after saying which
+ * file is malformed.
+ */
+int tsl_sample_cgroup(const char *mount, const char *group,
+		      struct tsl_cgroup *out);
+
 /* ---- sock_diag: tcp_info and skmem of one socket, by cookie ---- */
 
 
