@@ -104,6 +104,7 @@ enum tsl_sample_source {
 	TSL_SRC_SOCK = 6,	/* sock_diag: id socket cookie */
 	TSL_SRC_ICMP = 7,	/* echo to a flow's peer: id socket cookie */
 	TSL_SRC_CGROUP = 8,	/* cgroup v2 CPU bandwidth of a process: id pid */
+	TSL_SRC_QDISC = 9,	/* root qdisc of a flow's egress device: id socket cookie */
 };
 
 /* tsl_rec_sample_entry.flags */
@@ -158,7 +159,13 @@ enum tsl_sample_source {
 	X(NR_PERIODS, "nr_periods") X(NR_THROTTLED, "nr_throttled") \
 	X(THROTTLED, "throttled_usec") X(USAGE, "usage_usec") \
 	X(LOCAL_THROTTLED, "local_throttled_usec") \
-	X(CPU_QUOTA, "cpu_max_quota_us") X(CPU_PERIOD, "cpu_max_period_us")
+	X(CPU_QUOTA, "cpu_max_quota_us") X(CPU_PERIOD, "cpu_max_period_us") \
+	/* TSL_SRC_QDISC: the root qdisc of the flow's egress device; \
+	 * ifindex, backlog_bytes, qlen gauges, the others deltas */ \
+	X(QDISC_IFINDEX, "ifindex") X(BACKLOG, "backlog_bytes") X(QLEN, "qlen") \
+	X(QDISC_DROPS, "drops") X(OVERLIMITS, "overlimits") \
+	X(REQUEUES, "requeues") X(SENT_BYTES, "sent_bytes") \
+	X(SENT_PACKETS, "sent_packets")
 
 #define TSL_KEY_ENUM(id, name) TSL_KEY_##id,
 enum tsl_sample_key {

@@ -10,6 +10,7 @@
 
 #include "netns.h"
 #include "icmp_probe.h"
+#include "qdisc.h"
 #include "sources.h"
 
 /* The name of a fixed sample key, from recording.h's one list. */
@@ -51,6 +52,7 @@ struct tsl_sampler {
 	struct ns_diag *nsd;
 	size_t n_nsd;
 	struct tsl_pathprobe *pp;	/* NULL: peers are not probed */
+	struct tsl_qdiscs *qd;	/* NULL: egress qdiscs are not read */
 	uint64_t icmp_interval_ns, last_probe_ns, now_ns;
 	uint32_t disabled;	/* sources that failed: not sampled again */
 	long clk_tck;
@@ -610,6 +612,8 @@ static void forget_sock(struct tsl_sampler *s, size_t i)
 {
 	if (s->pp)
 		tsl_pathprobe_remove(s->pp, s->socks[i].cookie);
+	if (s->qd)
+		tsl_qdiscs_remove(s->qd, s->socks[i].cookie);
 	drop_at(s->socks, &s->n_socks, i, sizeof(*s->socks));
 }
 
@@ -697,6 +701,43 @@ static int take_icmp(struct tsl_sampler *s)
 	return 0;
 }
 
+static int qdisc_result(void *arg, const struct tsl_qdisc_result *r)
+{
+	const struct {
+		enum tsl_sample_key key;
+		uint64_t value;
+	} g[] = {
+		{ TSL_KEY_QDISC_IFINDEX, r->st.ifindex },
+		{ TSL_KEY_BACKLOG, r->st.backlog },
+		{ TSL_KEY_QLEN, r->st.qlen },
+	}, d[] = {
+		{ TSL_KEY_QDISC_DROPS, r->st.drops },
+		{ TSL_KEY_OVERLIMITS, r->st.overlimits },
+		{ TSL_KEY_REQUEUES, r->st.requeues },
+		{ TSL_KEY_SENT_BYTES, r->st.bytes },
+		{ TSL_KEY_SENT_PACKETS, r->st.packets },
+	};
+	struct tsl_sampler *s = arg;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < sizeof(g) / sizeof(g[0]); i++)
+		err = gauge(s, TSL_SRC_QDISC, tsl_sample_key_name(g[i].key),
+			    r->cookie, g[i].value);
+	for (i = 0; !err && i < sizeof(d) / sizeof(d[0]); i++)
+		err = delta_m(s, TSL_SRC_QDISC, tsl_sample_key_name(d[i].key),
+			      r->cookie, d[i].value,
+			      r->rebase ? REBASE : CHANGED);
+	return err;
+}
+
+static int take_qdiscs(struct tsl_sampler *s)
+{
+	if (!s->qd)
+		return 1;
+	return tsl_qdiscs_tick(s->qd, s->now_ns, qdisc_result, s);
+}
+
 /* ---- the tick ---- */
 
 static int write_names(struct tsl_sampler *s)
@@ -742,6 +783,7 @@ static const struct {
 	{ TSL_SRC_PROC, take_procs },
 	{ TSL_SRC_CGROUP, take_cgroups },
 	{ TSL_SRC_SOCK, take_socks },
+	{ TSL_SRC_QDISC, take_qdiscs },
 	{ TSL_SRC_ICMP, take_icmp },
 };
 
@@ -825,7 +867,15 @@ int tsl_sampler_add_sock(struct tsl_sampler *s, const struct tsl_sock_id *id)
 	s->socks = p;
 	s->socks[s->n_socks++] = *id;
 	/* a namespace without a handle is never entered, nor probed from elsewhere */
-	if (!s->pp || !reachable(s, id->netns))
+	if (!reachable(s, id->netns))
+		return 0;
+	if (s->qd) {
+		err = tsl_qdiscs_add(s->qd, id->cookie, id->netns, id->family,
+				     id->saddr, id->daddr);
+		if (err)
+			return err;	/* said */
+	}
+	if (!s->pp)
 		return 0;
 	err = tsl_pathprobe_add(s->pp, id->cookie, id->netns, id->family,
 				id->daddr);
@@ -899,6 +949,11 @@ static int new_network(struct tsl_sampler *s, const struct tsl_sampler_opts *o)
 		return 0;
 	/* NULL: said why; then flows in other namespaces are not sampled */
 	s->ns = tsl_netns_new(s->procroot, o->runroot);
+	if (!o->no_sock_diag) {
+		s->qd = tsl_qdiscs_new(s->ns);
+		if (!s->qd)
+			return -ENOMEM;	/* said */
+	}
 	if (o->no_icmp)
 		return 0;
 	s->icmp_interval_ns = o->icmp_interval_ns;
@@ -923,7 +978,7 @@ struct tsl_sampler *tsl_sampler_new(struct tsl_rec_writer *w,
 		goto err;
 	}
 	if (o->no_sock_diag)
-		s->disabled |= 1u << TSL_SRC_SOCK;
+		s->disabled |= 1u << TSL_SRC_SOCK | 1u << TSL_SRC_QDISC;
 	if (o->no_icmp)
 		s->disabled |= 1u << TSL_SRC_ICMP;
 	if (new_network(s, o))
@@ -945,6 +1000,7 @@ void tsl_sampler_free(struct tsl_sampler *s)
 	if (!s)
 		return;
 	tsl_pathprobe_free(s->pp);
+	tsl_qdiscs_free(s->qd);
 	tsl_sock_diag_close(s->sd);
 	for (i = 0; i < s->n_nsd; i++)
 		tsl_sock_diag_close(s->nsd[i].sd);
