@@ -295,6 +295,10 @@ static void sample_conn(const struct conn *c, pid_t pid, int hold)
 	/* state 1: ESTABLISHED, seen from inside the child's namespace */
 	assert_int_equal(value_at(image, len, 1, TSL_SRC_SOCK, "state", c->cookie), 1);
 	assert_true(value_at(image, len, 1, TSL_SRC_SOCK, "rtt_us", c->cookie) > 0);
+	/* more of tcp_info: gauges each tick; an idle socket's counters stay out */
+	assert_true(value_at(image, len, 1, TSL_SRC_SOCK, "min_rtt_us", c->cookie) > 0);
+	assert_true(value_at(image, len, 1, TSL_SRC_SOCK, "rto_us", c->cookie) >= 200000);
+	assert_int_equal(value_at(image, len, 1, TSL_SRC_SOCK, "busy_us", c->cookie), -1);
 	/* its egress device, that namespace's loopback: noqueue, nothing queued */
 	assert_int_equal(value_at(image, len, 1, TSL_SRC_QDISC, "ifindex", c->cookie), 1);
 	assert_int_equal(value_at(image, len, 1, TSL_SRC_QDISC, "backlog_bytes", c->cookie), 0);
