@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The samplers' sources: parsers of /proc and /sys files, and sock_diag queries of one socket.
+// The samplers' sources: parsers of /proc, /sys and cgroup v2 files, and sock_diag queries of one socket.
 #ifndef TSL_SOURCES_H
 #define TSL_SOURCES_H
 
