@@ -91,6 +91,7 @@ static const struct {
 	FIELD(MIN_RTT, tcpi_min_rtt, false),
 	FIELD(DATA_SEGS_IN, tcpi_data_segs_in, true),
 	FIELD(DATA_SEGS_OUT, tcpi_data_segs_out, true),
+	/* busy: all the time with data to send, the two limited times included */
 	FIELD(BUSY, tcpi_busy_time, true),
 	FIELD(RWND_LIMITED, tcpi_rwnd_limited, true),
 	FIELD(SNDBUF_LIMITED, tcpi_sndbuf_limited, true),
