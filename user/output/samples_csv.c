@@ -18,6 +18,7 @@ static const char *const source_names[] = {
 	[TSL_SRC_SNMP] = "snmp", [TSL_SRC_SOFTIRQ] = "softirq",
 	[TSL_SRC_CPU] = "cpu", [TSL_SRC_PROC] = "proc", [TSL_SRC_NIC] = "nic",
 	[TSL_SRC_SOCK] = "sock", [TSL_SRC_ICMP] = "icmp",
+	[TSL_SRC_CGROUP] = "cgroup", [TSL_SRC_QDISC] = "qdisc",
 };
 
 static void value(const struct tsl_rec_sample_entry *e, char *buf, size_t len)

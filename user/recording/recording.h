@@ -103,6 +103,8 @@ enum tsl_sample_source {
 	TSL_SRC_NIC = 5,	/* /sys/class/net: "IF.counter", id ifindex */
 	TSL_SRC_SOCK = 6,	/* sock_diag: id socket cookie */
 	TSL_SRC_ICMP = 7,	/* echo to a flow's peer: id socket cookie */
+	TSL_SRC_CGROUP = 8,	/* cgroup v2 CPU bandwidth of a process: id pid */
+	TSL_SRC_QDISC = 9,	/* root qdisc of a flow's egress device: id socket cookie */
 };
 
 /* tsl_rec_sample_entry.flags */
@@ -136,7 +138,34 @@ enum tsl_sample_source {
 	X(SKMEM_TB, "skmem_tb") X(SKMEM_F, "skmem_f") X(SKMEM_W, "skmem_w") \
 	X(SKMEM_O, "skmem_o") X(SKMEM_BL, "skmem_bl") X(SKMEM_D, "skmem_d") \
 	/* TSL_SRC_ICMP */ \
-	X(ICMP_RTT, "icmp_rtt_us") X(ICMP_LOST, "icmp_lost")
+	X(ICMP_RTT, "icmp_rtt_us") X(ICMP_LOST, "icmp_lost") \
+	/* TSL_SRC_SOCK, more of tcp_info where the kernel's has it; the \
+	 * cumulative ones (tcp_info.c's table) as TSL_SAMPLE_DELTA */ \
+	X(MIN_RTT, "min_rtt_us") X(BUSY, "busy_us") \
+	X(RWND_LIMITED, "rwnd_limited_us") \
+	X(SNDBUF_LIMITED, "sndbuf_limited_us") X(APP_LIMITED, "app_limited") \
+	X(NOTSENT, "notsent_bytes") X(REORD_SEEN, "reord_seen") \
+	X(DSACK_DUPS, "dsack_dups") X(BYTES_RETRANS, "bytes_retrans") \
+	X(BYTES_SENT, "bytes_sent") X(BYTES_ACKED, "bytes_acked") \
+	X(BYTES_RECEIVED, "bytes_received") X(DATA_SEGS_OUT, "data_segs_out") \
+	X(DATA_SEGS_IN, "data_segs_in") X(SND_WND, "snd_wnd") \
+	X(RCV_WND, "rcv_wnd") X(REORDERING, "reordering") \
+	X(RCV_SPACE, "rcv_space") X(RCV_RTT, "rcv_rtt_us") \
+	X(CA_STATE, "ca_state") X(BACKOFF, "backoff") X(RTO, "rto_us") \
+	X(ATO, "ato_us") X(SND_MSS, "snd_mss") X(RCV_MSS, "rcv_mss") \
+	X(LOST, "lost") X(RETRANS, "retrans") X(UNACKED, "unacked") \
+	X(SACKED, "sacked") X(PACING_RATE, "pacing_rate") \
+	/* TSL_SRC_CGROUP: cpu.stat, cpu.stat.local (deltas), cpu.max (gauges) */ \
+	X(NR_PERIODS, "nr_periods") X(NR_THROTTLED, "nr_throttled") \
+	X(THROTTLED, "throttled_usec") X(USAGE, "usage_usec") \
+	X(LOCAL_THROTTLED, "local_throttled_usec") \
+	X(CPU_QUOTA, "cpu_max_quota_us") X(CPU_PERIOD, "cpu_max_period_us") \
+	/* TSL_SRC_QDISC: the root qdisc of the flow's egress device; \
+	 * ifindex, backlog_bytes, qlen gauges, the others deltas */ \
+	X(QDISC_IFINDEX, "ifindex") X(BACKLOG, "backlog_bytes") X(QLEN, "qlen") \
+	X(QDISC_DROPS, "drops") X(OVERLIMITS, "overlimits") \
+	X(REQUEUES, "requeues") X(SENT_BYTES, "sent_bytes") \
+	X(SENT_PACKETS, "sent_packets")
 
 #define TSL_KEY_ENUM(id, name) TSL_KEY_##id,
 enum tsl_sample_key {

@@ -10,6 +10,7 @@
 
 #include "netns.h"
 #include "icmp_probe.h"
+#include "qdisc.h"
 #include "sources.h"
 
 /* The name of a fixed sample key, from recording.h's one list. */
@@ -30,6 +31,12 @@ struct last {
 	int64_t value;
 };
 
+/* A flow's owner process, and the hash of its cgroup (0: none known yet). */
+struct owner {
+	uint32_t pid;
+	uint64_t group;
+};
+
 /* A sock_diag socket made in another namespace: sockets stay where they were made. */
 struct ns_diag {
 	uint32_t ino;
@@ -39,11 +46,13 @@ struct ns_diag {
 struct tsl_sampler {
 	struct tsl_rec_writer *w;
 	char *procroot, *sysroot;
+	char *cgroot;		/* the cgroup2 mount; NULL until first needed */
 	struct tsl_sock_diag *sd;	/* the reader's namespace */
 	struct tsl_netns *ns;	/* NULL: flows elsewhere are not sampled */
 	struct ns_diag *nsd;
 	size_t n_nsd;
 	struct tsl_pathprobe *pp;	/* NULL: peers are not probed */
+	struct tsl_qdiscs *qd;	/* NULL: egress qdiscs are not read */
 	uint64_t icmp_interval_ns, last_probe_ns, now_ns;
 	uint32_t disabled;	/* sources that failed: not sampled again */
 	long clk_tck;
@@ -65,7 +74,7 @@ struct tsl_sampler {
 	struct tsl_counters counters;
 	struct tsl_nics nics;
 
-	uint32_t *pids;
+	struct owner *pids;
 	size_t n_pids;
 	struct tsl_sock_id *socks;
 	size_t n_socks;
@@ -211,9 +220,16 @@ static struct last *last_slot(struct tsl_sampler *s, uint16_t src,
 	return &s->last[j];
 }
 
-/* A counter: its increase since the previous tick, when not zero (@zero: also when zero). */
-static int delta_z(struct tsl_sampler *s, uint16_t src, const char *name,
-		   uint64_t id, int64_t raw, bool zero)
+/* What delta_m() writes. */
+enum delta_mode {
+	CHANGED,	/* the increase, when not zero */
+	WITH_ZERO,	/* also when zero: a zero is news */
+	REBASE,		/* nothing: @raw is a new baseline (a new group) */
+};
+
+/* A counter: its increase since the previous tick, as @mode says. */
+static int delta_m(struct tsl_sampler *s, uint16_t src, const char *name,
+		   uint64_t id, int64_t raw, enum delta_mode mode)
 {
 	int64_t key = intern(s, name);
 	struct last *l;
@@ -229,8 +245,10 @@ static int delta_z(struct tsl_sampler *s, uint16_t src, const char *name,
 		s->n_last++;
 		return 0;
 	}
-	if (raw == l->value && !zero)
+	if ((raw == l->value && mode != WITH_ZERO) || mode == REBASE) {
+		l->value = raw;
 		return 0;
+	}
 	raw -= l->value;
 	l->value += raw;
 	return emit_key(s, src, TSL_SAMPLE_DELTA, key, id, raw);
@@ -239,7 +257,7 @@ static int delta_z(struct tsl_sampler *s, uint16_t src, const char *name,
 static int delta(struct tsl_sampler *s, uint16_t src, const char *name,
 		 uint64_t id, int64_t raw)
 {
-	return delta_z(s, src, name, id, raw, false);
+	return delta_m(s, src, name, id, raw, CHANGED);
 }
 
 /* ---- sources ---- */
@@ -385,8 +403,8 @@ static int proc_entries(struct tsl_sampler *s, const struct tsl_proc *p)
 		err = gauge(s, TSL_SRC_PROC, KEY(PROCESSOR), pid, p->processor);
 	if (err || !p->has_schedstat)
 		return err;
-	err = delta_z(s, TSL_SRC_PROC, KEY(RUN_DELAY), pid, p->run_delay_ns,
-		      true);
+	err = delta_m(s, TSL_SRC_PROC, KEY(RUN_DELAY), pid, p->run_delay_ns,
+		      WITH_ZERO);
 	if (!err)
 		err = delta(s, TSL_SRC_PROC, KEY(RUN), pid, p->run_ns);
 	if (!err)
@@ -402,7 +420,7 @@ static int take_procs(struct tsl_sampler *s)
 	int err;
 
 	while (i < s->n_pids) {
-		uint32_t pid = s->pids[i];
+		uint32_t pid = s->pids[i].pid;
 
 		snprintf(path, sizeof(path), "%s/%u", s->procroot, pid);
 		/*
@@ -418,6 +436,60 @@ static int take_procs(struct tsl_sampler *s)
 		if (err)
 			return err;
 		i++;
+	}
+	return 0;
+}
+
+/*
+ * One process's group: its counters as deltas; a process that moved to
+ * another group starts from that group's values, written from the next tick.
+ */
+static int cgroup_entries(struct tsl_sampler *s, struct owner *o,
+			  const struct tsl_cgroup *cg, uint64_t group)
+{
+	enum delta_mode mode = o->group == group ? CHANGED : REBASE;
+	int i, err = 0;
+
+	o->group = group;
+	for (i = 0; !err && i < TSL_CG_NFIELDS; i++) {
+		const char *name = tsl_sample_key_name(TSL_KEY_NR_PERIODS + i);
+
+		if (!(cg->present & (1u << i)))
+			continue;
+		if (i == TSL_CG_QUOTA || i == TSL_CG_PERIOD)
+			err = gauge(s, TSL_SRC_CGROUP, name, o->pid, cg->v[i]);
+		else
+			err = delta_m(s, TSL_SRC_CGROUP, name, o->pid, cg->v[i],
+				      mode);
+	}
+	return err;
+}
+
+/* The owners' groups; processes that exited were dropped by take_procs(). */
+static int take_cgroups(struct tsl_sampler *s)
+{
+	char group[PATH_MAX], mount[PATH_MAX];
+	struct tsl_cgroup cg;
+	size_t i;
+	int err;
+
+	if (!s->cgroot) {
+		tsl_cgroup_mount(s->procroot, s->sysroot, mount, sizeof(mount));
+		s->cgroot = strdup(mount);
+		if (!s->cgroot)
+			return oom();
+	}
+	for (i = 0; i < s->n_pids; i++) {
+		struct owner *o = &s->pids[i];
+
+		if (tsl_cgroup_of(s->procroot, o->pid, group, sizeof(group)))
+			continue;	/* exited since, or no group */
+		if (tsl_sample_cgroup(s->cgroot, group, &cg))
+			return 1;	/* said */
+		/* bit 32 set: never the 0 of an owner whose group is not known yet */
+		err = cgroup_entries(s, o, &cg, hash_str(group) | 1ull << 32);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -451,6 +523,13 @@ static int sock_entries(struct tsl_sampler *s, const struct tsl_sockinfo *si)
 	for (i = 0; !err && si->has_skmem && i < TSL_SKMEM_N; i++)
 		err = gauge(s, TSL_SRC_SOCK, tsl_sample_key_name(TSL_KEY_SKMEM_R + i),
 			    id, si->skmem[i]);
+	for (i = 0; !err && si->has_info && i < si->n_more; i++) {
+		const struct tsl_sock_value *v = &si->more[i];
+		const char *name = tsl_sample_key_name(v->key);
+
+		err = v->delta ? delta(s, TSL_SRC_SOCK, name, id, v->value) :
+				 gauge(s, TSL_SRC_SOCK, name, id, v->value);
+	}
 	return err;
 }
 
@@ -533,6 +612,8 @@ static void forget_sock(struct tsl_sampler *s, size_t i)
 {
 	if (s->pp)
 		tsl_pathprobe_remove(s->pp, s->socks[i].cookie);
+	if (s->qd)
+		tsl_qdiscs_remove(s->qd, s->socks[i].cookie);
 	drop_at(s->socks, &s->n_socks, i, sizeof(*s->socks));
 }
 
@@ -620,6 +701,43 @@ static int take_icmp(struct tsl_sampler *s)
 	return 0;
 }
 
+static int qdisc_result(void *arg, const struct tsl_qdisc_result *r)
+{
+	const struct {
+		enum tsl_sample_key key;
+		uint64_t value;
+	} g[] = {
+		{ TSL_KEY_QDISC_IFINDEX, r->st.ifindex },
+		{ TSL_KEY_BACKLOG, r->st.backlog },
+		{ TSL_KEY_QLEN, r->st.qlen },
+	}, d[] = {
+		{ TSL_KEY_QDISC_DROPS, r->st.drops },
+		{ TSL_KEY_OVERLIMITS, r->st.overlimits },
+		{ TSL_KEY_REQUEUES, r->st.requeues },
+		{ TSL_KEY_SENT_BYTES, r->st.bytes },
+		{ TSL_KEY_SENT_PACKETS, r->st.packets },
+	};
+	struct tsl_sampler *s = arg;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < sizeof(g) / sizeof(g[0]); i++)
+		err = gauge(s, TSL_SRC_QDISC, tsl_sample_key_name(g[i].key),
+			    r->cookie, g[i].value);
+	for (i = 0; !err && i < sizeof(d) / sizeof(d[0]); i++)
+		err = delta_m(s, TSL_SRC_QDISC, tsl_sample_key_name(d[i].key),
+			      r->cookie, d[i].value,
+			      r->rebase ? REBASE : CHANGED);
+	return err;
+}
+
+static int take_qdiscs(struct tsl_sampler *s)
+{
+	if (!s->qd)
+		return 1;
+	return tsl_qdiscs_tick(s->qd, s->now_ns, qdisc_result, s);
+}
+
 /* ---- the tick ---- */
 
 static int write_names(struct tsl_sampler *s)
@@ -663,7 +781,9 @@ static const struct {
 	{ TSL_SRC_SOFTIRQ, take_softirqs },
 	{ TSL_SRC_NIC, take_nics },
 	{ TSL_SRC_PROC, take_procs },
+	{ TSL_SRC_CGROUP, take_cgroups },
 	{ TSL_SRC_SOCK, take_socks },
+	{ TSL_SRC_QDISC, take_qdiscs },
 	{ TSL_SRC_ICMP, take_icmp },
 };
 
@@ -711,7 +831,7 @@ static int add_pid(struct tsl_sampler *s, uint32_t pid)
 	void *p;
 
 	for (i = 0; i < s->n_pids; i++)
-		if (s->pids[i] == pid)
+		if (s->pids[i].pid == pid)
 			return 0;
 	if (!pid || s->n_pids >= MAX_PIDS)
 		return 0;
@@ -719,7 +839,7 @@ static int add_pid(struct tsl_sampler *s, uint32_t pid)
 	if (!p)
 		return oom();
 	s->pids = p;
-	s->pids[s->n_pids++] = pid;
+	s->pids[s->n_pids++] = (struct owner){ .pid = pid };
 	return 1;
 }
 
@@ -747,7 +867,15 @@ int tsl_sampler_add_sock(struct tsl_sampler *s, const struct tsl_sock_id *id)
 	s->socks = p;
 	s->socks[s->n_socks++] = *id;
 	/* a namespace without a handle is never entered, nor probed from elsewhere */
-	if (!s->pp || !reachable(s, id->netns))
+	if (!reachable(s, id->netns))
+		return 0;
+	if (s->qd) {
+		err = tsl_qdiscs_add(s->qd, id->cookie, id->netns, id->family,
+				     id->saddr, id->daddr);
+		if (err)
+			return err;	/* said */
+	}
+	if (!s->pp)
 		return 0;
 	err = tsl_pathprobe_add(s->pp, id->cookie, id->netns, id->family,
 				id->daddr);
@@ -821,6 +949,11 @@ static int new_network(struct tsl_sampler *s, const struct tsl_sampler_opts *o)
 		return 0;
 	/* NULL: said why; then flows in other namespaces are not sampled */
 	s->ns = tsl_netns_new(s->procroot, o->runroot);
+	if (!o->no_sock_diag) {
+		s->qd = tsl_qdiscs_new(s->ns);
+		if (!s->qd)
+			return -ENOMEM;	/* said */
+	}
 	if (o->no_icmp)
 		return 0;
 	s->icmp_interval_ns = o->icmp_interval_ns;
@@ -845,7 +978,7 @@ struct tsl_sampler *tsl_sampler_new(struct tsl_rec_writer *w,
 		goto err;
 	}
 	if (o->no_sock_diag)
-		s->disabled |= 1u << TSL_SRC_SOCK;
+		s->disabled |= 1u << TSL_SRC_SOCK | 1u << TSL_SRC_QDISC;
 	if (o->no_icmp)
 		s->disabled |= 1u << TSL_SRC_ICMP;
 	if (new_network(s, o))
@@ -867,6 +1000,7 @@ void tsl_sampler_free(struct tsl_sampler *s)
 	if (!s)
 		return;
 	tsl_pathprobe_free(s->pp);
+	tsl_qdiscs_free(s->qd);
 	tsl_sock_diag_close(s->sd);
 	for (i = 0; i < s->n_nsd; i++)
 		tsl_sock_diag_close(s->nsd[i].sd);
@@ -887,5 +1021,6 @@ void tsl_sampler_free(struct tsl_sampler *s)
 	free(s->socks);
 	free(s->procroot);
 	free(s->sysroot);
+	free(s->cgroot);
 	free(s);
 }

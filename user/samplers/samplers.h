@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// System samples: /proc and /sys counters, sock_diag socket state and ICMP probes of each flow's peer, one SAMPLE chunk per tick.
+// System samples: /proc and /sys counters, cgroup CPU throttling, sock_diag socket state, egress qdiscs and ICMP probes of each flow's peer, one SAMPLE chunk per tick.
 #ifndef TSL_SAMPLERS_H
 #define TSL_SAMPLERS_H
 
@@ -19,16 +19,25 @@ struct tsl_sock_id {
 };
 
 /*
- * Sockets are queried, and their peers probed (icmp_probe.h), from the
- * flow's network namespace, found from its inode number (netns.h). A flow
- * whose namespace is gone is no longer sampled; that is said once.
+ * What is sampled, per tick (keys in recording.h's TSL_SAMPLE_KEYS, or
+ * composite): the host's SNMP counters, CPU shares, softirqs and NIC
+ * counters; per owner process of a traced flow, /proc/PID and its cgroup
+ * v2 group's cpu.stat and cpu.max (TSL_SRC_CGROUP, id pid); per traced
+ * socket, tcp_info and skmem (TSL_SRC_SOCK), the root qdisc of its egress
+ * device (TSL_SRC_QDISC, qdisc.h) and an echo to its peer (TSL_SRC_ICMP),
+ * all three by socket cookie.
+ *
+ * Sockets are queried, their devices' qdiscs read and their peers probed
+ * (icmp_probe.h), from the flow's network namespace, found from its inode
+ * number (netns.h). A flow whose namespace is gone is no longer sampled;
+ * that is said once.
  */
 
 struct tsl_sampler_opts {
 	const char *procroot;	/* NULL: "/proc" */
 	const char *sysroot;	/* NULL: "/sys" */
 	const char *runroot;	/* NULL: "/run/netns" */
-	bool no_sock_diag;	/* do not query sockets (tests) */
+	bool no_sock_diag;	/* do not query sockets, nor their qdiscs (tests) */
 	bool no_icmp;		/* do not probe flows' peers */
 	uint64_t icmp_interval_ns;	/* probe when this much passed; 0: every tick */
 };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The samplers' sources: parsers of /proc and /sys files, and sock_diag queries of one socket.
+// The samplers' sources: parsers of /proc, /sys and cgroup v2 files, and sock_diag queries of one socket.
 #ifndef TSL_SOURCES_H
 #define TSL_SOURCES_H
 
@@ -104,10 +104,59 @@ struct tsl_nics {
 int tsl_sample_nics(const char *sysroot, struct tsl_nics *out);
 void tsl_nics_free(struct tsl_nics *n);
 
+/*
+ * cgroup v2: the CPU bandwidth control of a process's own group. Its
+ * cpu.stat counts throttling by that group's own cpu.max only; from 6.6,
+ * cpu.stat.local's throttled_usec also counts throttling inherited from
+ * an ancestor's cpu.max (before 6.6 that is not seen from the group).
+ */
+enum tsl_cg_field {
+	TSL_CG_NR_PERIODS, TSL_CG_NR_THROTTLED, TSL_CG_THROTTLED, TSL_CG_USAGE,
+	TSL_CG_LOCAL_THROTTLED,		/* cpu.stat.local (6.6) */
+	TSL_CG_QUOTA, TSL_CG_PERIOD,	/* cpu.max, us; quota -1: "max", none */
+	TSL_CG_NFIELDS,
+};
+
+/* The fields' keys: TSL_KEY_NR_PERIODS + field (recording.h). */
+struct tsl_cgroup {
+	uint32_t present;	/* bit per field read */
+	int64_t v[TSL_CG_NFIELDS];
+};
+
+/*
+ * Where the cgroup2 hierarchy is mounted, from @procroot/self/mountinfo
+ * (a mount point below /sys is taken below @sysroot), else
+ * @sysroot/fs/cgroup: into @buf.
+ */
+void tsl_cgroup_mount(const char *procroot, const char *sysroot, char *buf,
+		      size_t len);
+/*
+ * The group of process @pid ("/a/b", from the "0::" line of
+ * @procroot/PID/cgroup) into @buf: 0; -ENOENT, not said, when the process
+ * has exited or has no group of the reader's cgroup2 hierarchy.
+ */
+int tsl_cgroup_of(const char *procroot, uint32_t pid, char *buf, size_t len);
+/*
+ * cpu.stat, cpu.stat.local and cpu.max of @group below @mount: 0, missing
+ * files leaving their bits clear (the root group, a controller not enabled,
+ * an older kernel, a group just removed); or -EINVAL after saying which
+ * file is malformed.
+ */
+int tsl_sample_cgroup(const char *mount, const char *group,
+		      struct tsl_cgroup *out);
+
 /* ---- sock_diag: tcp_info and skmem of one socket, by cookie ---- */
 
 
 #define TSL_SKMEM_N	9	/* SK_MEMINFO_VARS of the oldest supported kernel */
+#define TSL_TCP_INFO_MORE	32
+
+/* One more value of tcp_info: a key of recording.h's list, a gauge or a counter. */
+struct tsl_sock_value {
+	uint16_t key;		/* enum tsl_sample_key */
+	bool delta;		/* cumulative: written as TSL_SAMPLE_DELTA */
+	int64_t value;
+};
 
 struct tsl_sockinfo {
 	uint64_t cookie;
@@ -116,6 +165,14 @@ struct tsl_sockinfo {
 	bool has_info;
 	uint32_t rtt_us, rttvar_us, snd_cwnd, snd_ssthresh, total_retrans;
 	uint64_t delivery_rate;	/* bytes per second */
+	/*
+	 * The other fields of tcp_info that are sampled (tcp_info.c's table),
+	 * those the kernel's struct is long enough to hold: a kernel before
+	 * 6.8 has no rcv_wnd, one before 4.10 no busy time. Times in us, as
+	 * their keys say; pacing_rate in bytes per second, -1 when unpaced.
+	 */
+	struct tsl_sock_value more[TSL_TCP_INFO_MORE];
+	unsigned int n_more;
 	bool has_skmem;
 	uint32_t skmem[TSL_SKMEM_N];	/* SK_MEMINFO_* order: r, rb, t, tb, f, w, o, bl, d */
 };

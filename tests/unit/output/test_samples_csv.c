@@ -20,7 +20,8 @@
 #define T0	5000000000ull
 #define REAL0	1700000000000000000ull	/* 2023-11-14T22:13:20Z */
 
-static const char names[] = "Tcp.RetransSegs\0user\0icmp_rtt_us\0a,b\0";
+static const char names[] =
+	"Tcp.RetransSegs\0user\0icmp_rtt_us\0a,b\0throttled_usec\0backlog_bytes\0";
 
 static void write_sample(struct tsl_rec_writer *w, uint64_t t,
 			 const struct tsl_rec_sample_entry *e, uint32_t n)
@@ -44,6 +45,9 @@ static int recording(const char *tail, size_t tail_len)
 		{ .source = TSL_SRC_ICMP, .key = 2, .id = 0xabc, .value = 310 },
 		{ .source = 99, .key = 3, .id = 1, .value = -7 },
 		{ .source = TSL_SRC_CPU, .flags = TSL_SAMPLE_CENTI, .key = 9, .value = -5 },
+		{ .source = TSL_SRC_CGROUP, .flags = TSL_SAMPLE_DELTA, .key = 4,
+		  .id = 42, .value = 30000 },
+		{ .source = TSL_SRC_QDISC, .key = 5, .id = 0xabc, .value = 181680 },
 	};
 	struct tsl_rec_start s = { .record_size = TSL_EVENT_SIZE,
 				   .mono_ns = T0, .real_ns = REAL0 };
@@ -57,9 +61,9 @@ static int recording(const char *tail, size_t tail_len)
 	assert_true(fd >= 0);
 	w = tsl_rec_writer_new(fp, "memory");
 	assert_int_equal(tsl_rec_write_start(w, &s, NULL, 0), 0);
-	assert_int_equal(tsl_rec_write_names(w, 0, 4, names, sizeof(names) - 1), 0);
+	assert_int_equal(tsl_rec_write_names(w, 0, 6, names, sizeof(names) - 1), 0);
 	write_sample(w, T0, a, 2);
-	write_sample(w, T0 + 100000000, b, 3);
+	write_sample(w, T0 + 100000000, b, 5);
 	assert_int_equal(tsl_rec_write_end(w, &end, NULL), 0);
 	assert_int_equal(tsl_rec_writer_finish(w), 0);
 	assert_int_equal(fclose(fp), 0);
@@ -79,7 +83,9 @@ static void test_rows(void **state)
 		"\"5000000000\",\"2023-11-14T22:13:20.000000Z\",\"cpu\",\"user\",\"all\",\"25.05\"\n"
 		"\"5100000000\",\"2023-11-14T22:13:20.100000Z\",\"icmp\",\"icmp_rtt_us\",\"2748\",\"310\"\n"
 		"\"5100000000\",\"2023-11-14T22:13:20.100000Z\",\"99\",\"a,b\",\"1\",\"-7\"\n"
-		"\"5100000000\",\"2023-11-14T22:13:20.100000Z\",\"cpu\",\"#9\",\"0\",\"-0.05\"\n";
+		"\"5100000000\",\"2023-11-14T22:13:20.100000Z\",\"cpu\",\"#9\",\"0\",\"-0.05\"\n"
+		"\"5100000000\",\"2023-11-14T22:13:20.100000Z\",\"cgroup\",\"throttled_usec\",\"42\",\"30000\"\n"
+		"\"5100000000\",\"2023-11-14T22:13:20.100000Z\",\"qdisc\",\"backlog_bytes\",\"2748\",\"181680\"\n";
 	int fd = recording(NULL, 0);
 	char *out;
 	size_t len;

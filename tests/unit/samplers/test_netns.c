@@ -198,7 +198,8 @@ static void child(int report, int hold)
 		_exit(6);
 	while (read(hold, &x, 1) > 0)
 		;
-	_exit(0);
+	/* exit(), not _exit(): libnl-route's destructors free what its constructors registered */
+	exit(0);
 }
 
 struct names {
@@ -294,6 +295,13 @@ static void sample_conn(const struct conn *c, pid_t pid, int hold)
 	/* state 1: ESTABLISHED, seen from inside the child's namespace */
 	assert_int_equal(value_at(image, len, 1, TSL_SRC_SOCK, "state", c->cookie), 1);
 	assert_true(value_at(image, len, 1, TSL_SRC_SOCK, "rtt_us", c->cookie) > 0);
+	/* more of tcp_info: gauges each tick; an idle socket's counters stay out */
+	assert_true(value_at(image, len, 1, TSL_SRC_SOCK, "min_rtt_us", c->cookie) > 0);
+	assert_true(value_at(image, len, 1, TSL_SRC_SOCK, "rto_us", c->cookie) >= 200000);
+	assert_int_equal(value_at(image, len, 1, TSL_SRC_SOCK, "busy_us", c->cookie), -1);
+	/* its egress device, that namespace's loopback: noqueue, nothing queued */
+	assert_int_equal(value_at(image, len, 1, TSL_SRC_QDISC, "ifindex", c->cookie), 1);
+	assert_int_equal(value_at(image, len, 1, TSL_SRC_QDISC, "backlog_bytes", c->cookie), 0);
 	/* its peer, 127.0.0.1 of that namespace, answered */
 	assert_in_range(value_at(image, len, -1, TSL_SRC_ICMP, "icmp_rtt_us", c->cookie),
 			0, 20000);
@@ -312,6 +320,9 @@ static void test_other_namespace(void **state)
 	(void)state;
 	assert_int_equal(pipe(report), 0);
 	assert_int_equal(pipe(hold), 0);
+	/* nothing buffered for the child to write out again when it exits */
+	fflush(stdout);
+	fflush(stderr);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (!pid) {

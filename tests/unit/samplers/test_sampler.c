@@ -145,7 +145,7 @@ static void test_round_trip(void **state)
 	struct tsl_rec_reader *r = tsl_rec_reader_new(fd, "memory");
 	uint32_t want = 1u << TSL_SRC_SNMP | 1u << TSL_SRC_CPU |
 			1u << TSL_SRC_SOFTIRQ | 1u << TSL_SRC_NIC |
-			1u << TSL_SRC_PROC;
+			1u << TSL_SRC_PROC | 1u << TSL_SRC_CGROUP;
 	struct tsl_rec_chunk c;
 	static struct names nm;
 
@@ -237,7 +237,7 @@ static void test_failed_sources(void **state)
 		{ .kind = TSL_EV_READ, .read.pid = 8 },	/* no such process */
 	};
 	uint32_t want = 1u << TSL_SRC_SNMP | 1u << TSL_SRC_NIC |
-			1u << TSL_SRC_PROC;
+			1u << TSL_SRC_PROC | 1u << TSL_SRC_CGROUP;
 	struct tsl_rec_writer *w;
 	struct tsl_rec_reader *r;
 	struct tsl_rec_chunk c;
@@ -283,6 +283,106 @@ static void test_failed_sources(void **state)
 		n_samples++;
 	}
 	assert_int_equal(n_samples, 2);
+	tsl_rec_reader_free(r);
+	close(fd);
+	free(image);
+}
+
+/* Process 7's group at tick @t: /app, then /other from tick 2, then gone at tick 4. */
+static void cgroup_at(const char *root, int t)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "usage_usec %d\nnr_periods %d\nnr_throttled %d\nthrottled_usec %d\n",
+		 1000 * (t + 1), 10 * t, 2 * t, 30000 * t);
+	put_file(root, "sys/fs/cgroup/app/cpu.stat", buf);
+	put_file(root, "sys/fs/cgroup/app/cpu.max", "20000 100000\n");
+	put_file(root, "sys/fs/cgroup/other/cpu.stat", "usage_usec 900000\nnr_periods 0\n");
+	put_file(root, "sys/fs/cgroup/other/cpu.max", "max 100000\n");
+	if (t < 2)
+		put_file(root, "proc/7/cgroup", "0::/app\n");
+	else if (t < 4)
+		put_file(root, "proc/7/cgroup", "0::/other\n");
+	else
+		put_file(root, "proc/7/cgroup", "");
+}
+
+/*
+ * cpu.stat as deltas from the second tick, cpu.max as gauges (-1: "max");
+ * a process that moves to another group starts again from it.
+ */
+static void test_cgroup(void **state)
+{
+	char *root = tmp_root(), proc[512], sys[512], *image;
+	struct tsl_sampler_opts o = { .procroot = proc, .sysroot = sys,
+				      .no_sock_diag = true, .no_icmp = true };
+	struct tsl_event ev = { .kind = TSL_EV_READ, .read.pid = 7 };
+	struct tsl_rec_writer *w;
+	struct tsl_rec_reader *r;
+	struct tsl_rec_chunk c;
+	struct tsl_sampler *s;
+	static struct names nm;
+	size_t len;
+	FILE *fp = open_memstream(&image, &len);
+	int fd, t;
+
+	(void)state;
+	nm.n = 0;
+	nm.used = 0;
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	snprintf(sys, sizeof(sys), "%s/sys", root);
+	machine(root, 0);
+	w = tsl_rec_writer_new(fp, "memory");
+	write_start(w);
+	s = tsl_sampler_new(w, &o);
+	assert_non_null(s);
+	assert_int_equal(tsl_sampler_observe(s, &ev, 1), 0);
+	for (t = 0; t < 5; t++) {
+		cgroup_at(root, t);
+		assert_int_equal(tsl_sampler_tick(s, T0 + t * STEP), 0);
+	}
+	tsl_sampler_free(s);
+	assert_int_equal(tsl_rec_writer_finish(w), 0);
+	assert_int_equal(fclose(fp), 0);
+	rm_root(root);
+
+	fd = file_of(image, len);
+	r = tsl_rec_reader_new(fd, "memory");
+	t = 0;
+	while (tsl_rec_next(r, &c) == 1) {
+		if (c.type == TSL_REC_NAMES)
+			add_names(&nm, &c);
+		if (c.type != TSL_REC_SAMPLE)
+			continue;
+		assert_true(c.sample->sources & (1u << TSL_SRC_CGROUP));
+		switch (t++) {
+		case 0:		/* gauges only */
+			assert_int_equal(value(&nm, &c, TSL_SRC_CGROUP, "cpu_max_quota_us", 7), 20000);
+			assert_int_equal(value(&nm, &c, TSL_SRC_CGROUP, "cpu_max_period_us", 7), 100000);
+			assert_int_equal(value(&nm, &c, TSL_SRC_CGROUP, "throttled_usec", 7), -1);
+			break;
+		case 1:
+			assert_int_equal(value(&nm, &c, TSL_SRC_CGROUP, "throttled_usec", 7), 30000);
+			assert_int_equal(value(&nm, &c, TSL_SRC_CGROUP, "nr_throttled", 7), 2);
+			assert_int_equal(value(&nm, &c, TSL_SRC_CGROUP, "nr_periods", 7), 10);
+			assert_int_equal(value(&nm, &c, TSL_SRC_CGROUP, "usage_usec", 7), 1000);
+			break;
+		case 2:		/* moved: the new group's baseline, no delta */
+			assert_int_equal(value(&nm, &c, TSL_SRC_CGROUP, "cpu_max_quota_us", 7), -1);
+			assert_int_equal(value(&nm, &c, TSL_SRC_CGROUP, "usage_usec", 7), -1);
+			assert_int_equal(value(&nm, &c, TSL_SRC_CGROUP, "nr_periods", 7), -1);
+			break;
+		case 3:		/* unchanged since */
+			assert_int_equal(value(&nm, &c, TSL_SRC_CGROUP, "usage_usec", 7), -1);
+			assert_int_equal(value(&nm, &c, TSL_SRC_CGROUP, "cpu_max_period_us", 7), 100000);
+			break;
+		case 4:		/* no group any more: nothing */
+			assert_int_equal(value(&nm, &c, TSL_SRC_CGROUP, "cpu_max_period_us", 7), -1);
+			break;
+		}
+	}
+	assert_int_equal(t, 5);
+	assert_string_equal(tsl_rec_error(r), "");
 	tsl_rec_reader_free(r);
 	close(fd);
 	free(image);
@@ -375,6 +475,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_failed_sources),
+		cmocka_unit_test(test_cgroup),
 		cmocka_unit_test(test_write_fails),
 		cmocka_unit_test(test_malformed_chunks),
 	};

@@ -19,6 +19,8 @@
 size_t tcp_info_blob(void *buf, uint32_t rtt, uint32_t rttvar, uint32_t cwnd,
 		     uint32_t ssthresh, uint32_t retrans, uint64_t rate);
 size_t tcp_info_rate_offset(void);
+size_t tcp_info_full(void *buf);
+size_t tcp_info_min_len(void);
 
 #define COOKIE 0x123456789abcdef0ull
 
@@ -99,6 +101,100 @@ static void test_parse_old_kernel(void **state)
 	nlmsg_free(msg);
 }
 
+/* The value of @key among @si's more, and whether it is a delta; -1 if absent. */
+static int64_t more(const struct tsl_sockinfo *si, enum tsl_sample_key key,
+		    bool *delta)
+{
+	unsigned int i;
+
+	for (i = 0; i < si->n_more; i++) {
+		if (si->more[i].key == key) {
+			if (delta)
+				*delta = si->more[i].delta;
+			return si->more[i].value;
+		}
+	}
+	return -1;
+}
+
+/* Each kernel's length: the fields it holds, no more; counters as deltas. */
+static void test_tcp_info_lengths(void **state)
+{
+	unsigned char buf[256];
+	struct tsl_sockinfo si;
+	bool d = false;
+
+	(void)state;
+	/* 6.12: everything */
+	memset(&si, 0, sizeof(si));
+	assert_int_equal(tsl_tcp_info_parse(buf, tcp_info_full(buf), &si), 0);
+	assert_int_equal(si.n_more, 30);
+	assert_int_equal(more(&si, TSL_KEY_RCV_WND, &d), 65483);
+	assert_false(d);
+	assert_int_equal(more(&si, TSL_KEY_SND_WND, &d), 131072);
+	assert_false(d);
+	assert_int_equal(more(&si, TSL_KEY_MIN_RTT, &d), 88);
+	assert_false(d);
+	assert_int_equal(more(&si, TSL_KEY_BUSY, &d), 900000);
+	assert_true(d);
+	assert_int_equal(more(&si, TSL_KEY_RWND_LIMITED, &d), 600000);
+	assert_true(d);
+	assert_int_equal(more(&si, TSL_KEY_SNDBUF_LIMITED, &d), 100);
+	assert_true(d);
+	assert_int_equal(more(&si, TSL_KEY_APP_LIMITED, &d), 1);
+	assert_false(d);
+	assert_int_equal(more(&si, TSL_KEY_BYTES_ACKED, &d), 5000000000ll);
+	assert_true(d);
+	assert_int_equal(more(&si, TSL_KEY_BYTES_SENT, NULL), 6000000000ll);
+	assert_int_equal(more(&si, TSL_KEY_BYTES_RETRANS, NULL), 2896);
+	assert_int_equal(more(&si, TSL_KEY_BYTES_RECEIVED, NULL), 7);
+	assert_int_equal(more(&si, TSL_KEY_DATA_SEGS_OUT, NULL), 4000);
+	assert_int_equal(more(&si, TSL_KEY_DATA_SEGS_IN, NULL), 5);
+	assert_int_equal(more(&si, TSL_KEY_DSACK_DUPS, &d), 1);
+	assert_true(d);
+	assert_int_equal(more(&si, TSL_KEY_REORD_SEEN, &d), 6);
+	assert_true(d);
+	assert_int_equal(more(&si, TSL_KEY_NOTSENT, &d), 65536);
+	assert_false(d);
+	assert_int_equal(more(&si, TSL_KEY_CA_STATE, NULL), 4);
+	assert_int_equal(more(&si, TSL_KEY_BACKOFF, NULL), 2);
+	assert_int_equal(more(&si, TSL_KEY_RTO, NULL), 204000);
+	assert_int_equal(more(&si, TSL_KEY_ATO, NULL), 40000);
+	assert_int_equal(more(&si, TSL_KEY_SND_MSS, NULL), 1448);
+	assert_int_equal(more(&si, TSL_KEY_RCV_MSS, NULL), 536);
+	assert_int_equal(more(&si, TSL_KEY_UNACKED, &d), 10);
+	assert_false(d);
+	assert_int_equal(more(&si, TSL_KEY_SACKED, NULL), 3);
+	assert_int_equal(more(&si, TSL_KEY_LOST, NULL), 1);
+	assert_int_equal(more(&si, TSL_KEY_RETRANS, NULL), 2);
+	assert_int_equal(more(&si, TSL_KEY_REORDERING, NULL), 3);
+	assert_int_equal(more(&si, TSL_KEY_RCV_RTT, NULL), 1500);
+	assert_int_equal(more(&si, TSL_KEY_RCV_SPACE, NULL), 14480);
+	assert_int_equal(more(&si, TSL_KEY_PACING_RATE, NULL), -1);	/* unpaced */
+
+	/* 5.10 and 6.1: no rcv_wnd */
+	assert_int_equal(tsl_tcp_info_parse(buf, 232, &si), 0);
+	assert_int_equal(si.n_more, 29);
+	assert_int_equal(more(&si, TSL_KEY_RCV_WND, NULL), -1);
+	assert_int_equal(more(&si, TSL_KEY_SND_WND, NULL), 131072);
+
+	/* a kernel whose struct ends at delivery_rate: no chrono, no byte counts */
+	assert_int_equal(tsl_tcp_info_parse(buf, tcp_info_rate_offset(), &si), 0);
+	assert_int_equal(si.n_more, 21);
+	assert_int_equal(more(&si, TSL_KEY_MIN_RTT, NULL), 88);
+	assert_int_equal(more(&si, TSL_KEY_BUSY, NULL), -1);
+	assert_int_equal(more(&si, TSL_KEY_BYTES_SENT, NULL), -1);
+	assert_int_equal(more(&si, TSL_KEY_SND_WND, NULL), -1);
+	assert_int_equal(si.delivery_rate, 0);
+
+	/* the shortest accepted: only the fields before rcv_ssthresh */
+	assert_int_equal(tsl_tcp_info_parse(buf, tcp_info_min_len(), &si), 0);
+	assert_int_equal(si.n_more, 11);
+	assert_int_equal(more(&si, TSL_KEY_RETRANS, NULL), 2);
+	assert_int_equal(more(&si, TSL_KEY_REORDERING, NULL), -1);
+	assert_int_equal(more(&si, TSL_KEY_MIN_RTT, NULL), -1);
+}
+
 static void test_parse_malformed(void **state)
 {
 	struct tsl_sockinfo si;
@@ -177,6 +273,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_old_kernel),
+		cmocka_unit_test(test_tcp_info_lengths),
 		cmocka_unit_test(test_parse_malformed),
 		cmocka_unit_test(test_request),
 	};
