@@ -62,12 +62,20 @@ struct tsl_lag_corr {
 	X(SD_RTTVAR, "diag_rttvar_us") X(SD_RB, "skmem_rb") \
 	X(SD_TB, "skmem_tb") X(SD_WQ, "skmem_w") X(SD_DROPS, "skmem_d") \
 	X(ICMP_RTT, "icmp_rtt_us") X(ICMP_LOST, "icmp_lost") \
+	X(SD_MIN_RTT, "min_rtt_us") X(SD_BUSY, "busy_us") \
+	X(SD_RWND_LIM, "rwnd_limited_us") X(SD_SNDBUF_LIM, "sndbuf_limited_us") \
+	X(SD_APP_LIMITED, "app_limited") X(SD_NOTSENT, "notsent_bytes") \
+	X(SD_DSACK, "dsack_dups") X(SD_REORD_SEEN, "reord_seen") \
+	X(SD_BYTES_RETRANS, "bytes_retrans") \
+	X(QD_BACKLOG, "qdisc_backlog_bytes") X(QD_DROPS, "qdisc_drops") \
+	X(QD_SENT, "qdisc_sent_bytes") \
 	X(APP_CPU, "app_cpu_pct") X(APP_USER, "app_user_pct") \
 	X(APP_SYS, "app_sys_pct") X(APP_R, "app_running") \
 	X(APP_S, "app_sleeping") X(APP_D, "app_disk_wait") \
 	X(APP_VCSW, "app_voluntary_cs_ps") X(APP_NVCSW, "app_involuntary_cs_ps") \
 	X(APP_CPU_IDLE, "app_cpu_idle_pct") \
 	X(APP_RUN_DELAY, "app_runqueue_wait_pct") X(APP_PROCESSOR, "app_processor") \
+	X(APP_THROTTLED, "app_throttled_us") \
 	X(H_USER, "host_user_pct") X(H_SYSTEM, "host_system_pct") \
 	X(H_IOWAIT, "host_iowait_pct") X(H_IDLE, "host_idle_pct") \
 	X(H_SOFTIRQ, "softirq_max_pct") X(H_STEAL, "steal_max_pct") \
@@ -135,7 +143,7 @@ struct tsl_ledger {
 	uint64_t last_ack_ns, last_tx_ns, last_rx_ns, turn_start_ns, timer_ack_ns;
 	uint64_t cwnd_rtt_n, turn_rtt_n, last_ack_rtt_us, timer_ack_us;
 	uint32_t high_seq, rec_high, hole_seq, cwnd_now, cwnd_at_loss;
-	uint8_t lim, in_rec, hole_open, turn, last_ack_small;
+	uint8_t lim, in_rec, hole_open, turn, last_ack_small, last_rx_small;
 };
 
 struct tsl_an_flow {

@@ -17,8 +17,9 @@ struct owner_split {
 
 /*
  * Unread time, interval by interval, explained by what the owner did in
- * that interval, in this order and up to the time it did it: waiting for a
- * CPU (run-queue delay) is contention; waiting for I/O (D state) is
+ * that interval, in this order and up to the time it did it: held back by
+ * its cgroup's CPU quota (cpu.stat throttled_usec) is throttling; waiting
+ * for a CPU (run-queue delay) is contention; waiting for I/O (D state) is
  * blocking; running is CPU-bound work only as far as it ran nearly all the
  * interval (below, it had time left to read); whatever remains it spent
  * asleep or stopped: not reading.
@@ -38,6 +39,11 @@ static void split_unread(const struct tsl_an_flow *f, double iv_us,
 		u = fmin(u * 1000, iv_us);
 		if (!isnan(r[TSL_AN_APP_CPU]) || !isnan(r[TSL_AN_APP_RUN_DELAY]))
 			o->known = true;
+		if (!isnan(r[TSL_AN_APP_THROTTLED])) {
+			part = fmin(u, r[TSL_AN_APP_THROTTLED]);
+			o->us[TSL_V_CGROUP_THROTTLED] += part;
+			u -= part;
+		}
 		if (!isnan(r[TSL_AN_APP_RUN_DELAY])) {
 			part = fmin(u, r[TSL_AN_APP_RUN_DELAY] / 100 * iv_us);
 			o->us[TSL_V_CPU_CONTENTION] += part;
@@ -177,13 +183,38 @@ static double rtt_tracks_flight(const struct tsl_an_flow *f)
 }
 
 /*
+ * The share of the flow's RTT above its floor that its egress qdisc's
+ * backlog accounts for: the backlog's delay (bytes over the qdisc's rate
+ * in that interval) against the RTT's excess, over the intervals that
+ * measured both. 0 where the qdisc was not sampled.
+ */
+static double local_share(const struct tsl_an_flow *f, double floor_us,
+			  double iv_us)
+{
+	double delay = 0, excess = 0;
+	size_t k;
+
+	for (k = 0; k < f->n_rows; k++) {
+		const float *r = tsl_an_row(f, k);
+		double rtt = r[TSL_AN_RTT_P50], b = r[TSL_AN_QD_BACKLOG],
+		       sent = r[TSL_AN_QD_SENT];
+
+		if (isnan(rtt) || isnan(b) || isnan(sent) || !(sent > 0) || rtt <= floor_us)
+			continue;
+		delay += fmin(rtt - floor_us, b / sent * iv_us);
+		excess += rtt - floor_us;
+	}
+	return excess > 0 ? delay / excess : 0;
+}
+
+/*
  * Time spent waiting on round trips (@us, whose RTT was @rtt_us on a path
  * whose floor is @floor_us): the floor above a LAN's is the path's latency;
  * what the RTT adds to the floor is queueing, the flow's own (its RTT
  * follows its bytes in flight) or the path's (jitter).
  */
 static void split_rtt(const struct tsl_an_flow *f, double us, double rtt_us,
-		      double floor_us, double *out)
+		      double floor_us, double iv_us, double *out)
 {
 	double lat, q;
 
@@ -195,10 +226,37 @@ static void split_rtt(const struct tsl_an_flow *f, double us, double rtt_us,
 	q = us * (rtt_us - floor_us) / rtt_us;
 	out[TSL_V_PATH_LATENCY] += lat;
 	if (q > 0) {
-		double c = rtt_tracks_flight(f);
+		double c = rtt_tracks_flight(f), here = q * local_share(f, floor_us, iv_us);
 
-		out[c >= TH(QUEUE_CORR) ? TSL_V_QUEUEING_DELAY : TSL_V_PATH_JITTER] += q;
+		out[TSL_V_LOCAL_QUEUE] += here;
+		out[c >= TH(QUEUE_CORR) ? TSL_V_QUEUEING_DELAY : TSL_V_PATH_JITTER] += q - here;
 	}
+}
+
+/* A column's sum over the flow's rows (0 where never measured). */
+static double row_sum(const struct tsl_an_flow *f, enum tsl_an_col col)
+{
+	double sum = 0;
+	size_t k;
+
+	for (k = 0; k < f->n_rows; k++) {
+		double v = tsl_an_row(f, k)[col];
+
+		if (!isnan(v))
+			sum += v;
+	}
+	return sum;
+}
+
+/*
+ * The share of the sender's retransmissions that were needless: DSACKs
+ * (the receiver had the data) per segment retransmitted.
+ */
+static double spurious_share(const struct tsl_an_flow *f)
+{
+	double dsack = row_sum(f, TSL_AN_SD_DSACK);
+
+	return f->t.retrans_segs ? fmin(1, dsack / f->t.retrans_segs) : 0;
 }
 
 /* Bytes the flow carried, either way. */
@@ -219,7 +277,7 @@ void tsl_causes_flow(const struct tsl_an_flow *f, const struct tsl_an_flow *peer
 {
 	const struct tsl_ledger *l = &f->lg;
 	struct owner_split o;
-	double *t = c->us, turn;
+	double *t = c->us, turn, spur, send_loss;
 	unsigned int k;
 
 	memset(c, 0, sizeof(*c));
@@ -234,21 +292,29 @@ void tsl_causes_flow(const struct tsl_an_flow *f, const struct tsl_an_flow *peer
 	t[TSL_V_APP_NOT_READING] += l->us[TSL_LG_RWND_ZERO];
 	if (l->us[TSL_LG_RWND] > 0)
 		peer_window(f, peer, iv_us, t);
-	/* losses and holes: on the path, unless drops here account for them */
-	losses(f, peer, iv_us, l->us[TSL_LG_RECOVERY] + l->us[TSL_LG_HOLE_LOSS] +
-	       l->us[TSL_LG_CWND_LOSS], c);
+	/* the send buffer, as the kernel's chrono stats measured it */
+	t[TSL_V_SNDBUF_LIMITED] += row_sum(f, TSL_AN_SD_SNDBUF_LIM);
+	/*
+	 * Losses and holes: on the path, unless drops here account for them;
+	 * the sender's recoveries that DSACKs showed needless came from
+	 * reordering.
+	 */
+	spur = spurious_share(f);
+	send_loss = l->us[TSL_LG_RECOVERY] + l->us[TSL_LG_CWND_LOSS];
+	t[TSL_V_REORDERING] += send_loss * spur;
+	losses(f, peer, iv_us, send_loss * (1 - spur) + l->us[TSL_LG_HOLE_LOSS], c);
 	t[TSL_V_REORDERING] += l->us[TSL_LG_HOLE_REORDER];
 	/* Nagle and delayed ACKs */
 	t[TSL_V_NAGLE_DELACK] += l->us[TSL_LG_ACK_WAIT] + l->us[TSL_LG_DELACK_TX];
 	/* round trips waited for: cwnd-limited sending, request/response turns */
-	split_rtt(f, l->us[TSL_LG_CWND], l->cwnd_rtt_us, l->floor_us, t);
+	split_rtt(f, l->us[TSL_LG_CWND], l->cwnd_rtt_us, l->floor_us, iv_us, t);
 	turn = l->us[TSL_LG_TURN] - l->us[TSL_LG_ACK_WAIT];
 	if (turn > 0 && l->turns) {
 		double per = turn / l->turns, rtt = fmin(per, l->turn_rtt_us);
 
 		if (isnan(l->turn_rtt_us))
 			rtt = per;
-		split_rtt(f, rtt * l->turns, rtt, l->floor_us, t);
+		split_rtt(f, rtt * l->turns, rtt, l->floor_us, iv_us, t);
 	}
 	for (k = 0; k < TSL_V_NCATEGORIES; k++)
 		c->stalled_us += t[k];

@@ -126,8 +126,12 @@ static void on_data_rx(struct tsl_an_flow *f, const struct tsl_event *ev)
 		if (hole_push(l, (ev->ts_ns - l->hole_start_ns) / 1e3))
 			l->holes--;	/* out of memory: this hole goes uncounted */
 	}
-	/* Nagle's other half: our delayed ACK, then at once the segment it held */
-	if (l->timer_ack_ns && ev->ts_ns - l->timer_ack_ns <= TH(LG_FOLLOW_US) * 1000) {
+	/*
+	 * Nagle's other half: our delayed ACK of a small segment, then at
+	 * once the small segment it held back.
+	 */
+	if (l->timer_ack_ns && e->len < (f->t.mss ? f->t.mss : 1) &&
+	    ev->ts_ns - l->timer_ack_ns <= TH(LG_FOLLOW_US) * 1000) {
 		l->us[TSL_LG_DELACK_TX] += l->timer_ack_us;
 		l->delack_waits++;
 	}
@@ -141,6 +145,7 @@ static void on_data_rx(struct tsl_an_flow *f, const struct tsl_event *ev)
 	if (l->turn == TURN_NONE || l->turn == TURN_ANSWERED)
 		l->turn = TURN_RECEIVED;
 	l->last_rx_ns = ev->ts_ns;
+	l->last_rx_small = e->len < (f->t.mss ? f->t.mss : 1);
 }
 
 /* The wait a transmission began, if it filled a window, ends at an ACK. */
@@ -267,7 +272,7 @@ static void on_ack_tx(struct tsl_an_flow *f, const struct tsl_event *ev)
 {
 	struct tsl_ledger *l = &f->lg;
 
-	if (ev->ack_tx.reason == TSL_ACK_TIMER &&
+	if (ev->ack_tx.reason == TSL_ACK_TIMER && l->last_rx_small &&
 	    ev->ack_tx.delay_us >= TH(DELACK_MIN_US)) {
 		l->timer_ack_ns = ev->ts_ns;
 		l->timer_ack_us = ev->ack_tx.delay_us;
@@ -321,6 +326,9 @@ static double floor_of(const struct tsl_an_flow *f)
 		if (!isnan(r[TSL_AN_SD_RTT]) && r[TSL_AN_SD_RTT] > 0 &&
 		    !(r[TSL_AN_SD_RTT] >= v))
 			v = r[TSL_AN_SD_RTT];
+		if (!isnan(r[TSL_AN_SD_MIN_RTT]) && r[TSL_AN_SD_MIN_RTT] > 0 &&
+		    !(r[TSL_AN_SD_MIN_RTT] >= v))
+			v = r[TSL_AN_SD_MIN_RTT];
 	}
 	return v;
 }

@@ -55,6 +55,12 @@ static bool reads(enum tsl_sample_key k)
 	case TSL_KEY_RTTVAR: case TSL_KEY_SKMEM_RB: case TSL_KEY_SKMEM_TB:
 	case TSL_KEY_SKMEM_W: case TSL_KEY_SKMEM_D:
 	case TSL_KEY_ICMP_RTT: case TSL_KEY_ICMP_LOST:
+	case TSL_KEY_MIN_RTT: case TSL_KEY_BUSY: case TSL_KEY_RWND_LIMITED:
+	case TSL_KEY_SNDBUF_LIMITED: case TSL_KEY_APP_LIMITED:
+	case TSL_KEY_NOTSENT: case TSL_KEY_DSACK_DUPS: case TSL_KEY_REORD_SEEN:
+	case TSL_KEY_BYTES_RETRANS:
+	case TSL_KEY_THROTTLED: case TSL_KEY_LOCAL_THROTTLED:
+	case TSL_KEY_BACKLOG: case TSL_KEY_QDISC_DROPS: case TSL_KEY_SENT_BYTES:
 		return true;
 	default:
 		return false;
@@ -941,6 +947,10 @@ static int proc_entry(struct tsl_an_model *m, int64_t i,
 		add(r, TSL_AN_APP_VCSW, e->value);
 	} else if (k == TSL_KEY_NVCSW) {
 		add(r, TSL_AN_APP_NVCSW, e->value);
+	} else if (k == TSL_KEY_THROTTLED || k == TSL_KEY_LOCAL_THROTTLED) {
+		/* local_throttled_usec (6.6 on) also counts a parent's quota */
+		if (isnan(r[TSL_AN_APP_THROTTLED]) || e->value > r[TSL_AN_APP_THROTTLED])
+			r[TSL_AN_APP_THROTTLED] = e->value;
 	}
 	return 0;
 }
@@ -950,6 +960,15 @@ static const enum tsl_an_col sock_cols[] = {
 	[TSL_KEY_RTT] = TSL_AN_SD_RTT, [TSL_KEY_RTTVAR] = TSL_AN_SD_RTTVAR,
 	[TSL_KEY_SKMEM_RB] = TSL_AN_SD_RB, [TSL_KEY_SKMEM_TB] = TSL_AN_SD_TB, [TSL_KEY_SKMEM_W] = TSL_AN_SD_WQ,
 	[TSL_KEY_SKMEM_D] = TSL_AN_SD_DROPS,
+	[TSL_KEY_MIN_RTT] = TSL_AN_SD_MIN_RTT, [TSL_KEY_BUSY] = TSL_AN_SD_BUSY,
+	[TSL_KEY_RWND_LIMITED] = TSL_AN_SD_RWND_LIM,
+	[TSL_KEY_SNDBUF_LIMITED] = TSL_AN_SD_SNDBUF_LIM,
+	[TSL_KEY_APP_LIMITED] = TSL_AN_SD_APP_LIMITED,
+	[TSL_KEY_NOTSENT] = TSL_AN_SD_NOTSENT, [TSL_KEY_DSACK_DUPS] = TSL_AN_SD_DSACK,
+	[TSL_KEY_REORD_SEEN] = TSL_AN_SD_REORD_SEEN,
+	[TSL_KEY_BYTES_RETRANS] = TSL_AN_SD_BYTES_RETRANS,
+	[TSL_KEY_BACKLOG] = TSL_AN_QD_BACKLOG, [TSL_KEY_QDISC_DROPS] = TSL_AN_QD_DROPS,
+	[TSL_KEY_SENT_BYTES] = TSL_AN_QD_SENT,
 };
 
 static int flow_entry(struct tsl_an_model *m, int64_t i,
@@ -967,7 +986,10 @@ static int flow_entry(struct tsl_an_model *m, int64_t i,
 		add(r, TSL_AN_ICMP_LOST, e->value);
 		f->t.icmp_lost += e->value;
 	} else if (k < sizeof(sock_cols) / sizeof(sock_cols[0]) && sock_cols[k]) {
-		r[sock_cols[k]] = e->value;
+		if (e->flags & TSL_SAMPLE_DELTA)	/* counters: the interval's sum */
+			add(r, sock_cols[k], e->value);
+		else
+			r[sock_cols[k]] = e->value;
 	}
 	return 0;
 }
@@ -986,8 +1008,10 @@ static int on_entry(struct tsl_an_model *m, float *h, size_t row, int64_t i,
 	case TSL_SRC_NIC:
 		return host_entry(m, h, row, i, e, k);
 	case TSL_SRC_PROC:
+	case TSL_SRC_CGROUP:
 		return proc_entry(m, i, e, k);
 	case TSL_SRC_SOCK:
+	case TSL_SRC_QDISC:
 		return k == TSL_KEY_STATE ? 0 : flow_entry(m, i, e, k);
 	}
 	return 0;
@@ -1113,6 +1137,7 @@ static void join_app(const struct tsl_an_model *m, const float *a, float *r)
 	if (!isnan(a[TSL_AN_APP_RUN_DELAY]))
 		r[TSL_AN_APP_RUN_DELAY] = fmin(100, a[TSL_AN_APP_RUN_DELAY] / 1e6 * 100 / ms);
 	r[TSL_AN_APP_PROCESSOR] = a[TSL_AN_APP_PROCESSOR];
+	r[TSL_AN_APP_THROTTLED] = a[TSL_AN_APP_THROTTLED];
 }
 
 static const struct tsl_an_pid *find_pid(const struct tsl_an_model *m,

@@ -351,8 +351,10 @@ static void flow_summary(struct tsl_verdict *v, const struct tsl_causes *c,
 		what = "segments arrived out of order: data waited behind holes that filled without a retransmission";
 		break;
 	case TSL_V_QUEUEING_DELAY:
-	case TSL_V_LOCAL_QUEUE:
 		what = "a queue raised the RTT above the path's floor in step with the flow's own bytes in flight, while the flow waited for ACKs";
+		break;
+	case TSL_V_LOCAL_QUEUE:
+		what = "this host's own qdisc on the flow's way out held a backlog that raised the RTT above the path's floor, while the flow waited for ACKs";
 		break;
 	case TSL_V_PATH_JITTER:
 		what = "the path's delay varied: round trips took longer than the path's floor, unrelated to the flow's own bytes in flight";
