@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,39 +17,23 @@
 
 #include "cli/cli.h"
 #include "output/output.h"
+#include "scratch_dir.h"
 #include "stderr_capture.h"
 
-static char dir[] = "/tmp/tsl-temp-XXXXXX";
+#define dir scratch_dir
 
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(dir))
+	if (scratch_make("temp"))
 		return -1;
 	return setenv("TMPDIR", dir, 1);
 }
 
 static int teardown(void **state)
 {
-	char cmd[64];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
-}
-
-/* Files in the test folder. */
-static int entries(void)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(d);
-	return n;
+	return scratch_remove();
 }
 
 /* Named when the recording starts, removed once the output is written. */
@@ -65,18 +48,18 @@ static void test_removed_when_written(void **state)
 	snprintf(want, sizeof(want), "recording in %s until the report is written",
 		 f.tmp);
 	assert_string_equal(stderr_line(), want);
-	assert_int_equal(entries(), 1);
+	assert_int_equal(scratch_entries(), 1);
 	fputs("recorded", f.fp);
 	stderr_begin();
 	tsl_cli_temp_close(&f, false);
 	assert_string_equal(stderr_line(), "");
-	assert_int_equal(entries(), 0);
+	assert_int_equal(scratch_entries(), 0);
 	/* -q: not said */
 	stderr_begin();
 	assert_int_equal(tsl_cli_temp_open(&f, "the CSV is written", true), 0);
 	assert_string_equal(stderr_line(), "");
 	tsl_cli_temp_close(&f, false);
-	assert_int_equal(entries(), 0);
+	assert_int_equal(scratch_entries(), 0);
 }
 
 /* A run that failed keeps what it recorded, and says where. */
@@ -192,7 +175,7 @@ static void test_kept_on_signal(void **state)
 	assert_string_equal(file_text(err), want);
 	unlink(name);
 	unlink(err);
-	assert_int_equal(entries(), 0);
+	assert_int_equal(scratch_entries(), 0);
 }
 
 int main(void)

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,23 +15,21 @@
 
 #include "output/output.h"
 #include "output/write.h"
+#include "scratch_dir.h"
 #include "stderr_capture.h"
 
-static char dir[] = "/tmp/tsl-file-XXXXXX";
+#define dir scratch_dir
 
 static int setup(void **state)
 {
 	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
+	return scratch_make("file");
 }
 
 static int teardown(void **state)
 {
-	char cmd[64];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return scratch_remove();
 }
 
 static void put(const char *path, const char *text)
@@ -58,20 +55,6 @@ static const char *get(const char *path)
 	return buf;
 }
 
-/* Files in the test folder, temporary ones included. */
-static int entries(void)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(d);
-	return n;
-}
-
 static void test_commit(void **state)
 {
 	struct tsl_file f;
@@ -86,12 +69,12 @@ static void test_commit(void **state)
 	fputs("new\n", f.fp);
 	/* until the commit, the old file is what a reader sees */
 	assert_string_equal(get(path), "what was there\n");
-	assert_int_equal(entries(), 2);
+	assert_int_equal(scratch_entries(), 2);
 	assert_int_equal(tsl_file_commit(&f), 0);
 	assert_string_equal(get(path), "new\n");
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);	/* host-wide TCP metadata */
-	assert_int_equal(entries(), 1);			/* no temporary file left */
+	assert_int_equal(scratch_entries(), 1);			/* no temporary file left */
 	unlink(path);
 }
 
@@ -107,7 +90,7 @@ static void test_abort_keeps_what_was_there(void **state)
 	fputs("half of a new one", f.fp);
 	tsl_file_abort(&f);
 	assert_string_equal(get(path), "an earlier recording\n");
-	assert_int_equal(entries(), 1);
+	assert_int_equal(scratch_entries(), 1);
 	unlink(path);
 }
 
@@ -157,7 +140,7 @@ static void test_not_a_file(void **state)
 	assert_string_equal(buf, "out\n");
 	assert_int_equal(lstat(path, &st), 0);
 	assert_true(S_ISFIFO(st.st_mode));
-	assert_int_equal(entries(), 1);			/* nothing beside it */
+	assert_int_equal(scratch_entries(), 1);			/* nothing beside it */
 	/* given up: the FIFO stays, nothing to remove */
 	assert_int_equal(tsl_file_create(&f, path), 0);
 	tsl_file_abort(&f);
@@ -203,18 +186,18 @@ static void test_temp(void **state)
 	assert_int_equal(lstat(a.tmp, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(entries(), 2);
+	assert_int_equal(scratch_entries(), 2);
 	fputs("recorded", a.fp);
 	fputs("recorded", b.fp);
 	tsl_file_abort(&a);				/* the output was written */
-	assert_int_equal(entries(), 1);
+	assert_int_equal(scratch_entries(), 1);
 	snprintf(name, sizeof(name), "%s", b.tmp);
 	snprintf(want, sizeof(want), "kept in %s", b.tmp);
 	stderr_begin();
 	tsl_file_leave(&b);				/* the run failed */
 	assert_string_equal(stderr_line(), want);
 	assert_string_equal(get(name), "recorded");
-	assert_int_equal(entries(), 1);
+	assert_int_equal(scratch_entries(), 1);
 	unlink(name);
 	/* a trailing slash, and a folder that is not there */
 	snprintf(want, sizeof(want), "%s/", dir);
@@ -236,7 +219,7 @@ static void test_temp(void **state)
 	if (old)
 		setenv("TMPDIR", old, 1);
 	free(old);
-	assert_int_equal(entries(), 0);
+	assert_int_equal(scratch_entries(), 0);
 }
 
 /* A comm any local user can choose, as a terminal and a spreadsheet get it. */
