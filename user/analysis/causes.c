@@ -66,6 +66,27 @@ static void split_unread(const struct tsl_an_flow *f, double iv_us,
 }
 
 /*
+ * @us the reader of @f made others wait (a closed window, drops from a
+ * full queue), shared out as @f's own unread time is; all of it to
+ * app_not_reading when @f has none.
+ */
+static void reader_share(const struct tsl_an_flow *f, double iv_us, double us,
+			 double *t)
+{
+	struct owner_split o;
+	double sum = 0;
+	unsigned int k;
+
+	split_unread(f, iv_us, &o);
+	for (k = 0; k < TSL_V_NCATEGORIES; k++)
+		sum += o.us[k];
+	for (k = 0; k < TSL_V_NCATEGORIES; k++)
+		t[k] += sum > 0 ? us * o.us[k] / sum : 0;
+	if (!(sum > 0))
+		t[TSL_V_APP_NOT_READING] += us;
+}
+
+/*
  * Whether the peer's window, where it limited the sender, was its reader's
  * doing (it lagged: the window shrank from a large one) rather than its
  * buffer's (the window, even at its largest, was small).
@@ -95,9 +116,7 @@ static bool window_reader(const struct tsl_an_flow *f)
 static void peer_window(const struct tsl_an_flow *f, const struct tsl_an_flow *peer,
 			double iv_us, double *t)
 {
-	double us = f->lg.us[TSL_LG_RWND], sum = 0;
-	struct owner_split o;
-	unsigned int k;
+	double us = f->lg.us[TSL_LG_RWND];
 
 	if (!peer) {
 		t[window_reader(f) ? TSL_V_APP_NOT_READING : TSL_V_RCVBUF_LIMITED] += us;
@@ -107,13 +126,7 @@ static void peer_window(const struct tsl_an_flow *f, const struct tsl_an_flow *p
 		t[TSL_V_RCVBUF_LIMITED] += us;
 		return;
 	}
-	split_unread(peer, iv_us, &o);
-	for (k = 0; k < TSL_V_NCATEGORIES; k++)
-		sum += o.us[k];
-	for (k = 0; k < TSL_V_NCATEGORIES; k++)
-		t[k] += sum > 0 ? us * o.us[k] / sum : 0;
-	if (!(sum > 0))
-		t[TSL_V_APP_NOT_READING] += us;
+	reader_share(peer, iv_us, us, t);
 }
 
 /*
@@ -126,9 +139,7 @@ static void losses(const struct tsl_an_flow *f, const struct tsl_an_flow *peer,
 		   double iv_us, double us, struct tsl_causes *c)
 {
 	const struct tsl_an_flow *dropper = f->t.drops ? f : peer && peer->t.drops ? peer : NULL;
-	double nic = 0, sk = dropper ? dropper->t.drops : 0, lost, part, sum = 0;
-	struct owner_split o;
-	unsigned int k;
+	double nic = 0, sk = dropper ? dropper->t.drops : 0, lost, part;
 	size_t i;
 
 	if (!(us > 0))
@@ -149,15 +160,8 @@ static void losses(const struct tsl_an_flow *f, const struct tsl_an_flow *peer,
 	us -= part;
 	part = us * fmin(1, sk / lost);
 	us -= part;
-	if (part > 0) {
-		split_unread(dropper, iv_us, &o);
-		for (k = 0; k < TSL_V_NCATEGORIES; k++)
-			sum += o.us[k];
-		for (k = 0; k < TSL_V_NCATEGORIES; k++)
-			c->us[k] += sum > 0 ? part * o.us[k] / sum : 0;
-		if (!(sum > 0))
-			c->us[TSL_V_APP_NOT_READING] += part;
-	}
+	if (part > 0)
+		reader_share(dropper, iv_us, part, c->us);
 	c->us[TSL_V_PATH_LOSS] += us;
 }
 
