@@ -122,6 +122,16 @@ typedef struct pt_regs tsl_fregs_t;
 #define tsl_sync_trampolines()	synchronize_rcu()
 #endif
 
+/*
+ * Whether an irq_work is queued or running. irq_work_is_busy(): 5.17 (the
+ * flags it reads are the same from 5.10 on).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 17, 0)
+#define tsl_irq_work_busy(w)	irq_work_is_busy(w)
+#else
+#define tsl_irq_work_busy(w)	(atomic_read(&(w)->node.a_flags) & IRQ_WORK_BUSY)
+#endif
+
 /* sk_drops: an atomic_t up to 6.16 (a per-NUMA object from 6.17). */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
 #error "tcpsleuth has not been checked against Linux 6.16 and later"
