@@ -6,7 +6,7 @@
  *   0  success
  *   1  runtime error: module not loaded, permission denied, another reader
  *      attached, netlink failure, a file that cannot be opened or written,
- *      no END message within 5 s of STOP
+ *      no END message within 10 s of STOP
  *   2  usage error or bad input: unknown option or value, malformed or
  *      truncated recording given to `csv` or `report`
  *   3  loss accounting mismatch at the end of `record`: for some CPU,
