@@ -270,6 +270,16 @@ static double flow_bytes(const struct tsl_an_flow *f)
 						(double)f->t.acked_bytes));
 }
 
+static double delivery_share(const struct tsl_an_flow *f)
+{
+	double res, transit = f->lg.floor_us / 2;
+
+	if (!f->res.n || !(transit > 0))
+		return 0;
+	res = f->res.sum / f->res.n - TH(LG_GRACE_US);
+	return res > 0 ? res / (res + transit) : 0;
+}
+
 bool tsl_causes_enough(const struct tsl_an_flow *f)
 {
 	return f->t.tx_segs + f->t.data_rx >= TH(MIN_SEGMENTS) &&
@@ -287,6 +297,7 @@ void tsl_causes_flow(const struct tsl_an_flow *f, const struct tsl_an_flow *peer
 	memset(c, 0, sizeof(*c));
 	c->active_us = (f->last_ns - f->first_ns) / 1e3;
 	c->bytes = flow_bytes(f);
+	c->delivery_share = delivery_share(f);
 	/* the receiving side: data that waited for the reader */
 	split_unread(f, iv_us, &o);
 	for (k = 0; k < TSL_V_NCATEGORIES; k++)

@@ -16,6 +16,12 @@ struct tsl_causes {
 	double bytes;		/* carried, either way */
 	bool owner_known;	/* the reader's process was sampled */
 	double local_drops;	/* NIC errors and drops, socket drops: segments */
+	/*
+	 * The share of a received byte's way it spent waiting to be read:
+	 * its read residence beyond a prompt reader's, against that plus the
+	 * path's one-way floor; 0 without reads or a floor.
+	 */
+	double delivery_share;
 };
 
 /* Whether @f carried enough to be judged (TH(MIN_SEGMENTS), TH(MIN_ACTIVE_S)). */

@@ -440,7 +440,9 @@ static int emit(struct tsl_report *r, const struct tsl_an_flow *f,
 
 	if (!(c->stalled_us > 0) || !(c->active_us > 0))
 		return 0;
-	mat = fmin(1, c->stalled_us / (c->active_us * TH(MATERIAL)));
+	/* held up for much of its time, or its bytes kept long from their reader */
+	mat = fmin(1, fmax(c->stalled_us / (c->active_us * TH(MATERIAL)),
+			   c->delivery_share / TH(MATERIAL_DELIVERY)));
 	for (k = 0; k < TSL_V_NCATEGORIES; k++) {
 		struct tsl_verdict v;
 		double strength = 1;

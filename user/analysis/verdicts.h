@@ -97,6 +97,7 @@
 	X(MIN_ACTIVE_S, 1.0, "nor one active for less than a second: ten intervals") \
 	X(LAN_RTT_US, 1000.0, "a data-centre round trip: what a path's floor is compared with (METHODOLOGY.md: a path counts as long from 1 ms)") \
 	X(MATERIAL, 0.2, "a flow stalled for 20 % of its active time is as slow as the confidence scale goes") \
+	X(MATERIAL_DELIVERY, 0.5, "bytes that wait to be read as long as they took to cross the path are as slow as the confidence scale goes") \
 	X(WND_VARIES, 0.5, "the peer's window going below half its largest: its reader lags (not its buffer)") \
 	X(SMALL_WND_MAX, 65536.0, "a peer window never above 64 KiB is its buffer's size, not a reader's lag (Linux's default tcp_rmem gives 128 KiB and grows)") \
 	X(HOST_WEIGHT, 0.5, "host-wide conditions (softirq, steal, NIC errors) are context: no share of a flow's time is measured for them") \
