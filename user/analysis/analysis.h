@@ -140,10 +140,10 @@ struct tsl_ledger {
 	size_t n_hole_us, cap_hole_us;
 	/* ledger.c's own state while the events go by */
 	uint64_t occ_end_ns, hole_start_ns, lim_since_ns, rec_start_ns;
-	uint64_t last_ack_ns, last_tx_ns, last_rx_ns, turn_start_ns, timer_ack_ns;
+	uint64_t last_ack_ns, last_tx_ns, last_rx_ns, turn_start_ns, turn_end_ns, timer_ack_ns;
 	uint64_t cwnd_rtt_n, turn_rtt_n, last_ack_rtt_us, timer_ack_us;
 	uint32_t high_seq, rec_high, hole_seq, cwnd_now, cwnd_at_loss;
-	uint8_t lim, in_rec, hole_open, turn, last_ack_small, last_rx_small;
+	uint8_t lim, in_rec, hole_open, turn, role, last_ack_small, last_rx_small;
 };
 
 struct tsl_an_flow {

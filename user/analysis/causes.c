@@ -323,7 +323,7 @@ void tsl_causes_flow(const struct tsl_an_flow *f, const struct tsl_an_flow *peer
 	t[TSL_V_NAGLE_DELACK] += l->us[TSL_LG_ACK_WAIT] + l->us[TSL_LG_DELACK_TX];
 	/* round trips waited for: cwnd-limited sending, request/response turns */
 	split_rtt(f, l->us[TSL_LG_CWND], l->cwnd_rtt_us, l->floor_us, iv_us, t);
-	turn = l->us[TSL_LG_TURN] - l->us[TSL_LG_ACK_WAIT];
+	turn = l->us[TSL_LG_TURN];	/* from the last piece sent: Nagle's wait is apart */
 	if (turn > 0 && l->turns) {
 		double per = turn / l->turns, rtt = fmin(per, l->turn_rtt_us);
 

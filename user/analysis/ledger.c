@@ -19,8 +19,15 @@ const char *const tsl_ledger_names[TSL_LG_N] = {
 
 /* What a transmission left the sender waiting for (tsl_ledger.lim). */
 enum { LIM_NONE, LIM_CWND, LIM_RWND, LIM_RWND_ZERO, LIM_CWND_LOSS };
-/* Whose turn a request/response flow is in (tsl_ledger.turn). */
+/*
+ * Whose turn a request/response flow is in (tsl_ledger.turn): a client
+ * (its first payload went out) waits from its request's last piece to the
+ * answer's first byte; a server (its first payload came in) from its
+ * answer's last piece to the ACK of it, a pure one: an ACK that comes with
+ * the next request waited for the client's own work too.
+ */
 enum { TURN_NONE, TURN_SENT, TURN_RECEIVED, TURN_ANSWERED };
+enum { ROLE_NONE, ROLE_CLIENT, ROLE_SERVER };
 
 /* Sequence-space comparison: a before b. */
 static bool before(uint32_t a, uint32_t b)
@@ -136,14 +143,19 @@ static void on_data_rx(struct tsl_an_flow *f, const struct tsl_event *ev)
 		l->delack_waits++;
 	}
 	l->timer_ack_ns = 0;
-	/* client: the answer's first byte ends the wait that began when we sent */
-	if (l->turn == TURN_SENT) {
-		l->us[TSL_LG_TURN] += (ev->ts_ns - l->turn_start_ns) / 1e3;
-		l->turns++;
+	if (!l->role)
+		l->role = ROLE_SERVER;
+	if (l->role == ROLE_CLIENT) {
+		/* the answer's first byte ends the wait that began when we sent */
+		if (l->turn == TURN_SENT) {
+			l->us[TSL_LG_TURN] += (ev->ts_ns - l->turn_start_ns) / 1e3;
+			l->turns++;
+			l->turn_end_ns = ev->ts_ns;
+		}
 		l->turn = TURN_NONE;
+	} else {
+		l->turn = TURN_RECEIVED;	/* a request (an unacknowledged answer's turn is dropped) */
 	}
-	if (l->turn == TURN_NONE || l->turn == TURN_ANSWERED)
-		l->turn = TURN_RECEIVED;
 	l->last_rx_ns = ev->ts_ns;
 	l->last_rx_small = e->len < (f->t.mss ? f->t.mss : 1);
 }
@@ -193,15 +205,19 @@ static void on_tx(struct tsl_an_flow *f, const struct tsl_event *ev)
 		l->ack_waits++;
 	}
 	l->last_ack_small = 0;
-	/* server: the answer goes out; its ACK will end the turn */
-	if (l->turn == TURN_RECEIVED) {
-		l->turn = TURN_ANSWERED;
-		l->turn_start_ns = ev->ts_ns;
-	} else if (l->turn != TURN_ANSWERED && l->turn != TURN_SENT) {
+	if (!l->role)
+		l->role = ROLE_CLIENT;
+	if (l->role == ROLE_CLIENT) {
+		/* a request starts with nothing in flight; a stream's sends are no turns */
+		if (l->turn != TURN_SENT && e->in_flight)
+			goto turn_done;
 		l->turn = TURN_SENT;
 	}
-	if (l->turn == TURN_SENT)
+	else if (l->turn == TURN_RECEIVED || l->turn == TURN_ANSWERED)
+		l->turn = TURN_ANSWERED;
+	if (l->turn == TURN_SENT || l->turn == TURN_ANSWERED)
 		l->turn_start_ns = ev->ts_ns;	/* the wait starts after the last piece */
+turn_done:
 	l->last_tx_ns = ev->ts_ns;
 	if (l->in_rec || l->lim != LIM_NONE)
 		return;
@@ -247,10 +263,12 @@ static void on_ack_rx(struct tsl_an_flow *f, const struct tsl_event *ev)
 		}
 		l->turn = TURN_NONE;
 	}
-	/* client: the answer usually carries the ACK of the request */
-	if (l->turn == TURN_SENT && e->rtt_us > 0) {
+	/* client: the answer carries the ACK of the request, just after its data */
+	if (l->role == ROLE_CLIENT && e->rtt_us > 0 && l->turn_end_ns &&
+	    ev->ts_ns - l->turn_end_ns <= TH(LG_FOLLOW_US) * 1000) {
 		l->turn_rtt_us += e->rtt_us;
 		l->turn_rtt_n++;
+		l->turn_end_ns = 0;
 	}
 }
 

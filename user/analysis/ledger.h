@@ -32,9 +32,11 @@
  *              that had not grown back to where the loss found it: the
  *              loss's doing, not the path's length or queue
  * sndbuf       (from tcp_info's chrono stats when sampled; verdicts.c)
- * turn         a request/response flow: from the end of what it sent to the
- *              first byte of the answer (client), or from a request's
- *              arrival to the ACK of the answer (server)
+ * turn         a request/response flow: a client (its first payload went
+ *              out) from its request's last piece to the answer's first
+ *              byte; a server from its answer's last piece to a pure ACK
+ *              of it (one that comes with the next request also waited
+ *              for the client's work, and is not counted)
  * ack_wait     a segment that left only when the ACK of the one before came
  *              back after the peer's delayed-ACK timer (Nagle's wait)
  * delack_tx    ACKs this side delayed on its timer while the peer's next

@@ -267,7 +267,7 @@ static void test_json(void **state)
 		assert_non_null(json_object_get(root, keys[i]));
 	assert_int_equal(json_integer_value(json_object_get(root, "version")), 1);
 	v = json_object_get(root, "verdicts");
-	assert_true(json_array_size(v) >= 2);
+	assert_true(json_array_size(v) >= 1);
 	for (i = 0; i < json_array_size(v); i++) {
 		json_t *x = json_array_get(v, i);
 		double c = json_real_value(json_object_get(x, "confidence"));
@@ -287,7 +287,7 @@ static void test_json(void **state)
 	assert_true(json_is_string(json_object_get(json_array_get(v, 0), "summary")));
 	e0 = json_object_get(json_array_get(v, 0), "explains");
 	assert_string_equal(json_string_value(json_object_get(e0, "of")), "stalled_time");
-	assert_true(json_real_value(json_object_get(e0, "fraction")) > 0.5);
+	assert_true(json_number_value(json_object_get(e0, "fraction")) > 0.5);
 	sup = json_object_get(json_object_get(json_array_get(v, 0), "evidence"), "supporting");
 	for (i = 0; i < json_array_size(sup); i++)
 		if (!strcmp(json_string_value(json_object_get(json_array_get(sup, i), "name")),
