@@ -272,9 +272,10 @@ static double flow_bytes(const struct tsl_an_flow *f)
 
 static double delivery_share(const struct tsl_an_flow *f)
 {
-	double res, transit = f->lg.floor_us / 2;
+	double res, transit = fmax(f->lg.floor_us, TH(LAN_RTT_US)) / 2;
 
-	if (!f->res.n || !(transit > 0))
+	/* a receiver's: a sender's few reads (of requests, say) say nothing */
+	if (!f->res.n || f->t.read_bytes <= f->t.tx_bytes || isnan(f->lg.floor_us))
 		return 0;
 	res = f->res.sum / f->res.n - TH(LG_GRACE_US);
 	return res > 0 ? res / (res + transit) : 0;

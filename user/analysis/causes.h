@@ -19,7 +19,8 @@ struct tsl_causes {
 	/*
 	 * The share of a received byte's way it spent waiting to be read:
 	 * its read residence beyond a prompt reader's, against that plus the
-	 * path's one-way floor; 0 without reads or a floor.
+	 * path's one-way floor (a LAN's at least); 0 for a flow that sends more
+	 * than it reads, or without a floor.
 	 */
 	double delivery_share;
 };
