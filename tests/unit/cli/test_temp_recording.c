@@ -127,20 +127,6 @@ static void ended_by(int sig, bool guard, bool closed, const char *err,
 	assert_int_equal(waitpid(pid, status, 0), pid);
 }
 
-static const char *file_text(const char *path)
-{
-	static char buf[256];
-	FILE *fp = fopen(path, "r");
-	size_t n;
-
-	if (!fp)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
-}
-
 /*
  * SIGINT, SIGTERM, SIGHUP or SIGPIPE after the capture (or before START)
  * ends the run as the signal does, the recording kept and named.

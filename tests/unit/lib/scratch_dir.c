@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Tests: a scratch folder under /tmp, made for a group of tests and removed after it.
+// Tests: a scratch folder under /tmp, made for a group of tests and removed after it, and reading back what a test wrote.
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,4 +38,18 @@ int scratch_entries(void)
 		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
 	closedir(d);
 	return n;
+}
+
+const char *file_text(const char *path)
+{
+	static char buf[256];
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	if (!fp)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Tests: a scratch folder under /tmp, made for a group of tests and removed after it.
+// Tests: a scratch folder under /tmp, made for a group of tests and removed after it, and reading back what a test wrote.
 #ifndef TSL_TEST_SCRATCH_DIR_H
 #define TSL_TEST_SCRATCH_DIR_H
 
@@ -12,5 +12,7 @@ int scratch_make(const char *prefix);
 int scratch_remove(void);
 /* The entries in it, temporary files included. */
 int scratch_entries(void);
+/* The first 255 bytes of the file at @path (a static buffer); NULL if it cannot be read. */
+const char *file_text(const char *path);
 
 #endif /* TSL_TEST_SCRATCH_DIR_H */

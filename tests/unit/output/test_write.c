@@ -41,20 +41,6 @@ static void put(const char *path, const char *text)
 	assert_int_equal(fclose(fp), 0);
 }
 
-static const char *get(const char *path)
-{
-	static char buf[256];
-	FILE *fp = fopen(path, "r");
-	size_t n;
-
-	if (!fp)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
-}
-
 static void test_commit(void **state)
 {
 	struct tsl_file f;
@@ -68,10 +54,10 @@ static void test_commit(void **state)
 	assert_int_equal(tsl_file_create(&f, path), 0);
 	fputs("new\n", f.fp);
 	/* until the commit, the old file is what a reader sees */
-	assert_string_equal(get(path), "what was there\n");
+	assert_string_equal(file_text(path), "what was there\n");
 	assert_int_equal(scratch_entries(), 2);
 	assert_int_equal(tsl_file_commit(&f), 0);
-	assert_string_equal(get(path), "new\n");
+	assert_string_equal(file_text(path), "new\n");
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);	/* host-wide TCP metadata */
 	assert_int_equal(scratch_entries(), 1);			/* no temporary file left */
@@ -89,7 +75,7 @@ static void test_abort_keeps_what_was_there(void **state)
 	assert_int_equal(tsl_file_create(&f, path), 0);
 	fputs("half of a new one", f.fp);
 	tsl_file_abort(&f);
-	assert_string_equal(get(path), "an earlier recording\n");
+	assert_string_equal(file_text(path), "an earlier recording\n");
 	assert_int_equal(scratch_entries(), 1);
 	unlink(path);
 }
@@ -108,10 +94,10 @@ static void test_link_not_followed(void **state)
 	assert_int_equal(tsl_file_create(&f, path), 0);
 	fputs("{}\n", f.fp);
 	assert_int_equal(tsl_file_commit(&f), 0);
-	assert_string_equal(get(target), "not yours\n");
+	assert_string_equal(file_text(target), "not yours\n");
 	assert_int_equal(lstat(path, &st), 0);
 	assert_true(S_ISREG(st.st_mode));		/* the link was replaced */
-	assert_string_equal(get(path), "{}\n");
+	assert_string_equal(file_text(path), "{}\n");
 	unlink(path);
 	unlink(target);
 }
@@ -196,7 +182,7 @@ static void test_temp(void **state)
 	stderr_begin();
 	tsl_file_leave(&b);				/* the run failed */
 	assert_string_equal(stderr_line(), want);
-	assert_string_equal(get(name), "recorded");
+	assert_string_equal(file_text(name), "recorded");
 	assert_int_equal(scratch_entries(), 1);
 	unlink(name);
 	/* a trailing slash, and a folder that is not there */
