@@ -263,8 +263,7 @@ static double spurious_share(const struct tsl_an_flow *f)
 	return f->t.retrans_segs ? fmin(1, dsack / f->t.retrans_segs) : 0;
 }
 
-/* Bytes the flow carried, either way. */
-static double flow_bytes(const struct tsl_an_flow *f)
+double tsl_causes_bytes(const struct tsl_an_flow *f)
 {
 	return fmax((double)f->t.tx_bytes, fmax((double)f->t.read_bytes,
 						(double)f->t.acked_bytes));
@@ -297,7 +296,7 @@ void tsl_causes_flow(const struct tsl_an_flow *f, const struct tsl_an_flow *peer
 
 	memset(c, 0, sizeof(*c));
 	c->active_us = (f->last_ns - f->first_ns) / 1e3;
-	c->bytes = flow_bytes(f);
+	c->bytes = tsl_causes_bytes(f);
 	c->delivery_share = delivery_share(f);
 	/* the receiving side: data that waited for the reader */
 	split_unread(f, iv_us, &o);

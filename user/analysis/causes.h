@@ -25,6 +25,8 @@ struct tsl_causes {
 	double delivery_share;
 };
 
+/* Bytes @f carried, either way: what weighs its verdicts. */
+double tsl_causes_bytes(const struct tsl_an_flow *f);
 /* Whether @f carried enough to be judged (TH(MIN_SEGMENTS), TH(MIN_ACTIVE_S)). */
 bool tsl_causes_enough(const struct tsl_an_flow *f);
 /*

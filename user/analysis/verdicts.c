@@ -618,10 +618,7 @@ int tsl_verdicts_build(struct tsl_report *r)
 
 	for (k = 0; k < r->n_flows; k++)
 		if (tsl_causes_enough(r->flows[k].f)) {
-			struct tsl_causes c;
-
-			tsl_causes_flow(r->flows[k].f, NULL, r->o.iv_ns / 1e3, &c);
-			max_bytes = fmax(max_bytes, c.bytes);
+			max_bytes = fmax(max_bytes, tsl_causes_bytes(r->flows[k].f));
 			judged++;
 		}
 	if (r->n_flows && !judged) {
